@@ -1,0 +1,57 @@
+import type { Anonymity, ProxyProtocol } from './common.js';
+
+/** The proxy under test. */
+export interface CheckTarget {
+  id: string;
+  ip: string;
+  port: number;
+  protocol: ProxyProtocol;
+  username?: string | null;
+  password?: string | null;
+}
+
+/** Facts learned by earlier checkers of the same validation, read by later ones. */
+export interface CheckFacts {
+  exitIp?: string;
+  anonymity?: Anonymity;
+  country?: string;
+}
+
+export interface CheckContext {
+  target: CheckTarget;
+  facts: Readonly<CheckFacts>;
+  connectTimeoutMs: number;
+  totalTimeoutMs: number;
+  /** Aborted when the validation is abandoned (shutdown, total timeout). */
+  signal: AbortSignal;
+}
+
+export interface CheckOutcome {
+  passed: boolean;
+  /** Milliseconds the check measured, null when it has nothing to measure. */
+  latencyMs: number | null;
+  /** One precise, human-readable line: why it passed or failed. */
+  detail: string;
+  facts?: CheckFacts;
+}
+
+export interface Checker {
+  readonly name: string;
+  /** Stages run in ascending order; a stage runs only if every earlier checker passed. */
+  readonly stage: number;
+  /** Order inside a stage, lower first. */
+  readonly priority: number;
+  check(context: CheckContext): Promise<CheckOutcome>;
+}
+
+export function defineChecker(checker: Checker): Checker {
+  if (!/^[a-z][a-z0-9_]*$/.test(checker.name)) throw new Error(`invalid checker name: ${checker.name}`);
+  if (!Number.isInteger(checker.stage) || checker.stage < 1) throw new Error(`checker ${checker.name}: stage must be an integer >= 1`);
+  if (!Number.isInteger(checker.priority)) throw new Error(`checker ${checker.name}: priority must be an integer`);
+  return Object.freeze({ ...checker });
+}
+
+/** Orders checkers by stage, then priority, then registration order (stable sort). */
+export function orderCheckers(checkers: readonly Checker[]): Checker[] {
+  return [...checkers].sort((a, b) => a.stage - b.stage || a.priority - b.priority);
+}
