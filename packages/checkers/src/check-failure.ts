@@ -1,0 +1,34 @@
+/** A check that failed for a reason worth one precise line in proxy_checks.detail. */
+export class CheckFailure extends Error {
+  override readonly name = 'CheckFailure';
+}
+
+/** A socket error as an operator would say it. */
+export function describeSocketError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ECONNRESET':
+      return 'connection reset';
+    case 'EPIPE':
+      return 'connection closed while sending';
+    case 'EHOSTUNREACH':
+      return 'host unreachable';
+    case 'ENETUNREACH':
+      return 'network unreachable';
+    case 'ETIMEDOUT':
+      return 'connect timed out (kernel)';
+    case 'EADDRNOTAVAIL':
+      return 'address not available';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'checker out of file descriptors';
+    default:
+      return error.code === undefined ? error.message : `socket error ${error.code}`;
+  }
+}
+
+export function failureDetail(error: unknown): string {
+  if (error instanceof CheckFailure) return error.message;
+  return error instanceof Error ? `unexpected error: ${error.message}` : 'unexpected error';
+}

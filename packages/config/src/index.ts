@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment against an app's schema once, at start-up.
+ * Every bad key is reported, not just the first.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+}
+
+/** `true/false/1/0/yes/no/on/off`, case-insensitive. */
+export const envBoolean = (defaultValue: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return defaultValue;
+      if (['true', '1', 'yes', 'on'].includes(value)) return true;
+      if (['false', '0', 'no', 'off'].includes(value)) return false;
+      ctx.addIssue({ code: 'custom', message: `expected a boolean (true/false), got "${value}"` });
+      return z.NEVER;
+    });
+
+export const envInt = (defaultValue: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(defaultValue);
+
+export const envNumber = (defaultValue: number, min = 0, max = Number.MAX_VALUE) =>
+  z.coerce.number().min(min).max(max).default(defaultValue);
+
+export const envUrl = (defaultValue: string, protocols: string[]) =>
+  z
+    .string()
+    .default(defaultValue)
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol.replace(':', ''));
+      } catch {
+        return false;
+      }
+    }, `expected a ${protocols.join('/')} URL`);
+
+export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
+
+/** Settings every process shares: where the state lives and how it logs. */
+export const baseConfigShape = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: envUrl('postgresql://postgres@127.0.0.1:5432/proxypool', ['postgres', 'postgresql']),
+  DATABASE_POOL_SIZE: envInt(10, 1, 500),
+  REDIS_URL: envUrl('redis://127.0.0.1:6379', ['redis', 'rediss']),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('pp'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Private/loopback targets and proxies are refused unless this is on (tests, local development). */
+  ALLOW_PRIVATE_TARGETS: envBoolean(false),
+};
+
+export { z };

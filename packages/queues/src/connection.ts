@@ -1,0 +1,34 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+export type RedisRole = 'producer' | 'worker';
+
+/**
+ * Producers (the API) fail fast while Redis is down so requests answer 503 instead of hanging;
+ * workers wait and reconnect forever (BullMQ requires maxRetriesPerRequest: null for blocking commands).
+ */
+export function createRedis(url: string, role: RedisRole, extra: RedisOptions = {}): Redis {
+  const common: RedisOptions = {
+    lazyConnect: false,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    ...extra,
+  };
+  return role === 'producer'
+    ? new Redis(url, { ...common, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    : new Redis(url, { ...common, maxRetriesPerRequest: null });
+}
+
+/** True when Redis answers PING within `timeoutMs`. */
+export async function pingRedis(redis: Redis, timeoutMs = 1_500): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      redis.ping().then((reply) => reply === 'PONG', () => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './definitions.js';
+export * from './events.js';
+export * from './connection.js';
+export * from './typed-queues.js';
+export { UnrecoverableError } from 'bullmq';

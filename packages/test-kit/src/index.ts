@@ -1,0 +1,18 @@
+export { DEFAULT_HOST, isLoopbackDestination, peerAddress } from './server-handle.js';
+export type { ServerHandle } from './server-handle.js';
+export { basicAuthHeader, forwardProxy } from './forward-proxy.js';
+export type { ForwardProxy, ForwardProxyKind, ForwardProxyOptions, ProxyCredentials, ProxyStats } from './forward-proxy.js';
+export { socks4Server } from './socks4-server.js';
+export { socks5Server } from './socks5-server.js';
+export type { Socks5Options } from './socks5-server.js';
+export type { SocksServer, SocksServerOptions, SocksStats } from './socks-relay.js';
+export { CANNED_PAGE, cannedPage, errorProxy, staticResponder } from './static-responder.js';
+export type { StaticResponder, StaticResponderOptions } from './static-responder.js';
+export { blackHole, deadPort } from './raw-servers.js';
+export type { BlackHole } from './raw-servers.js';
+export { echoServer, httpServer } from './http-servers.js';
+export type { EchoAnswer, RequestHandler } from './http-servers.js';
+export { loopbackProxyLine, sourceListServer } from './source-list-server.js';
+export type { SourceListServer, SourceRoute } from './source-list-server.js';
+export { fleetHost, startProxyFleet } from './proxy-fleet.js';
+export type { FleetKind, FleetOptions, ProxyFleet } from './proxy-fleet.js';
