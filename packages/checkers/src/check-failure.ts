@@ -30,5 +30,11 @@ export function describeSocketError(error: NodeJS.ErrnoException): string {
 
 export function failureDetail(error: unknown): string {
   if (error instanceof CheckFailure) return error.message;
-  return error instanceof Error ? `unexpected error: ${error.message}` : 'unexpected error';
+  return `unexpected error: ${errorMessage(error)}`;
+}
+
+/** The message of anything thrown (errors from another realm, e.g. under jest's VM, fail `instanceof Error`). */
+export function errorMessage(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
+  return String(error);
 }

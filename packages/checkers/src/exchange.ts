@@ -1,7 +1,8 @@
-import { connect as netConnect } from 'node:net';
+import { isIP, connect as netConnect } from 'node:net';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { CheckFailure, describeSocketError } from './check-failure.js';
+import { watchAbort } from './abort-watch.js';
+import { CheckFailure, describeSocketError, failureDetail } from './check-failure.js';
 
 /** Consumes a complete message from the front of `buffer`, or returns undefined to wait for more bytes. */
 export type Parse<T> = (buffer: Buffer, ended: boolean) => { value: T; used: number } | undefined;
@@ -28,11 +29,12 @@ export class Exchange {
   private failure: CheckFailure | undefined;
   private waiter: { reject(error: CheckFailure): void; retry(): void } | undefined;
   private readonly totalTimer: NodeJS.Timeout;
+  private readonly unwatchAbort: () => void;
 
   constructor(private readonly limits: ExchangeLimits) {
     this.totalTimer = setTimeout(() => this.fail(`timeout after ${limits.totalTimeoutMs}ms waiting for ${this.phase}`), limits.totalTimeoutMs);
+    this.unwatchAbort = watchAbort(limits.signal, () => this.fail('aborted'));
     if (limits.signal.aborted) this.fail('aborted');
-    else limits.signal.addEventListener('abort', this.onAbort, { once: true });
   }
 
   elapsedMs(): number {
@@ -40,21 +42,22 @@ export class Exchange {
   }
 
   connect(host: string, port: number): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     const socket = netConnect({ host, port, noDelay: true });
     this.attach(socket);
     const timer = setTimeout(() => this.fail(`connect timeout after ${this.limits.connectTimeoutMs}ms`), this.limits.connectTimeoutMs);
     return this.wait(() => !socket.connecting).finally(() => clearTimeout(timer));
   }
 
-  /** Wraps the connection in TLS (for an https judge behind a tunnel). */
-  async startTls(servername: string): Promise<void> {
+  /** Wraps the connection in TLS (for an https judge behind a tunnel); `ca` trusts a private certificate. */
+  async startTls(host: string, ca: string | Buffer | undefined): Promise<void> {
     const raw = this.socket;
     if (raw === undefined) throw new CheckFailure('not connected');
     if (this.buffer.length > 0) throw new CheckFailure(`unexpected ${this.buffer.length} bytes before TLS handshake`);
     raw.removeAllListeners('data').removeAllListeners('end');
     this.phase = 'TLS handshake with the judge';
     let secured = false;
-    const secure = tlsConnect({ socket: raw, servername });
+    const secure = tlsConnect({ socket: raw, host, servername: isIP(host) === 0 ? host : undefined, ca });
     secure.once('secureConnect', () => {
       secured = true;
     });
@@ -91,7 +94,7 @@ export class Exchange {
 
   close(): void {
     clearTimeout(this.totalTimer);
-    this.limits.signal.removeEventListener('abort', this.onAbort);
+    this.unwatchAbort();
     this.socket?.destroy();
   }
 
@@ -119,7 +122,7 @@ export class Exchange {
           if (this.failure !== undefined) return settle(() => reject(this.failure));
           if (ready()) settle(resolve);
         } catch (error) {
-          this.fail(error instanceof CheckFailure ? error.message : String(error));
+          this.fail(failureDetail(error));
         }
       };
       const settle = (done: () => void): void => {
@@ -137,6 +140,4 @@ export class Exchange {
     this.socket?.destroy();
     this.waiter?.reject(this.failure);
   }
-
-  private readonly onAbort = (): void => this.fail('aborted');
 }

@@ -18,12 +18,18 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
     : new Redis(url, { ...common, maxRetriesPerRequest: null });
 }
 
+/** Resolves once the connection is ready (a fail-fast connection refuses commands until then). */
+function whenReady(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => redis.once('ready', () => resolve()));
+}
+
 /** True when Redis answers PING within `timeoutMs`. */
 export async function pingRedis(redis: Redis, timeoutMs = 1_500): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      redis.ping().then((reply) => reply === 'PONG', () => false),
+      whenReady(redis).then(() => redis.ping()).then((reply) => reply === 'PONG', () => false),
       new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), timeoutMs);
       }),

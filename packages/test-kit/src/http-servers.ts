@@ -1,13 +1,16 @@
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_HOST, listen, peerAddress } from './server-handle.js';
 import type { ServerHandle } from './server-handle.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** Serves `handler` on a bare node:http server (e.g. the judge handler, a webhook receiver). */
-export async function httpServer(handler: RequestHandler, options: { host?: string } = {}): Promise<ServerHandle> {
-  return listen(createServer(handler), options.host ?? DEFAULT_HOST, 'http');
+/** Serves `handler` on a bare node:http server, or node:https when given a key and certificate. */
+export async function httpServer(handler: RequestHandler, options: { host?: string; tls?: { key: string | Buffer; cert: string | Buffer } } = {}): Promise<ServerHandle> {
+  const host = options.host ?? DEFAULT_HOST;
+  if (options.tls !== undefined) return listen(createHttpsServer(options.tls, handler), host, 'https');
+  return listen(createServer(handler), host, 'http');
 }
 
 /** What the echo server saw of one request. */

@@ -16,11 +16,13 @@ function isDigit(code: number): boolean {
 }
 
 /**
- * Returns the canonical dotted quad, or null. Strict: four decimal octets 0-255, no leading zeros
- * (`010.1.1.1` is refused because some resolvers read it as octal), no signs, no spaces.
+ * Returns the address as a 32-bit number, or null. Strict: four decimal octets 0-255, no leading zeros
+ * (`010.1.1.1` is refused because some resolvers read it as octal), no signs, no spaces; so a valid
+ * input is already its own canonical form.
  */
-export function parseIPv4(value: string): string | null {
+export function ipv4ToNumber(value: string): number | null {
   if (value.length < 7 || value.length > 15) return null;
+  let result = 0;
   let octets = 0;
   let digits = 0;
   let octet = 0;
@@ -29,6 +31,7 @@ export function parseIPv4(value: string): string | null {
     if (code === DOT) {
       if (digits === 0 || octet > 255) return null;
       if (digits > 1 && value.charCodeAt(i - digits) === ZERO) return null;
+      result = result * 256 + octet;
       octets++;
       digits = 0;
       octet = 0;
@@ -39,7 +42,7 @@ export function parseIPv4(value: string): string | null {
       return null;
     }
   }
-  return octets === 4 ? value : null;
+  return octets === 4 ? result : null;
 }
 
 /** Returns the port as an integer 1-65535, or null. Accepts a decimal string or an integer number. */

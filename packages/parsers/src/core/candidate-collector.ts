@@ -1,5 +1,6 @@
+import { PROXY_PROTOCOLS } from '@proxy-pool/plugin-contracts';
 import type { ParseResult, ProxyCandidate, ProxyProtocol } from '@proxy-pool/plugin-contracts';
-import { parseIPv4, parsePort } from './address.js';
+import { ipv4ToNumber, parsePort } from './address.js';
 import { normalizeProtocol } from './protocol.js';
 import type { RawEntry } from './raw-entry.js';
 
@@ -9,21 +10,29 @@ import type { RawEntry } from './raw-entry.js';
  */
 export class CandidateCollector {
   private readonly proxies: ProxyCandidate[] = [];
-  private readonly seen = new Set<string>();
+  private readonly seen = new Set<number>();
   private skipped = 0;
 
   constructor(private readonly defaultProtocol: ProxyProtocol) {}
 
   /** Adds one entry; null (an entry that could not be read at all) counts as skipped. */
   add(entry: RawEntry | null): void {
-    const candidate = entry === null ? null : this.validate(entry);
-    if (candidate === null) {
+    const host = entry?.host.trim() ?? '';
+    const ip = ipv4ToNumber(host);
+    const port = entry === null ? null : parsePort(typeof entry.port === 'string' ? entry.port.trim() : entry.port);
+    const protocol = entry === null ? null : normalizeProtocol(entry.protocol, this.defaultProtocol);
+    if (entry === null || ip === null || port === null || protocol === null) {
       this.skipped++;
       return;
     }
-    const key = `${candidate.ip}:${candidate.port}:${candidate.protocol}`;
+    // A number key (ip·2^18 + port·4 + protocol, below 2^53) keeps de-duplication cheap on huge lists.
+    const key = ip * 262144 + port * 4 + PROXY_PROTOCOLS.indexOf(protocol);
     if (this.seen.has(key)) return;
     this.seen.add(key);
+    const candidate: ProxyCandidate = { ip: host, port, protocol };
+    if (entry.username) candidate.username = entry.username;
+    if (entry.password) candidate.password = entry.password;
+    if (entry.tags && Object.keys(entry.tags).length > 0) candidate.tags = entry.tags;
     this.proxies.push(candidate);
   }
 
@@ -33,17 +42,5 @@ export class CandidateCollector {
 
   result(): ParseResult {
     return { proxies: this.proxies, skipped: this.skipped };
-  }
-
-  private validate(entry: RawEntry): ProxyCandidate | null {
-    const ip = parseIPv4(entry.host.trim());
-    const port = parsePort(typeof entry.port === 'string' ? entry.port.trim() : entry.port);
-    const protocol = normalizeProtocol(entry.protocol, this.defaultProtocol);
-    if (ip === null || port === null || protocol === null) return null;
-    const candidate: ProxyCandidate = { ip, port, protocol };
-    if (entry.username) candidate.username = entry.username;
-    if (entry.password) candidate.password = entry.password;
-    if (entry.tags && Object.keys(entry.tags).length > 0) candidate.tags = entry.tags;
-    return candidate;
   }
 }

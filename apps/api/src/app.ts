@@ -1,0 +1,26 @@
+import express, { type Express, type Router } from 'express';
+import type { ApiContext } from './context.js';
+import { authenticate } from './http/auth.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { requestContext } from './http/request-context.js';
+import { protectedRoutes, publicRoutes } from './routes/index.js';
+
+/** The Express app. Importable and testable: nothing listens until main.ts calls listen(). */
+export function createApp(ctx: ApiContext, options: { extraRoutes?: Router[] } = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.TRUST_PROXY_HOPS);
+  app.set('query parser', 'simple');
+  app.use(requestContext(ctx.logger));
+  app.use(express.json({ limit: '1mb' }));
+  for (const router of publicRoutes(ctx)) app.use(router);
+  // Authentication guards known prefixes only, so an unknown path is a plain 404, not a 401.
+  const guarded = protectedRoutes(ctx);
+  const guardedPaths = guarded.flatMap((entry) => entry.paths);
+  if (guardedPaths.length > 0) app.use(guardedPaths, authenticate(ctx));
+  for (const entry of guarded) app.use(entry.router);
+  for (const router of options.extraRoutes ?? []) app.use(router);
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,36 @@
+import { createDatabase } from '@proxy-pool/db';
+import { createLogger, type Logger } from '@proxy-pool/logger';
+import { createQueue, createRedis, type QueueContext } from '@proxy-pool/queues';
+import type { ApiConfig } from './config.js';
+import type { ApiContext } from './context.js';
+import { readVersion } from './version.js';
+
+/** Opens the API's connections. Nothing here waits for PostgreSQL or Redis: /health reports them. */
+export function openApiContext(config: ApiConfig, logger?: Logger): ApiContext {
+  const log = logger ?? createLogger({ service: 'api', level: config.LOG_LEVEL, pretty: config.NODE_ENV === 'development' && process.stdout.isTTY });
+  const redis = createRedis(config.REDIS_URL, 'producer');
+  redis.on('error', (error) => log.debug('redis error', { error: error.message }));
+  const queueContext: QueueContext = { connection: redis, prefix: config.QUEUE_PREFIX };
+  return {
+    config,
+    logger: log,
+    db: createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+    redis,
+    queueContext,
+    queues: {
+      scrape: createQueue('scrape', queueContext),
+      validate: createQueue('validate', queueContext),
+      urlTest: createQueue('urlTest', queueContext),
+      maintenance: createQueue('maintenance', queueContext),
+      events: createQueue('events', queueContext),
+      notify: createQueue('notify', queueContext),
+    },
+    version: readVersion(),
+  };
+}
+
+export async function closeApiContext(ctx: ApiContext): Promise<void> {
+  await Promise.allSettled(Object.values(ctx.queues).map((queue) => queue.close()));
+  ctx.redis.disconnect();
+  await ctx.db.$disconnect();
+}

@@ -1,0 +1,26 @@
+import type { Database } from '@proxy-pool/db';
+import type { Logger } from '@proxy-pool/logger';
+import type { QueueContext, TypedQueue } from '@proxy-pool/queues';
+import type { Redis } from 'ioredis';
+import type { ApiConfig } from './config.js';
+
+export interface ApiQueues {
+  scrape: TypedQueue<'scrape'>;
+  validate: TypedQueue<'validate'>;
+  urlTest: TypedQueue<'urlTest'>;
+  maintenance: TypedQueue<'maintenance'>;
+  events: TypedQueue<'events'>;
+  notify: TypedQueue<'notify'>;
+}
+
+/** Everything a route or service needs, built once in main.ts (or by a test). */
+export interface ApiContext {
+  config: ApiConfig;
+  logger: Logger;
+  db: Database;
+  /** Fail-fast connection for commands (rate limits, queue adds). */
+  redis: Redis;
+  queueContext: QueueContext;
+  queues: ApiQueues;
+  version: string;
+}

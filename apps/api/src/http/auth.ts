@@ -1,0 +1,52 @@
+import type { RequestHandler } from 'express';
+import type { ApiContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { API_KEY_PATTERN, hashApiKey } from '../services/api-keys.js';
+import './request-types.js';
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export const unauthorized = () => new AppError('UNAUTHORIZED', 'A valid API key is required: Authorization: Bearer pp_…');
+
+export type AuthFailureHook = (req: Parameters<RequestHandler>[0]) => Promise<void>;
+
+/**
+ * Bearer authentication. Missing, malformed, unknown and revoked keys all get the same 401.
+ * Every request reads the key row (so a revocation applies at once); last_used_at is written at most
+ * once a minute per key.
+ */
+export function authenticate(ctx: ApiContext, onFailure?: AuthFailureHook): RequestHandler {
+  const lastWritten = new Map<string, number>();
+  return async (req, _res, next) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const raw = match?.[1];
+    const key =
+      raw && API_KEY_PATTERN.test(raw)
+        ? await ctx.db.apiKey.findUnique({ where: { keyHash: hashApiKey(raw) }, include: { user: { select: { role: true } } } })
+        : null;
+    if (!key || key.revokedAt) {
+      await onFailure?.(req);
+      throw unauthorized();
+    }
+    req.auth = { userId: key.userId, apiKeyId: key.id, role: key.user.role };
+    touchLastUsed(ctx, key.id, lastWritten, req.log);
+    next();
+  };
+}
+
+function touchLastUsed(ctx: ApiContext, keyId: string, lastWritten: Map<string, number>, log: { warn: (m: string, meta: object) => void }): void {
+  const now = Date.now();
+  if (now - (lastWritten.get(keyId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
+  lastWritten.set(keyId, now);
+  if (lastWritten.size > 10_000) lastWritten.clear();
+  ctx.db.$executeRaw`UPDATE api_keys SET last_used_at = now()
+    WHERE id = ${keyId}::uuid AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')`.catch((error: unknown) =>
+    log.warn('last_used_at update failed', { error }),
+  );
+}
+
+export const requireAdmin: RequestHandler = (req, _res, next) => {
+  if (req.auth?.role !== 'admin') throw new AppError('FORBIDDEN', 'This endpoint needs the admin role.');
+  next();
+};

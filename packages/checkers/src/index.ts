@@ -1,0 +1,27 @@
+import type { Checker } from '@proxy-pool/plugin-contracts';
+import { createGeoipChecker } from './geoip.js';
+import { createHttpAnonymityChecker } from './http-anonymity.js';
+import type { HttpAnonymityOptions } from './http-anonymity.js';
+import { tcpConnectChecker } from './tcp-connect.js';
+
+export { tcpConnectChecker } from './tcp-connect.js';
+export { createHttpAnonymityChecker } from './http-anonymity.js';
+export type { HttpAnonymityOptions } from './http-anonymity.js';
+export { createGeoipChecker, defaultMmdbPath, openCountryLookup } from './geoip.js';
+export type { CountryLookup, GeoipChecker } from './geoip.js';
+export { createJudgeHandler, newNonce, nonceProof, normalizeAddress, verifyJudgeAnswer } from './judge.js';
+export type { JudgeAnswer, JudgeVerdict } from './judge.js';
+export { classifyAnonymity, isRevealing, REVEALING_HEADERS } from './anonymity.js';
+export type { AnonymityInput, SeenHeaders } from './anonymity.js';
+export { learnOwnIp } from './learn-own-ip.js';
+export type { LearnOwnIpOptions } from './learn-own-ip.js';
+
+export interface BuiltinCheckerOptions extends HttpAnonymityOptions {
+  /** A MaxMind GeoIP2/GeoLite2 country file replacing the bundled DB-IP Lite database. */
+  mmdbPath?: string;
+}
+
+/** The built-in pipeline: tcp_connect (stage 1), http_anonymity (stage 2), geoip (stage 3). */
+export function builtinCheckers(options: BuiltinCheckerOptions): Checker[] {
+  return [tcpConnectChecker, createHttpAnonymityChecker(options), createGeoipChecker({ mmdbPath: options.mmdbPath })];
+}

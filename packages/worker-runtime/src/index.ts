@@ -1,0 +1,3 @@
+export { startHealthServer, type HealthChecks } from './health-server.js';
+export { Heartbeat } from './heartbeat.js';
+export { installShutdown, type ShutdownOptions } from './shutdown.js';
