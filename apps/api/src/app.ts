@@ -2,6 +2,7 @@ import express, { type Express, type Router } from 'express';
 import type { ApiContext } from './context.js';
 import { authenticate } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { createRateLimits } from './http/rate-limit.js';
 import { requestContext } from './http/request-context.js';
 import { protectedRoutes, publicRoutes } from './routes/index.js';
 
@@ -17,7 +18,8 @@ export function createApp(ctx: ApiContext, options: { extraRoutes?: Router[] } =
   // Authentication guards known prefixes only, so an unknown path is a plain 404, not a 401.
   const guarded = protectedRoutes(ctx);
   const guardedPaths = guarded.flatMap((entry) => entry.paths);
-  if (guardedPaths.length > 0) app.use(guardedPaths, authenticate(ctx));
+  const limits = createRateLimits(ctx);
+  if (guardedPaths.length > 0) app.use(guardedPaths, limits.authGate, authenticate(ctx, limits.onAuthFailure), limits.perKey);
   for (const entry of guarded) app.use(entry.router);
   for (const router of options.extraRoutes ?? []) app.use(router);
   app.use(notFoundHandler);

@@ -16,3 +16,4 @@ export type {
   ProxyStatus,
   Anonymity,
 } from '../generated/client/index.js';
+export * from './accounts.sql.js';

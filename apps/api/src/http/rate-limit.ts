@@ -1,0 +1,138 @@
+import type { Request, RequestHandler } from 'express';
+import type { Logger } from '@proxy-pool/logger';
+import type { Redis } from 'ioredis';
+import type { ApiContext } from '../context.js';
+import { AppError } from '../errors.js';
+import type { AuthFailureHook } from './auth.js';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+/** A slow Redis must not stall requests: past this, the limiter lets the request through. */
+const REDIS_TIMEOUT_MS = 500;
+const WARN_INTERVAL_MS = 10_000;
+
+/**
+ * Fixed window counter: INCR, and start the window (PEXPIRE) on the first hit, atomically. A key left
+ * without a TTL (should never happen) gets one, so a counter can never block forever.
+ */
+const HIT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}`;
+
+interface WindowState {
+  count: number;
+  resetMs: number;
+}
+
+/** Counters in Redis, shared by every API replica. Any Redis failure answers null: the caller fails open. */
+export class RateLimiter {
+  private lastWarning = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+  ) {}
+
+  hit(bucket: string, id: string, windowMs: number): Promise<WindowState | null> {
+    return this.guard(async () => {
+      const reply = (await this.redis.eval(HIT_SCRIPT, 1, this.key(bucket, id), windowMs)) as [number, number];
+      return { count: Number(reply[0]), resetMs: Number(reply[1]) };
+    });
+  }
+
+  peek(bucket: string, id: string): Promise<WindowState | null> {
+    return this.guard(async () => {
+      const replies = await this.redis.multi().get(this.key(bucket, id)).pttl(this.key(bucket, id)).exec();
+      const count = Number(replies?.[0]?.[1] ?? 0);
+      return { count: Number.isFinite(count) ? count : 0, resetMs: Number(replies?.[1]?.[1] ?? 0) };
+    });
+  }
+
+  private key(bucket: string, id: string): string {
+    return `${this.prefix}:ratelimit:${bucket}:${id}`;
+  }
+
+  private async guard(work: () => Promise<WindowState>): Promise<WindowState | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`rate limiter: Redis did not answer within ${REDIS_TIMEOUT_MS} ms`)), REDIS_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([work(), timeout]);
+    } catch (error) {
+      // Fail open: a Redis outage must not turn every request into an error; the warning says limits are off.
+      if (Date.now() - this.lastWarning > WARN_INTERVAL_MS) {
+        this.lastWarning = Date.now();
+        this.logger.warn('rate limiter unavailable, allowing requests unlimited', { error: (error as Error).message });
+      }
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function rateLimited(what: string, limit: number, resetMs: number): AppError {
+  const seconds = Math.max(1, Math.ceil(resetMs / 1000));
+  return new AppError(
+    'RATE_LIMITED',
+    `Too many ${what}. Retry in ${seconds} s.`,
+    { limit, retry_after_seconds: seconds },
+    { 'Retry-After': String(seconds) },
+  );
+}
+
+const clientIp = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+
+export interface RateLimits {
+  /** Registrations per client IP and hour. */
+  register: RequestHandler;
+  /** Before authentication: an IP past its failed-authentication limit gets 429 even with a valid key. */
+  authGate: RequestHandler;
+  /** Counts a failed authentication for the client IP (wired as authenticate's onFailure). */
+  onAuthFailure: AuthFailureHook;
+  /** After authentication: requests per API key and minute. */
+  perKey: RequestHandler;
+}
+
+export function createRateLimits(ctx: ApiContext): RateLimits {
+  const { config } = ctx;
+  if (!config.RATE_LIMITS_ENABLED) {
+    const pass: RequestHandler = (_req, _res, next) => next();
+    return { register: pass, authGate: pass, onAuthFailure: async () => undefined, perKey: pass };
+  }
+  const limiter = new RateLimiter(ctx.redis, config.QUEUE_PREFIX, ctx.logger);
+  const authLimit = config.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE;
+  return {
+    register: async (req, _res, next) => {
+      const state = await limiter.hit('register', clientIp(req), HOUR_MS);
+      if (state && state.count > config.RATE_LIMIT_REGISTER_PER_HOUR) {
+        throw rateLimited('registrations from this address', config.RATE_LIMIT_REGISTER_PER_HOUR, state.resetMs);
+      }
+      next();
+    },
+    authGate: async (req, _res, next) => {
+      const state = await limiter.peek('auth-failures', clientIp(req));
+      if (state && state.count >= authLimit) throw rateLimited('failed authentications from this address', authLimit, state.resetMs);
+      next();
+    },
+    onAuthFailure: async (req) => {
+      const state = await limiter.hit('auth-failures', clientIp(req), MINUTE_MS);
+      if (state && state.count > authLimit) throw rateLimited('failed authentications from this address', authLimit, state.resetMs);
+    },
+    perKey: async (req, _res, next) => {
+      const keyId = req.auth?.apiKeyId;
+      const state = keyId ? await limiter.hit('key', keyId, MINUTE_MS) : null;
+      if (state && state.count > config.RATE_LIMIT_REQUESTS_PER_MINUTE) {
+        throw rateLimited('requests for this API key', config.RATE_LIMIT_REQUESTS_PER_MINUTE, state.resetMs);
+      }
+      next();
+    },
+  };
+}

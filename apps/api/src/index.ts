@@ -1,0 +1,4 @@
+export { createApp } from './app.js';
+export { openApiContext, closeApiContext } from './bootstrap.js';
+export { loadApiConfig, type ApiConfig } from './config.js';
+export type { ApiContext } from './context.js';
