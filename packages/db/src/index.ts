@@ -17,3 +17,5 @@ export type {
   Anonymity,
 } from '../generated/client/index.js';
 export * from './accounts.sql.js';
+export * from './scrape.sql.js';
+export * from './sources.sql.js';

@@ -3,3 +3,4 @@ export * from './events.js';
 export * from './connection.js';
 export * from './typed-queues.js';
 export { UnrecoverableError } from 'bullmq';
+export * from './source-schedules.js';
