@@ -23,3 +23,14 @@ export function bigBody(bytes: number, line: (i: number) => string): { body: str
 export function loopbackAddress(i: number): string {
   return `127.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 }
+
+/**
+ * CPU milliseconds `run` takes. Speed tests assert CPU time, not wall time: the machine is shared with other
+ * test workers, and wall time would measure them too.
+ */
+export function cpuMillis(run: () => void): number {
+  const before = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}

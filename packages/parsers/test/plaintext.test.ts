@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { describeParserContract } from '@proxy-pool/plugin-contracts/testing';
 import { plaintextParser } from '../src/index.js';
-import { bigBody, httpContext, loopbackAddress, urls } from './helpers.js';
+import { bigBody, cpuMillis, httpContext, loopbackAddress, urls } from './helpers.js';
 
 describeParserContract(plaintextParser, {
   body: '# free proxies\n203.0.113.5:8080\n198.51.100.7:3128 US elite\nsocks5://192.0.2.9:1080\n',
@@ -86,11 +86,9 @@ describe('plaintext parser', () => {
 
   it('parses a 10 MB list in well under 2 s', () => {
     const { body, lines } = bigBody(10 * 1024 * 1024, (i) => `${loopbackAddress(i)}:${1024 + (i % 50000)}`);
-    const started = performance.now();
-    const result = parse(body);
-    const elapsed = performance.now() - started;
+    let result = parse('');
+    expect(cpuMillis(() => (result = parse(body)))).toBeLessThan(2000);
     expect(result.proxies).toHaveLength(lines);
     expect(result.skipped).toBe(0);
-    expect(elapsed).toBeLessThan(2000);
   });
 });

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isPublicAddress } from './address-policy.js';
 import { safeLookup } from './safe-lookup.js';
@@ -16,6 +18,8 @@ export type SsrfHook = (options: RequestTarget) => void;
 export interface SsrfGotOptions {
   dnsLookup: LookupFunction;
   hooks: { beforeRequest: SsrfHook[]; beforeRedirect: SsrfHook[] };
+  /** Agents of its own: a socket pooled by some unguarded request (node's global agent keeps sockets alive) is never reused here. */
+  agent: { http: http.Agent; https: https.Agent };
 }
 
 /**
@@ -33,10 +37,15 @@ export function assertLiteralTargetAllowed(options: RequestTarget, ssrf: SsrfOpt
 /**
  * got options that apply the SSRF policy to every hop: `dnsLookup` refuses names resolving to non-public
  * addresses (at connect time, so redirects and DNS rebinding are covered), and hooks refuse literal-IP
- * targets, first request and redirects alike. Spread into got's options or `got.extend(...)`; when adding
- * hooks of your own, append to these arrays rather than replacing them.
+ * targets, first request and redirects alike. Build once per client and spread into got's options or
+ * `got.extend(...)`; append hooks of your own to these arrays rather than replacing them. Replacing `agent`
+ * (e.g. with a proxy agent) is the caller's call: connections then go wherever that agent sends them.
  */
 export function ssrfGotOptions(ssrf: SsrfOptions): SsrfGotOptions {
   const guard: SsrfHook = (options) => assertLiteralTargetAllowed(options, ssrf);
-  return { dnsLookup: safeLookup(ssrf), hooks: { beforeRequest: [guard], beforeRedirect: [guard] } };
+  return {
+    dnsLookup: safeLookup(ssrf),
+    hooks: { beforeRequest: [guard], beforeRedirect: [guard] },
+    agent: { http: new http.Agent(), https: new https.Agent() },
+  };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import got from 'got';
+import type { OptionsOfTextResponseBody } from 'got';
 import type { LookupFunction } from 'node:net';
 import { SsrfError, safeLookup, ssrfGotOptions } from '../src/index.js';
 import { startLoopbackServer, type LoopbackServer } from './loopback-server.js';
@@ -12,7 +13,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const fetchText = (url: string, options: object) => got(url, { ...options, retry: { limit: 0 }, timeout: { request: 5000 } }).text();
+const fetchText = (url: string, options: OptionsOfTextResponseBody) => got(url, { ...options, retry: { limit: 0 }, timeout: { request: 5000 } }).text();
 
 describe('ssrfGotOptions with private targets refused', () => {
   const strict = ssrfGotOptions({ allowPrivate: false });
@@ -25,6 +26,12 @@ describe('ssrfGotOptions with private targets refused', () => {
     const before = server.hits.length;
     await expect(fetchText(`http://${host}:${server.port}/`, strict)).rejects.toThrow(message);
     expect(server.hits.length).toBe(before);
+  });
+
+  it('never reuses a socket pooled by an unguarded request', async () => {
+    // node's global agent keeps sockets alive: without agents of its own, the guarded client could reuse it.
+    expect(await got(`http://localhost:${server.port}/`, { retry: { limit: 0 } }).text()).toBe('hello');
+    await expect(fetchText(`http://localhost:${server.port}/`, strict)).rejects.toThrow(/SSRF: localhost/);
   });
 });
 

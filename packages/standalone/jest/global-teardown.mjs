@@ -3,6 +3,6 @@ export default async function globalTeardown() {
   if (!child || child.exitCode !== null) return;
   await new Promise((resolve) => {
     child.once('exit', resolve);
-    child.stdin.end();
+    child.stdin?.end();
   });
 }

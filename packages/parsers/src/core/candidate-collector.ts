@@ -1,6 +1,7 @@
 import { PROXY_PROTOCOLS } from '@proxy-pool/plugin-contracts';
 import type { ParseResult, ProxyCandidate, ProxyProtocol } from '@proxy-pool/plugin-contracts';
 import { ipv4ToNumber, parsePort } from './address.js';
+import { KeySet } from './key-set.js';
 import { normalizeProtocol } from './protocol.js';
 import type { RawEntry } from './raw-entry.js';
 
@@ -10,7 +11,7 @@ import type { RawEntry } from './raw-entry.js';
  */
 export class CandidateCollector {
   private readonly proxies: ProxyCandidate[] = [];
-  private readonly seen = new Set<number>();
+  private readonly seen = new KeySet();
   private skipped = 0;
 
   constructor(private readonly defaultProtocol: ProxyProtocol) {}
@@ -25,10 +26,7 @@ export class CandidateCollector {
       this.skipped++;
       return;
     }
-    // A number key (ip·2^18 + port·4 + protocol, below 2^53) keeps de-duplication cheap on huge lists.
-    const key = ip * 262144 + port * 4 + PROXY_PROTOCOLS.indexOf(protocol);
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    if (!this.seen.add(ip, port * 4 + PROXY_PROTOCOLS.indexOf(protocol))) return;
     const candidate: ProxyCandidate = { ip: host, port, protocol };
     if (entry.username) candidate.username = entry.username;
     if (entry.password) candidate.password = entry.password;
