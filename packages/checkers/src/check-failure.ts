@@ -24,7 +24,7 @@ export function describeSocketError(error: NodeJS.ErrnoException): string {
     case 'ENFILE':
       return 'checker out of file descriptors';
     default:
-      return error.code === undefined ? error.message : `socket error ${error.code}`;
+      return error.code === undefined ? error.message : `${error.message} (${error.code})`;
   }
 }
 

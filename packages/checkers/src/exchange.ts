@@ -23,6 +23,8 @@ const EMPTY = Buffer.alloc(0);
 export class Exchange {
   readonly startedAt = performance.now();
   private socket: Socket | undefined;
+  /** The TCP socket under a TLS one, destroyed with it. */
+  private tcpSocket: Socket | undefined;
   private buffer: Buffer = EMPTY;
   private ended = false;
   private phase = 'connect';
@@ -55,6 +57,7 @@ export class Exchange {
     if (raw === undefined) throw new CheckFailure('not connected');
     if (this.buffer.length > 0) throw new CheckFailure(`unexpected ${this.buffer.length} bytes before TLS handshake`);
     raw.removeAllListeners('data').removeAllListeners('end');
+    this.tcpSocket = raw;
     this.phase = 'TLS handshake with the judge';
     let secured = false;
     const secure = tlsConnect({ socket: raw, host, servername: isIP(host) === 0 ? host : undefined, ca });
@@ -95,7 +98,12 @@ export class Exchange {
   close(): void {
     clearTimeout(this.totalTimer);
     this.unwatchAbort();
+    this.destroySockets();
+  }
+
+  private destroySockets(): void {
     this.socket?.destroy();
+    this.tcpSocket?.destroy();
   }
 
   private attach(socket: Socket): void {
@@ -137,7 +145,7 @@ export class Exchange {
   private fail(detail: string): void {
     if (this.failure !== undefined) return;
     this.failure = new CheckFailure(detail);
-    this.socket?.destroy();
+    this.destroySockets();
     this.waiter?.reject(this.failure);
   }
 }

@@ -41,6 +41,5 @@ describe('http_anonymity with an https judge', () => {
     const refused = await untrusting.check(contextFor({ ip: socks.host, port: socks.port, protocol: 'socks5' }));
     expect(refused).toMatchObject({ passed: false });
     expect(refused.detail).toMatch(/SELF_SIGNED|certificate/i);
-    console.log(refused.detail);
   });
 });
