@@ -26,7 +26,7 @@ async function run(argv: string[]): Promise<number> {
   });
   const command = positionals[0];
   if (values.help || (command !== 'create' && command !== 'promote')) {
-    process.stderr.write(`${USAGE}\n`);
+    (values.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
   const args = parseInput(argsSchema, { email: values.email, name: values.name }, 'arguments');

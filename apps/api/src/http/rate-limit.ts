@@ -32,6 +32,7 @@ interface WindowState {
 /** Counters in Redis, shared by every API replica. Any Redis failure answers null: the caller fails open. */
 export class RateLimiter {
   private lastWarning = 0;
+  private connecting: Promise<void> | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -58,13 +59,30 @@ export class RateLimiter {
     return `${this.prefix}:ratelimit:${bucket}:${id}`;
   }
 
+  /**
+   * The connection refuses commands until it is ready (no offline queue). While it is still making its
+   * first connection, wait for it (bounded by the timeout); once it has dropped, fail fast instead.
+   */
+  private whenConnected(): Promise<void> {
+    if (!['wait', 'connecting', 'connect'].includes(this.redis.status)) return Promise.resolve();
+    this.connecting ??= new Promise<void>((resolve) => {
+      const done = () => {
+        this.redis.off('ready', done).off('close', done);
+        this.connecting = undefined;
+        resolve();
+      };
+      this.redis.on('ready', done).on('close', done);
+    });
+    return this.connecting;
+  }
+
   private async guard(work: () => Promise<WindowState>): Promise<WindowState | null> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new Error(`rate limiter: Redis did not answer within ${REDIS_TIMEOUT_MS} ms`)), REDIS_TIMEOUT_MS);
     });
     try {
-      return await Promise.race([work(), timeout]);
+      return await Promise.race([this.whenConnected().then(work), timeout]);
     } catch (error) {
       // Fail open: a Redis outage must not turn every request into an error; the warning says limits are off.
       if (Date.now() - this.lastWarning > WARN_INTERVAL_MS) {

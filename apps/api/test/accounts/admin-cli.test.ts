@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestApi, type TestApi } from '../support/harness.js';
+import { bearer, registerViaApi, uniqueEmail } from './support.js';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the admin command as a child process, as an operator would (DATABASE_URL from the test env). */
+function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'apps/api/src/admin-cli.ts', ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', DATABASE_URL: process.env.DATABASE_URL ?? '', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+let api: TestApi;
+beforeAll(() => {
+  api = startTestApi();
+});
+afterAll(async () => {
+  await api.close();
+});
+
+describe('admin CLI', () => {
+  it('creates an admin and prints its key once; the key works on admin endpoints', async () => {
+    const email = uniqueEmail('Admin');
+    const result = await runCli(['create', '--email', email, '--name', 'Root Admin'], { SIGNUP_CREDITS: '3' });
+    expect(result).toEqual({ code: 0, stdout: expect.any(String), stderr: '' });
+    const keys = result.stdout.match(/pp_[A-Za-z0-9]{48}/g) ?? [];
+    expect(keys).toHaveLength(1);
+    const auth = bearer(keys[0]!);
+
+    const account = await api.request.get('/account').set(auth);
+    expect(account.status).toBe(200);
+    expect(account.body).toEqual(expect.objectContaining({ email, display_name: 'Root Admin', role: 'admin', credit_balance: 3 }));
+
+    const customer = await registerViaApi(api);
+    const granted = await api.request.post(`/admin/users/${customer.userId}/credits`).set(auth).send({ amount: 50, description: 'Welcome' });
+    expect(granted.status).toBe(201);
+
+    const hits = await api.ctx.db.$queryRaw<Array<{ n: number }>>`
+      SELECT count(*)::int AS n FROM api_keys k WHERE row_to_json(k)::text LIKE ${`%${keys[0]!.slice(3)}%`}`;
+    expect(hits[0]!.n).toBe(0);
+  }, 90_000);
+
+  it('refuses to create a second account for a taken email, pointing at promote', async () => {
+    const user = await registerViaApi(api);
+    const result = await runCli(['create', '--email', user.email.toUpperCase()]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('promote');
+    expect((await api.request.get('/account').set(user.auth)).body.role).toBe('user');
+  }, 90_000);
+
+  it('promotes an existing user to admin', async () => {
+    const user = await registerViaApi(api);
+    const result = await runCli(['promote', '--email', user.email]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Promoted');
+    expect((await api.request.get('/account').set(user.auth)).body.role).toBe('admin');
+    const unknown = await runCli(['promote', '--email', uniqueEmail()]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('not found');
+  }, 90_000);
+
+  it('rejects bad arguments without touching the database', async () => {
+    const [badEmail, badCommand] = await Promise.all([runCli(['create', '--email', 'not-an-email']), runCli(['frobnicate'])]);
+    expect(badEmail.code).toBe(1);
+    expect(badEmail.stderr).toContain('--email');
+    expect(badCommand.code).toBe(2);
+    expect(badCommand.stderr).toContain('Usage');
+  }, 90_000);
+});
