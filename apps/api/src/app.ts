@@ -3,6 +3,7 @@ import type { ApiContext } from './context.js';
 import { authenticate } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { createRateLimits } from './http/rate-limit.js';
+import { metricsRoutes } from './http/metrics.js';
 import { requestContext } from './http/request-context.js';
 import { protectedRoutes, publicRoutes } from './routes/index.js';
 
@@ -12,9 +13,14 @@ export function createApp(ctx: ApiContext, options: { extraRoutes?: Router[] } =
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.TRUST_PROXY_HOPS);
   app.set('query parser', 'simple');
-  app.use(requestContext(ctx.logger));
+  app.use(
+    requestContext(ctx.logger, (route, status, seconds, method) =>
+      ctx.metrics.httpDuration.observe({ method, route, status: String(status) }, seconds),
+    ),
+  );
   app.use(express.json({ limit: '1mb' }));
   for (const router of publicRoutes(ctx)) app.use(router);
+  app.use(metricsRoutes(ctx));
   // Authentication guards known prefixes only, so an unknown path is a plain 404, not a 401.
   const guarded = protectedRoutes(ctx);
   const guardedPaths = guarded.flatMap((entry) => entry.paths);

@@ -4,6 +4,7 @@ import { createQueue, createRedis, type QueueContext } from '@proxy-pool/queues'
 import type { ApiConfig } from './config.js';
 import type { ApiContext } from './context.js';
 import { readVersion } from './version.js';
+import { createApiMetrics, observeSharedState } from './http/metrics.js';
 
 /** Opens the API's connections. Nothing here waits for PostgreSQL or Redis: /health reports them. */
 export function openApiContext(config: ApiConfig, logger?: Logger): ApiContext {
@@ -11,7 +12,7 @@ export function openApiContext(config: ApiConfig, logger?: Logger): ApiContext {
   const redis = createRedis(config.REDIS_URL, 'producer');
   redis.on('error', (error) => log.debug('redis error', { error: error.message }));
   const queueContext: QueueContext = { connection: redis, prefix: config.QUEUE_PREFIX };
-  return {
+  const ctx: ApiContext = {
     config,
     logger: log,
     db: createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
@@ -26,7 +27,10 @@ export function openApiContext(config: ApiConfig, logger?: Logger): ApiContext {
       notify: createQueue('notify', queueContext),
     },
     version: readVersion(),
+    metrics: createApiMetrics(),
   };
+  observeSharedState(ctx);
+  return ctx;
 }
 
 export async function closeApiContext(ctx: ApiContext): Promise<void> {

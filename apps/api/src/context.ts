@@ -3,6 +3,7 @@ import type { Logger } from '@proxy-pool/logger';
 import type { QueueContext, TypedQueue } from '@proxy-pool/queues';
 import type { Redis } from 'ioredis';
 import type { ApiConfig } from './config.js';
+import type { ApiMetrics } from './http/metrics.js';
 
 export interface ApiQueues {
   scrape: TypedQueue<'scrape'>;
@@ -23,4 +24,5 @@ export interface ApiContext {
   queueContext: QueueContext;
   queues: ApiQueues;
   version: string;
+  metrics: ApiMetrics;
 }

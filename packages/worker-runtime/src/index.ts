@@ -1,3 +1,4 @@
 export { startHealthServer, type HealthChecks } from './health-server.js';
 export { Heartbeat } from './heartbeat.js';
 export { installShutdown, type ShutdownOptions } from './shutdown.js';
+export { observeQueueDepth, observeWorkerJobs } from './queue-metrics.js';

@@ -6,28 +6,46 @@ import './request-types.js';
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export const unauthorized = () => new AppError('UNAUTHORIZED', 'A valid API key is required: Authorization: Bearer pp_…');
+/** Paths a browser visits (Bull Board): a 401 there invites HTTP Basic sign-in with the key as password. */
+const BROWSER_PATHS = ['/admin/queues'];
+
+export const unauthorized = (challengeBrowser = false) =>
+  new AppError(
+    'UNAUTHORIZED',
+    'A valid API key is required: Authorization: Bearer pp_…',
+    {},
+    challengeBrowser ? { 'WWW-Authenticate': 'Basic realm="Proxy Pool admin", charset="UTF-8"' } : {},
+  );
+
+/** The raw key from `Bearer <key>`, or from HTTP Basic with the key as password (any user name). */
+export function presentedKey(header: string): string | undefined {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+  if (bearer) return bearer[1];
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
+  if (!basic?.[1]) return undefined;
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  return decoded.slice(decoded.indexOf(':') + 1);
+}
 
 export type AuthFailureHook = (req: Parameters<RequestHandler>[0]) => Promise<void>;
 
 /**
- * Bearer authentication. Missing, malformed, unknown and revoked keys all get the same 401.
+ * Bearer (or HTTP Basic, key as password) authentication. Missing, malformed, unknown and revoked keys all
+ * get the same 401.
  * Every request reads the key row (so a revocation applies at once); last_used_at is written at most
  * once a minute per key.
  */
 export function authenticate(ctx: ApiContext, onFailure?: AuthFailureHook): RequestHandler {
   const lastWritten = new Map<string, number>();
   return async (req, _res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const raw = match?.[1];
+    const raw = presentedKey(req.get('authorization') ?? '');
     const key =
       raw && API_KEY_PATTERN.test(raw)
         ? await ctx.db.apiKey.findUnique({ where: { keyHash: hashApiKey(raw) }, include: { user: { select: { role: true } } } })
         : null;
     if (!key || key.revokedAt) {
       await onFailure?.(req);
-      throw unauthorized();
+      throw unauthorized(BROWSER_PATHS.some((path) => req.originalUrl.startsWith(path)));
     }
     req.auth = { userId: key.userId, apiKeyId: key.id, role: key.user.role };
     touchLastUsed(ctx, key.id, lastWritten, req.log);

@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chromium } from 'playwright-core';
+import { createApp } from '../../src/app.js';
+import { createTestUser, startTestApi, type TestApi } from '../support/harness.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../../../test-artifacts');
+
+let api: TestApi;
+let server: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  api = startTestApi();
+  server = await new Promise<Server>((resolve) => {
+    const listening = createApp(api.ctx).listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const address = server.address();
+  baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await api.close();
+});
+
+describe('Bull Board at /admin/queues', () => {
+  it('refuses an unauthenticated visitor with a Basic challenge', async () => {
+    const res = await api.request.get('/admin/queues');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toMatch(/^Basic /);
+    expect(res.body.error.code).toBe('UNAUTHORIZED');
+  });
+
+  it('refuses a signed-in non-admin', async () => {
+    const user = await createTestUser(api.ctx);
+    const res = await api.request.get('/admin/queues').auth('user', user.key);
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('shows every queue to an admin in a real browser', async () => {
+    const admin = await createTestUser(api.ctx, { role: 'admin' });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const context = await browser.newContext({ httpCredentials: { username: 'admin', password: admin.key } });
+      const page = await context.newPage();
+      const response = await page.goto(`${baseUrl}/admin/queues`);
+      expect(response?.status()).toBe(200);
+      for (const name of ['scrape', 'validate', 'url-test', 'maintenance', 'events', 'notify']) {
+        await page.getByText(name, { exact: true }).first().waitFor({ timeout: 15_000 });
+      }
+      await expect(page.title()).resolves.toContain('Proxy Pool queues');
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'bull-board.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
