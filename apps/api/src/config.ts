@@ -16,6 +16,15 @@ export const apiConfigSchema = z.object({
   /** How long POST /sources/{id}/scrape waits for the job before answering 202. */
   SCRAPE_WAIT_MS: envInt(25_000, 0),
   URL_TEST_WAIT_MS: envInt(70_000, 1000),
+  /** How many webhooks (POST /account/webhooks) one user may register. */
+  WEBHOOKS_PER_USER: envInt(10, 1, 1000),
+  /** POST /sources without parser_name fetches this much of the list (at most) to auto-detect its format. */
+  SOURCE_SAMPLE_MAX_BYTES: envInt(1024 * 1024, 1024),
+  SOURCE_SAMPLE_TIMEOUT_MS: envInt(10_000, 100),
+  /** GET /stats/pool answers from a cache this many seconds old at most (0: compute every time). */
+  POOL_STATS_CACHE_SECONDS: envInt(5, 0, 3600),
+  /** GET /proxies total_count of 1,000 rows or more is cached this long per filter set (0: always exact). */
+  PROXY_COUNT_CACHE_SECONDS: envInt(10, 0, 3600),
 });
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EventData } from './event-payloads.js';
 
 /** Every event type the system raises, with the version of its payload schema. */
 export const EVENT_TYPES = {
@@ -24,13 +25,17 @@ export const eventSchema = z.object({
 
 export type PoolEvent = z.infer<typeof eventSchema>;
 
-export function buildEvent(type: EventType, data: Record<string, unknown>, userId: string | null = null): PoolEvent {
+/**
+ * A new event of `type` at its current payload version. `data` is type-checked against the type's payload
+ * schema (`EVENT_PAYLOADS` in event-payloads.ts); `publishEvent` checks it again at run time.
+ */
+export function buildEvent<T extends EventType>(type: T, data: EventData<T>, userId: string | null = null): PoolEvent {
   return {
     id: crypto.randomUUID(),
     type,
     version: EVENT_TYPES[type],
     occurred_at: new Date().toISOString(),
     user_id: userId,
-    data,
+    data: data as Record<string, unknown>,
   };
 }

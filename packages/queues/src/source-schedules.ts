@@ -43,10 +43,17 @@ export interface ReconcileReport {
  * Repairs drift between the sources table and the scrape queue's schedulers (run at scraper start-up):
  * schedulers of deleted or inactive sources go, active sources get theirs; a scheduler already matching
  * its source is left alone so a restart does not reset its next run.
+ *
+ * Schedulers are read before sources: the API commits a source before upserting its scheduler, so any
+ * scheduler seen here belongs to a source the later read sees, and a concurrent create is never undone.
  */
-export async function reconcileSourceSchedules(queue: TypedQueue<'scrape'>, sources: readonly SchedulableSource[]): Promise<ReconcileReport> {
-  const wanted = new Map(sources.filter((source) => source.isActive).map((source) => [sourceSchedulerId(source.id), source]));
+export async function reconcileSourceSchedules(
+  queue: TypedQueue<'scrape'>,
+  loadSources: () => Promise<readonly SchedulableSource[]>,
+): Promise<ReconcileReport> {
   const existing = await queue.getJobSchedulers(0, -1);
+  const sources = await loadSources();
+  const wanted = new Map(sources.filter((source) => source.isActive).map((source) => [sourceSchedulerId(source.id), source]));
   const report: ReconcileReport = { upserted: 0, unchanged: 0, removed: 0 };
   const current = new Map<string, { pattern?: string | undefined; tz?: string | undefined }>();
   for (const scheduler of existing) {
