@@ -23,8 +23,8 @@ export const apiConfigSchema = z.object({
   SOURCE_SAMPLE_TIMEOUT_MS: envInt(10_000, 100),
   /** GET /stats/pool answers from a cache this many seconds old at most (0: compute every time). */
   POOL_STATS_CACHE_SECONDS: envInt(5, 0, 3600),
-  /** GET /proxies total_count of 1,000 rows or more is cached this long per filter set (0: always exact). */
-  PROXY_COUNT_CACHE_SECONDS: envInt(10, 0, 3600),
+  /** GET /proxies total_count of 1,000 rows or more is shared this long per filter set (0: always exact). */
+  PROXY_COUNT_CACHE_SECONDS: envInt(30, 0, 3600),
 });
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

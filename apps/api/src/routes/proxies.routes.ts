@@ -1,7 +1,61 @@
-import { Router } from 'express';
+import { once } from 'node:events';
+import { Router, type Response } from 'express';
 import type { ApiContext } from '../context.js';
+import { parseInput } from '../http/validate.js';
+import { acquireBodySchema, acquireHeadersSchema, acquireProxy, releaseProxyLease } from '../services/leases.service.js';
+import { DEFAULT_ORDER, listProxies, proxyListQuerySchema, toProxyFilters } from '../services/proxies-query.service.js';
+import { EXPORT_CONTENT_TYPES, exportBatches, exportFormatter, proxyExportQuerySchema } from '../services/proxy-export.service.js';
 
-export function proxiesRoutes(_ctx: ApiContext): Router {
+/**
+ * The pool routes. Fixed paths only (`/proxies`, `/proxies/export`, `/proxies/acquire…`): `GET /proxies/:proxy_id`
+ * lives in its own router, mounted after this one, so it never swallows `export` or `acquire`.
+ */
+export function proxiesRoutes(ctx: ApiContext): Router {
   const router = Router();
+
+  router.get('/proxies', async (req, res) => {
+    const query = parseInput(proxyListQuerySchema, req.query, 'query parameters');
+    res.json(await listProxies(ctx, query));
+  });
+
+  router.get('/proxies/export', async (req, res) => {
+    const query = parseInput(proxyExportQuerySchema, req.query, 'query parameters');
+    const format = exportFormatter(query);
+    const batches = exportBatches(ctx, toProxyFilters(query), query.sort, query.order ?? DEFAULT_ORDER[query.sort]);
+    // The first batch is read before any byte is sent, so a failing query still answers with a proper error.
+    let next = await batches.next();
+    res.status(200).type(EXPORT_CONTENT_TYPES[query.format]);
+    res.setHeader('Content-Disposition', `attachment; filename="proxies.${query.format}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    let first = true;
+    if (!(await write(res, format.head))) return void (await batches.return(undefined));
+    while (!next.done) {
+      if (!(await write(res, format.batch(next.value, first)))) return void (await batches.return(undefined));
+      first = false;
+      next = await batches.next();
+    }
+    res.end(format.tail);
+  });
+
+  router.post('/proxies/acquire', async (req, res) => {
+    const body = parseInput(acquireBodySchema, req.body, 'request body');
+    const headers = parseInput(acquireHeadersSchema, { 'Idempotency-Key': req.get('idempotency-key') }, 'request headers');
+    const caller = { userId: req.auth!.userId, apiKeyId: req.auth!.apiKeyId };
+    res.json(await acquireProxy(ctx, caller, body, headers['Idempotency-Key']));
+  });
+
+  router.post('/proxies/acquire/:lease_id/release', async (req, res) => {
+    res.json(await releaseProxyLease(ctx, req.auth!.userId, String(req.params.lease_id)));
+  });
+
   return router;
+}
+
+/** Writes with backpressure; false once the client has gone away (the export then stops reading). */
+async function write(res: Response, chunk: string): Promise<boolean> {
+  if (res.destroyed) return false;
+  if (chunk.length > 0 && !res.write(chunk)) {
+    await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  }
+  return !res.destroyed;
 }

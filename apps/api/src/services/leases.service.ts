@@ -1,0 +1,116 @@
+import { acquireLease, releaseLease } from '@proxy-pool/db';
+import type { LeaseGrant } from '@proxy-pool/db';
+import { z } from 'zod';
+import type { ApiContext } from '../context.js';
+import { AppError, notFound } from '../errors.js';
+
+export const acquireBodySchema = z
+  .object({
+    protocol: z.enum(['http', 'https', 'socks4', 'socks5']).optional(),
+    country: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
+      .transform((code) => code.toUpperCase())
+      .optional(),
+    anonymity: z.enum(['transparent', 'anonymous', 'elite']).optional(),
+    min_score: z.number().min(0).max(1).optional(),
+    lease_duration_seconds: z.number().int().min(1).max(3600).default(300),
+  })
+  // Unknown fields are refused: a misspelt filter must not silently lease (and charge for) an unwanted proxy.
+  .strict();
+export type AcquireBody = z.infer<typeof acquireBodySchema>;
+
+export const acquireHeadersSchema = z.object({
+  'Idempotency-Key': z.string().regex(/^[\x20-\x7E]{1,200}$/, 'must be 1 to 200 printable ASCII characters').optional(),
+});
+
+export interface AcquireResponse {
+  lease_id: string;
+  proxy: {
+    ip: string;
+    port: number;
+    protocol: string;
+    country: string | null;
+    anonymity: string | null;
+    /** Only for proxies with upstream credentials: the lease holder needs them to use the proxy. */
+    username?: string;
+    password?: string | null;
+  };
+  expires_at: string;
+  credits_remaining: number;
+}
+
+export interface ReleaseResponse {
+  lease_id: string;
+  /** When the lease was released; null when it ran out before being released. */
+  released_at: string | null;
+  expires_at: string;
+}
+
+/** A lease as its holder sees it (acquire answers, and lists of the user's leases). */
+export function renderLease(grant: LeaseGrant, creditsRemaining: number): AcquireResponse {
+  const { proxy } = grant;
+  const credentials = proxy.username !== null ? { username: proxy.username, password: proxy.password } : {};
+  return {
+    lease_id: grant.leaseId,
+    proxy: { ip: proxy.ip, port: proxy.port, protocol: proxy.protocol, country: proxy.country, anonymity: proxy.anonymity, ...credentials },
+    expires_at: grant.expiresAt.toISOString(),
+    credits_remaining: creditsRemaining,
+  };
+}
+
+const IDEMPOTENT_ANSWER_SECONDS = 24 * 3600 + 300;
+const answerKey = (ctx: ApiContext, leaseId: string) => `${ctx.config.QUEUE_PREFIX}:lease-answer:${leaseId}`;
+
+export async function acquireProxy(
+  ctx: ApiContext,
+  caller: { userId: string; apiKeyId: string },
+  body: AcquireBody,
+  idempotencyKey: string | undefined,
+): Promise<AcquireResponse> {
+  const outcome = await acquireLease(
+    ctx.db,
+    {
+      userId: caller.userId,
+      apiKeyId: caller.apiKeyId,
+      filters: { protocol: body.protocol, country: body.country, anonymity: body.anonymity, minScore: body.min_score },
+      durationSeconds: body.lease_duration_seconds,
+      idempotencyKey,
+    },
+    {
+      // Stored before COMMIT: a concurrent duplicate waits on the idempotency index until then, so it always
+      // finds the answer to replay.
+      beforeCommit: idempotencyKey
+        ? async (grant, credits) => {
+            await ctx.redis.set(answerKey(ctx, grant.leaseId), JSON.stringify(renderLease(grant, credits)), 'EX', IDEMPOTENT_ANSWER_SECONDS);
+          }
+        : undefined,
+    },
+  );
+  switch (outcome.kind) {
+    case 'acquired':
+      return renderLease(outcome.grant, outcome.creditsRemaining);
+    case 'replayed':
+      return replayAnswer(ctx, caller.userId, outcome.grant);
+    case 'insufficient_credits':
+      throw new AppError('INSUFFICIENT_CREDITS', `You need at least 1 credit to acquire a proxy. Current balance: ${outcome.balance}.`);
+    case 'all_leased':
+      throw new AppError('ALL_PROXIES_LEASED', 'Every active proxy matching the filters is leased right now. Retry shortly.');
+    case 'no_match':
+      throw new AppError('NO_MATCHING_PROXY', 'No active proxy matches the filters.');
+  }
+}
+
+/** The first answer, word for word; if Redis lost it, the same lease with the balance as it is now. */
+async function replayAnswer(ctx: ApiContext, userId: string, grant: LeaseGrant): Promise<AcquireResponse> {
+  const stored = await ctx.redis.get(answerKey(ctx, grant.leaseId)).catch(() => null);
+  if (stored !== null) return JSON.parse(stored) as AcquireResponse;
+  const user = await ctx.db.user.findUnique({ where: { id: userId }, select: { creditBalance: true } });
+  return renderLease(grant, user?.creditBalance ?? 0);
+}
+
+export async function releaseProxyLease(ctx: ApiContext, userId: string, leaseId: string): Promise<ReleaseResponse> {
+  const ended = z.string().uuid().safeParse(leaseId).success ? await releaseLease(ctx.db, userId, leaseId) : null;
+  if (!ended) throw notFound('Lease');
+  return { lease_id: ended.leaseId, released_at: ended.releasedAt?.toISOString() ?? null, expires_at: ended.expiresAt.toISOString() };
+}

@@ -1,0 +1,39 @@
+import { builtinCheckers } from '@proxy-pool/checkers';
+import { builtinParsers } from '@proxy-pool/parsers';
+import { orderCheckers } from '@proxy-pool/plugin-contracts';
+import type { ApiContext } from '../context.js';
+
+export interface PluginStatus {
+  parsers: Array<{ name: string; type: string }>;
+  checkers: Array<{ name: string; stage: number; priority: number }>;
+  notifiers: NotifierStatus[];
+}
+
+export interface NotifierStatus {
+  name: string;
+  healthy: boolean;
+  subscribes_to: string[];
+}
+
+/**
+ * The registered notifiers and their delivery health. No notifier is registered yet (they arrive with the
+ * notifications issue, which replaces this body); the answer keeps its shape meanwhile.
+ */
+export async function notifierStatus(_ctx: ApiContext): Promise<NotifierStatus[]> {
+  return [];
+}
+
+/** The checker pipeline as the checker app registers it, in run order. Building it opens no connection and
+ * loads no database (the judge URL is only parsed; the geoip file opens on first use). */
+function checkerList(ctx: ApiContext): PluginStatus['checkers'] {
+  const checkers = builtinCheckers({ judgeUrl: 'http://127.0.0.1/judge', secret: ctx.config.JUDGE_SECRET, ownIps: () => [] });
+  return orderCheckers(checkers).map(({ name, stage, priority }) => ({ name, stage, priority }));
+}
+
+export async function getPluginStatus(ctx: ApiContext): Promise<PluginStatus> {
+  return {
+    parsers: builtinParsers.map(({ name, type }) => ({ name, type })),
+    checkers: checkerList(ctx),
+    notifiers: await notifierStatus(ctx),
+  };
+}

@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { countProxies, PROXY_SORTS, queryProxyPage } from '@proxy-pool/db';
+import type { ProxyFilters, ProxyListRow, ProxyPosition, ProxySort, SortOrder } from '@proxy-pool/db';
+import { z } from 'zod';
+import type { ApiContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { decodeCursor, encodeCursor, pageQueryShape, type Page } from '../http/pagination.js';
+import { cachedJson } from './cache.service.js';
+
+/** A plain decimal (no exponent, no hex, no blanks): query values are strings and `Number('')` is 0. */
+const decimal = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/, 'must be a number')
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+
+export const proxyFilterShape = {
+  status: z.enum(['active', 'dead', 'unchecked']).optional(),
+  protocol: z.enum(['http', 'https', 'socks4', 'socks5']).optional(),
+  anonymity: z.enum(['transparent', 'anonymous', 'elite']).optional(),
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
+    .transform((code) => code.toUpperCase())
+    .optional(),
+  min_score: decimal(0, 1).optional(),
+  max_latency_ms: decimal(0, 1e9).optional(),
+  min_uptime_pct: decimal(0, 100).optional(),
+  verified_within_minutes: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1).max(5_256_000)).optional(),
+};
+
+export const proxySortShape = {
+  sort: z.enum(PROXY_SORTS).default('score'),
+  order: z.enum(['asc', 'desc']).optional(),
+};
+
+export const proxyListQuerySchema = z.object({ ...proxyFilterShape, ...proxySortShape, ...pageQueryShape });
+export type ProxyListQuery = z.infer<typeof proxyListQuerySchema>;
+
+/** Default direction per sort field: best first (highest score and uptime, lowest latency, freshest check). */
+export const DEFAULT_ORDER: Record<ProxySort, SortOrder> = { score: 'desc', latency: 'asc', uptime: 'desc', last_checked: 'desc' };
+
+export function toProxyFilters(query: z.infer<z.ZodObject<typeof proxyFilterShape>>): ProxyFilters {
+  return {
+    status: query.status,
+    protocol: query.protocol,
+    anonymity: query.anonymity,
+    country: query.country,
+    minScore: query.min_score,
+    maxLatencyMs: query.max_latency_ms,
+    minUptimePct: query.min_uptime_pct,
+    verifiedWithinMinutes: query.verified_within_minutes,
+  };
+}
+
+export interface ProxyItem {
+  id: string;
+  ip: string;
+  port: number;
+  protocol: string;
+  status: string;
+  anonymity: string | null;
+  exit_ip: string | null;
+  country: string | null;
+  score: number;
+  avg_latency_ms: number | null;
+  uptime_pct: number;
+  last_checked_at: string | null;
+  first_seen_at: string;
+  tags: unknown;
+}
+
+export function renderProxy(row: ProxyListRow): ProxyItem {
+  return {
+    id: row.id,
+    ip: row.ip,
+    port: row.port,
+    protocol: row.protocol,
+    status: row.status,
+    anonymity: row.anonymity,
+    exit_ip: row.exit_ip,
+    country: row.country,
+    score: row.score,
+    avg_latency_ms: row.avg_latency_ms,
+    uptime_pct: row.uptime_pct,
+    last_checked_at: row.last_checked_at?.toISOString() ?? null,
+    first_seen_at: row.first_seen_at.toISOString(),
+    tags: row.tags ?? {},
+  };
+}
+
+const REAL_TEXT = /^(-?\d+(\.\d+)?(e[+-]?\d+)?|NaN|-?Infinity)$/;
+const TIMESTAMPTZ_TEXT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d){0,2}$/;
+const cursorSchema = z.object({ s: z.enum(PROXY_SORTS), o: z.enum(['asc', 'desc']), v: z.string().max(64).nullable(), id: z.string().uuid() });
+
+/** A cursor carries the sort and order it was made for; reused with another sort or order it is refused. */
+export function positionFromCursor(cursor: string | undefined, sort: ProxySort, order: SortOrder): ProxyPosition | undefined {
+  const decoded = decodeCursor(cursor, cursorSchema);
+  if (!decoded) return undefined;
+  const valueOk = decoded.v === null || (sort === 'last_checked' ? TIMESTAMPTZ_TEXT : REAL_TEXT).test(decoded.v);
+  if (decoded.s !== sort || decoded.o !== order || !valueOk) {
+    throw new AppError('INVALID_CURSOR', `The cursor belongs to another query (sort=${decoded.s}, order=${decoded.o}).`, {
+      cursor_sort: decoded.s,
+      cursor_order: decoded.o,
+    });
+  }
+  return { value: decoded.v, id: decoded.id };
+}
+
+export function cursorAfter(row: ProxyListRow, sort: ProxySort, order: SortOrder): string {
+  return encodeCursor({ s: sort, o: order, v: row.sort_key, id: row.id });
+}
+
+/**
+ * total_count: exact below 1,000 matches. Larger counts cost a scan of their rows (hundreds of ms at a million
+ * proxies), so they are shared per filter set for PROXY_COUNT_CACHE_SECONDS and refreshed in the background
+ * (a stale value is served meanwhile, for at most as long again).
+ */
+export async function countMatching(ctx: ApiContext, filters: ProxyFilters): Promise<number> {
+  const digest = createHash('sha256').update(JSON.stringify(filters)).digest('hex').slice(0, 32);
+  const ttlSeconds = ctx.config.PROXY_COUNT_CACHE_SECONDS;
+  return cachedJson(ctx, `proxies-count:${digest}`, { ttlSeconds, staleSeconds: ttlSeconds, worthCaching: (n) => n >= 1000 }, () =>
+    countProxies(ctx.db, filters),
+  );
+}
+
+export async function listProxies(ctx: ApiContext, query: ProxyListQuery): Promise<Page<ProxyItem>> {
+  const order = query.order ?? DEFAULT_ORDER[query.sort];
+  const after = positionFromCursor(query.cursor, query.sort, order);
+  const filters = toProxyFilters(query);
+  const [rows, total] = await Promise.all([
+    queryProxyPage(ctx.db, { filters, sort: query.sort, order, limit: query.limit + 1, after }),
+    countMatching(ctx, filters),
+  ]);
+  const pageRows = rows.slice(0, query.limit);
+  const last = pageRows[pageRows.length - 1];
+  return {
+    items: pageRows.map(renderProxy),
+    next_cursor: rows.length > query.limit && last ? cursorAfter(last, query.sort, order) : null,
+    total_count: total,
+  };
+}

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestUser, startTestApi, type TestApi, type TestUser } from '../support/harness.js';
+import { expectedOrder, insertProxies, minutesAgo, type SeedProxy, type SeededProxy, type SortField } from './seed.js';
+
+// Rows of this file carry user-assigned country codes no other test uses, and every query is scoped by them.
+const HOME = 'XA';
+const OTHER = 'XB';
+
+let api: TestApi;
+let user: TestUser;
+let rows: SeededProxy[];
+
+beforeAll(async () => {
+  api = startTestApi({ PROXY_COUNT_CACHE_SECONDS: '0' });
+  user = await createTestUser(api.ctx);
+  const home: SeedProxy[] = [
+    { protocol: 'http', anonymity: 'elite', score: 0.9, avgLatencyMs: 100, uptimeRatio: 0.99, lastCheckedAt: minutesAgo(1) },
+    { protocol: 'https', anonymity: 'anonymous', score: 0.8, avgLatencyMs: 300, uptimeRatio: 0.95, lastCheckedAt: minutesAgo(5) },
+    { protocol: 'socks4', anonymity: 'transparent', score: 0.7, avgLatencyMs: 50, uptimeRatio: 0.9, lastCheckedAt: minutesAgo(20) },
+    { protocol: 'socks5', anonymity: 'elite', score: 0.87, avgLatencyMs: 245.3, uptimeRatio: 0.942, lastCheckedAt: minutesAgo(2), exitIp: '203.0.113.42', tags: { provider: 'datacenter' } },
+    { status: 'dead', protocol: 'http', anonymity: 'anonymous', score: 0, avgLatencyMs: null, uptimeRatio: 0.1, lastCheckedAt: minutesAgo(60) },
+    { status: 'dead', protocol: 'socks5', anonymity: null, score: 0, avgLatencyMs: 900, uptimeRatio: 0.05, lastCheckedAt: minutesAgo(120) },
+    { status: 'unchecked', protocol: 'http', anonymity: null, score: 0, avgLatencyMs: null, uptimeRatio: 0, lastCheckedAt: null },
+    { status: 'unchecked', protocol: 'https', anonymity: null, score: 0, avgLatencyMs: null, uptimeRatio: 0, lastCheckedAt: null },
+    // Ties with the first row on every sort key, to exercise the id tie-break.
+    { protocol: 'http', anonymity: 'elite', score: 0.9, avgLatencyMs: 100, uptimeRatio: 0.99, lastCheckedAt: minutesAgo(1) },
+  ];
+  rows = await insertProxies(api.ctx, home.map((row) => ({ ...row, country: HOME })));
+  await insertProxies(api.ctx, [{ country: OTHER }, { country: OTHER, status: 'dead', score: 0 }]);
+});
+
+afterAll(async () => {
+  await api.close();
+});
+
+async function list(query: Record<string, string | number>) {
+  const res = await api.request.get('/proxies').query({ country: HOME, limit: 200, ...query }).set(user.auth);
+  expect(res.status).toBe(200);
+  return res.body as { items: Array<{ id: string } & Record<string, unknown>>; next_cursor: string | null; total_count: number };
+}
+
+const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
+const sortedIds = (subset: SeededProxy[]) => subset.map((row) => row.id).sort();
+
+describe('GET /proxies items', () => {
+  it('renders each proxy exactly in the spec shape', async () => {
+    const row = rows[3]!;
+    const body = await list({ protocol: 'socks5', status: 'active' });
+    expect(body.items).toEqual([
+      {
+        id: row.id,
+        ip: row.ip,
+        port: row.port,
+        protocol: 'socks5',
+        status: 'active',
+        anonymity: 'elite',
+        exit_ip: '203.0.113.42',
+        country: HOME,
+        score: 0.87,
+        avg_latency_ms: 245.3,
+        uptime_pct: 94.2,
+        last_checked_at: row.lastCheckedAt!.toISOString(),
+        first_seen_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        tags: { provider: 'datacenter' },
+      },
+    ]);
+    expect(body).toEqual({ items: body.items, next_cursor: null, total_count: 1 });
+  });
+
+  it('needs an API key', async () => {
+    const res = await api.request.get('/proxies');
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('GET /proxies filters', () => {
+  const cases: Array<[string, Record<string, string>, (row: SeededProxy) => boolean]> = [
+    ['status', { status: 'dead' }, (r) => r.status === 'dead'],
+    ['protocol', { protocol: 'https' }, (r) => r.protocol === 'https'],
+    ['anonymity', { anonymity: 'elite' }, (r) => r.anonymity === 'elite'],
+    ['min_score (inclusive, as rendered)', { min_score: '0.87' }, (r) => r.score >= 0.87],
+    ['max_latency_ms (inclusive; NULL never matches)', { max_latency_ms: '245.3' }, (r) => r.avgLatencyMs !== null && r.avgLatencyMs <= 245.3],
+    ['min_uptime_pct (inclusive, as rendered)', { min_uptime_pct: '94.2' }, (r) => r.uptimeRatio * 100 >= 94.19],
+    ['verified_within_minutes', { verified_within_minutes: '10' }, (r) => r.lastCheckedAt !== null && r.lastCheckedAt > minutesAgo(10)],
+    ['several at once', { status: 'active', protocol: 'http', min_score: '0.5' }, (r) => r.status === 'active' && r.protocol === 'http'],
+  ];
+
+  it.each(cases)('%s', async (_name, query, predicate) => {
+    const expected = rows.filter(predicate);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(rows.length);
+    const body = await list(query);
+    expect(ids(body.items).sort()).toEqual(sortedIds(expected));
+    expect(body.total_count).toBe(expected.length);
+  });
+
+  it('filters by country, case-insensitively', async () => {
+    const body = await list({ country: OTHER.toLowerCase() });
+    expect(body.items.map((item) => item.country)).toEqual([OTHER, OTHER]);
+    expect((await list({})).total_count).toBe(rows.length);
+  });
+});
+
+describe('GET /proxies sorting', () => {
+  const sorts: Array<[SortField, 'asc' | 'desc']> = [
+    ['score', 'desc'], ['score', 'asc'], ['latency', 'asc'], ['latency', 'desc'],
+    ['uptime', 'desc'], ['uptime', 'asc'], ['last_checked', 'desc'], ['last_checked', 'asc'],
+  ];
+
+  it.each(sorts)('sort=%s order=%s: NULLs last, ties broken by id', async (sort, order) => {
+    const body = await list({ sort, order });
+    expect(ids(body.items)).toEqual(expectedOrder(rows, sort, order).map((row) => row.id));
+  });
+
+  it.each(sorts)('sort=%s order=%s walks the same order three rows at a time', async (sort, order) => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 10; page += 1) {
+      const body: Awaited<ReturnType<typeof list>> = await list({ sort, order, limit: 3, ...(cursor ? { cursor } : {}) });
+      seen.push(...ids(body.items));
+      expect(body.total_count).toBe(rows.length);
+      cursor = body.next_cursor;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual(expectedOrder(rows, sort, order).map((row) => row.id));
+  });
+
+  it('defaults: score desc, latency asc, uptime desc, last_checked desc', async () => {
+    const defaults: Array<[SortField | undefined, SortField, 'asc' | 'desc']> = [
+      [undefined, 'score', 'desc'], ['latency', 'latency', 'asc'], ['uptime', 'uptime', 'desc'], ['last_checked', 'last_checked', 'desc'],
+    ];
+    for (const [given, sort, order] of defaults) {
+      const body = await list(given ? { sort: given } : {});
+      expect(ids(body.items)).toEqual(expectedOrder(rows, sort, order).map((row) => row.id));
+    }
+  });
+});
+
+describe('GET /proxies validation', () => {
+  const bad: Array<[string, Record<string, string>]> = [
+    ['status', { status: 'alive' }],
+    ['protocol', { protocol: 'ftp' }],
+    ['anonymity', { anonymity: 'secret' }],
+    ['country', { country: 'USA' }],
+    ['min_score', { min_score: '1.5' }],
+    ['min_score', { min_score: '-0.1' }],
+    ['min_score', { min_score: 'high' }],
+    ['max_latency_ms', { max_latency_ms: '-1' }],
+    ['max_latency_ms', { max_latency_ms: '' }],
+    ['min_uptime_pct', { min_uptime_pct: '101' }],
+    ['verified_within_minutes', { verified_within_minutes: '-5' }],
+    ['verified_within_minutes', { verified_within_minutes: '2.5' }],
+    ['sort', { sort: 'name' }],
+    ['order', { order: 'up' }],
+    ['limit', { limit: '0' }],
+    ['limit', { limit: '201' }],
+    ['limit', { limit: 'ten' }],
+  ];
+
+  it.each(bad)('answers 422 naming %s', async (field, query) => {
+    const res = await api.request.get('/proxies').query(query).set(user.auth);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('VALIDATION_ERROR');
+    expect(res.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual([field]);
+  });
+
+  it('refuses a repeated parameter with 422', async () => {
+    const res = await api.request.get('/proxies?status=active&status=dead').set(user.auth);
+    expect(res.status).toBe(422);
+    expect(res.body.error.details.fields[0].field).toBe('status');
+  });
+
+  it('refuses a cursor reused with another sort or order, and a forged one, with 400 INVALID_CURSOR', async () => {
+    const first = await list({ sort: 'latency', limit: 2 });
+    const cursor = first.next_cursor!;
+    expect(cursor).toEqual(expect.any(String));
+    for (const query of [{ sort: 'score' }, { sort: 'latency', order: 'desc' }, { sort: 'uptime' }]) {
+      const res = await api.request.get('/proxies').query({ ...query, cursor }).set(user.auth);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('INVALID_CURSOR');
+    }
+    const forged = Buffer.from(JSON.stringify({ s: 'latency', o: 'asc', v: "1); DROP TABLE proxies; --", id: rows[0]!.id })).toString('base64url');
+    for (const bad of [forged, 'not a cursor', 'eyJ4Ijox']) {
+      const res = await api.request.get('/proxies').query({ sort: 'latency', cursor: bad }).set(user.auth);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('INVALID_CURSOR');
+    }
+    const next = await list({ sort: 'latency', limit: 2, cursor });
+    expect(ids(next.items)).toEqual(expectedOrder(rows, 'latency', 'asc').slice(2, 4).map((row) => row.id));
+  });
+});

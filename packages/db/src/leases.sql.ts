@@ -1,0 +1,188 @@
+import { Prisma } from '../generated/client/index.js';
+import type { Anonymity, ProxyProtocol } from '../generated/client/index.js';
+import type { Database } from './client.js';
+import { proxyFilterConditions, sqlAnd } from './proxies.sql.js';
+
+type Tx = Prisma.TransactionClient;
+
+export interface AcquireFilters {
+  protocol?: ProxyProtocol;
+  country?: string;
+  anonymity?: Anonymity;
+  minScore?: number;
+}
+
+export interface AcquireInput {
+  userId: string;
+  apiKeyId: string | null;
+  filters: AcquireFilters;
+  durationSeconds: number;
+  idempotencyKey?: string;
+}
+
+export interface LeasedProxy {
+  id: string;
+  ip: string;
+  port: number;
+  protocol: ProxyProtocol;
+  country: string | null;
+  anonymity: Anonymity | null;
+  username: string | null;
+  password: string | null;
+}
+
+export interface LeaseGrant {
+  leaseId: string;
+  proxy: LeasedProxy;
+  expiresAt: Date;
+}
+
+export type AcquireOutcome =
+  | { kind: 'acquired'; grant: LeaseGrant; creditsRemaining: number }
+  /** The idempotency key already names a lease of this user (made within 24 h): nothing was charged. */
+  | { kind: 'replayed'; grant: LeaseGrant }
+  | { kind: 'insufficient_credits'; balance: number }
+  /** Some active proxy matches, but every one of them holds a live lease. */
+  | { kind: 'all_leased' }
+  | { kind: 'no_match' };
+
+export interface AcquireHooks {
+  /** Runs inside the transaction after every write, before COMMIT (e.g. to store the answer for replays). */
+  beforeCommit?: (grant: LeaseGrant, creditsRemaining: number) => Promise<void>;
+}
+
+/** A retry covers the rare race where a proxy was leased between our snapshot and our row lock. */
+const MAX_ATTEMPTS = 10;
+const IDEMPOTENCY_WINDOW = Prisma.sql`interval '24 hours'`;
+const LIVE = Prisma.sql`l.released_at IS NULL AND l.expired_at IS NULL`;
+// A correlated scalar probe of the partial unique index, not NOT EXISTS: the planner cannot turn it into an
+// anti-join, whose plan (chosen when the leases statistics are stale, e.g. a young table) scans every live
+// lease for every candidate proxy.
+const NO_LIVE_LEASE = Prisma.sql`(SELECT 1 FROM leases l WHERE l.proxy_id = p.id AND ${LIVE} AND l.expires_at > now() LIMIT 1) IS NULL`;
+const PROXY_COLUMNS = Prisma.sql`p.id, host(p.ip) AS ip, p.port, p.protocol, p.country, p.anonymity, p.username, p.password`;
+
+/**
+ * Leases the best free active proxy matching the filters to the user for one credit. Without an idempotency
+ * key it is a single statement (its own transaction, one round trip); with one, a transaction that first looks
+ * the key up and stores the answer (beforeCommit) before COMMIT. A concurrent duplicate key loses on the
+ * unique index (user_id, idempotency_key), is rolled back whole, and replays the winner's lease.
+ */
+export async function acquireLease(db: Database, input: AcquireInput, hooks: AcquireHooks = {}): Promise<AcquireOutcome> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const key = input.idempotencyKey;
+      if (key === undefined) return await acquireOnce(db, input, hooks);
+      return await db.$transaction(async (tx) => {
+        const existing = await findLeaseByIdempotencyKey(tx, input.userId, key);
+        return existing ? { kind: 'replayed', grant: existing } : acquireOnce(tx, input, hooks);
+      });
+    } catch (error) {
+      const constraint = uniqueViolation(error);
+      if (constraint === 'leases_user_id_idempotency_key_key' && input.idempotencyKey !== undefined) {
+        const grant = await findLeaseByIdempotencyKey(db, input.userId, input.idempotencyKey);
+        if (grant) return { kind: 'replayed', grant };
+      }
+      if (constraint !== 'leases_one_live_per_proxy') throw error;
+      if (attempt >= MAX_ATTEMPTS) return { kind: 'all_leased' };
+    }
+  }
+}
+
+async function acquireOnce(q: Database | Tx, input: AcquireInput, hooks: AcquireHooks): Promise<AcquireOutcome> {
+  const matching = sqlAnd([Prisma.sql`p.status = 'active'`, ...proxyFilterConditions(input.filters)]);
+  let row = await leaseStatement(q, input, matching, true);
+  if (row.balance >= 1 && row.id === null) {
+    const [seen] = await q.$queryRaw<Array<{ matching: boolean; free: boolean }>>`
+      SELECT EXISTS (SELECT 1 FROM proxies p WHERE ${matching}) AS matching,
+        EXISTS (SELECT 1 FROM proxies p WHERE ${matching} AND ${NO_LIVE_LEASE}) AS free`;
+    if (!seen?.matching) return { kind: 'no_match' };
+    if (!seen.free) return { kind: 'all_leased' };
+    // Free proxies exist, but concurrent acquires hold their rows and may roll back: wait for them.
+    row = await leaseStatement(q, input, matching, false);
+    if (row.balance >= 1 && row.id === null) return { kind: 'all_leased' };
+  }
+  if (row.balance < 1) return { kind: 'insufficient_credits', balance: row.balance };
+  // A proxy was picked but the guarded decrement found the balance below 1 (a concurrent acquire of the
+  // same user spent it): nothing was written, and the balance is now 0.
+  if (row.lease_id === null || row.credits_remaining === null || row.expires_at === null) return { kind: 'insufficient_credits', balance: 0 };
+  const { id, ip, port, protocol, country, anonymity, username, password } = row as LeasedProxy & typeof row;
+  const grant: LeaseGrant = { leaseId: row.lease_id, proxy: { id, ip, port, protocol, country, anonymity, username, password }, expiresAt: row.expires_at };
+  await hooks.beforeCommit?.(grant, row.credits_remaining);
+  return { kind: 'acquired', grant, creditsRemaining: row.credits_remaining };
+}
+
+type StatementRow = { balance: number; lease_id: string | null; expires_at: Date | null; credits_remaining: number | null } & {
+  [K in keyof LeasedProxy]: LeasedProxy[K] | null;
+};
+
+/**
+ * The whole acquire in one statement. `picked` locks the best free matching proxy (SKIP LOCKED, or waiting);
+ * `expired` marks its past-due leases expired; `charged` decrements the balance guarded by >= 1 and reads
+ * `expired` to completion first, so the insert into `lease` never meets a past-due lease in the partial unique
+ * index (one live lease per proxy); `ledger` writes the acquire transaction; `touched` stamps last_leased_at.
+ * Each step reads the previous one's output, which fixes their order. The lease starts at clock_timestamp(),
+ * read after this statement's snapshot: later than the end (released_at) of any lease that snapshot saw ended,
+ * so a proxy's lease periods never overlap, not even by the few ms a statement takes to plan.
+ */
+async function leaseStatement(q: Database | Tx, input: AcquireInput, matching: Prisma.Sql, skipLocked: boolean): Promise<StatementRow> {
+  const { userId } = input;
+  const [row] = await q.$queryRaw<StatementRow[]>`
+    WITH me AS (SELECT credit_balance FROM users WHERE id = ${userId}::uuid),
+    picked AS (
+      SELECT ${PROXY_COLUMNS} FROM proxies p
+      WHERE (SELECT credit_balance FROM me) >= 1 AND ${matching} AND ${NO_LIVE_LEASE}
+        -- Rechecked on the newest row version when the row was locked by a concurrent acquire (the lease probe
+        -- above still sees this statement's snapshot): skips a proxy leased meanwhile instead of failing on
+        -- the unique index and retrying.
+        AND (p.last_leased_at IS NULL OR p.last_leased_at <= now())
+      ORDER BY p.score DESC, p.last_leased_at ASC NULLS FIRST, p.id
+      LIMIT 1 FOR NO KEY UPDATE OF p ${skipLocked ? Prisma.sql`SKIP LOCKED` : Prisma.empty}),
+    expired AS (
+      UPDATE leases l SET expired_at = now()
+      WHERE l.proxy_id = (SELECT id FROM picked) AND ${LIVE} AND l.expires_at <= now() RETURNING l.id),
+    charged AS (
+      UPDATE users SET credit_balance = credit_balance - 1, updated_at = now()
+      WHERE id = ${userId}::uuid AND credit_balance >= 1 AND EXISTS (SELECT 1 FROM picked) AND (SELECT count(*) FROM expired) >= 0
+      RETURNING credit_balance),
+    stamp AS (SELECT clock_timestamp() AS at),
+    lease AS (
+      INSERT INTO leases (id, proxy_id, user_id, api_key_id, idempotency_key, created_at, expires_at)
+      SELECT gen_random_uuid(), picked.id, ${userId}::uuid, ${input.apiKeyId}::uuid, ${input.idempotencyKey ?? null},
+        stamp.at, stamp.at + ${input.durationSeconds}::int * interval '1 second'
+      FROM picked, charged, stamp RETURNING id, proxy_id, created_at, expires_at),
+    ledger AS (
+      INSERT INTO credit_transactions (id, user_id, amount, tx_type, description, lease_id, created_at)
+      SELECT gen_random_uuid(), ${userId}::uuid, -1, 'acquire',
+        'Proxy acquired: ' || CASE WHEN family(picked.ip::inet) = 6 THEN '[' || picked.ip || ']' ELSE picked.ip END || ':' || picked.port,
+        lease.id, lease.created_at
+      FROM lease, picked RETURNING id),
+    touched AS (UPDATE proxies SET last_leased_at = lease.created_at FROM lease WHERE proxies.id = lease.proxy_id RETURNING proxies.id)
+    SELECT me.credit_balance AS balance, picked.*, lease.id AS lease_id, lease.expires_at, charged.credit_balance AS credits_remaining
+    FROM me LEFT JOIN picked ON TRUE LEFT JOIN charged ON TRUE LEFT JOIN lease ON TRUE`;
+  if (!row) throw new Error(`acquire: user ${userId} does not exist`);
+  return row;
+}
+
+/** The user's lease made under this idempotency key within 24 h; an older key is cleared so it can be reused. */
+export async function findLeaseByIdempotencyKey(db: Database | Tx, userId: string, key: string): Promise<LeaseGrant | null> {
+  // `cleared` runs to completion although unread (PostgreSQL always completes data-modifying CTEs).
+  const rows = await db.$queryRaw<Array<LeasedProxy & { lease_id: string; expires_at: Date }>>`
+    WITH cleared AS (
+      UPDATE leases SET idempotency_key = NULL
+      WHERE user_id = ${userId}::uuid AND idempotency_key = ${key} AND created_at <= now() - ${IDEMPOTENCY_WINDOW} RETURNING id)
+    SELECT l.id AS lease_id, l.expires_at, ${PROXY_COLUMNS}
+    FROM leases l JOIN proxies p ON p.id = l.proxy_id
+    WHERE l.user_id = ${userId}::uuid AND l.idempotency_key = ${key} AND l.created_at > now() - ${IDEMPOTENCY_WINDOW}`;
+  const [row] = rows;
+  if (!row) return null;
+  const { lease_id: leaseId, expires_at: expiresAt, ...proxy } = row;
+  return { leaseId, expiresAt, proxy };
+}
+
+/** The name of the unique constraint a PostgreSQL error (through Prisma's pg adapter) violated, if any. */
+export function uniqueViolation(error: unknown): string | null {
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string; originalMessage?: string } } } })?.meta
+    ?.driverAdapterError?.cause;
+  if (cause?.originalCode !== '23505') return null;
+  return /unique constraint "([^"]+)"/.exec(cause.originalMessage ?? '')?.[1] ?? '';
+}
