@@ -104,6 +104,8 @@ export class MigrationPgAdapterFactory extends PrismaPg {
 
   private async connectTo(url: string, afterDispose: () => Promise<void>): Promise<Adapter> {
     const pool = new pg.Pool({ connectionString: url, Client: CatalogSafeClient });
+    // Dropping the shadow database terminates its idle connections; that is expected, not a crash.
+    pool.on('error', () => undefined);
     const adapter = await new PrismaPg(pool).connect();
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
