@@ -6,7 +6,7 @@ import { parseInput } from '../http/validate.js';
 import { getAccount, listAccountLeases } from '../services/accounts.service.js';
 import { getCredits } from '../services/credits.service.js';
 
-const pageQuery = z.object(pageQueryShape);
+export const pageQuery = z.object(pageQueryShape);
 
 /** /account: the caller's profile, credits and live leases. */
 export function accountRoutes(ctx: ApiContext): Router {

@@ -7,9 +7,9 @@ import { adjustCredits } from '../services/credits.service.js';
 
 const MAX_ADJUSTMENT = 1_000_000_000;
 
-const userParams = z.object({ user_id: z.string() });
+export const userParams = z.object({ user_id: z.string() });
 
-const creditsBody = z.object({
+export const creditsBody = z.object({
   amount: z
     .number()
     .int()

@@ -7,9 +7,9 @@ import { parseInput } from '../http/validate.js';
 import { displayNameSchema, emailSchema, registerUser } from '../services/accounts.service.js';
 import { createKey, listKeys, revokeKey } from '../services/keys.service.js';
 
-const registerBody = z.object({ email: emailSchema, display_name: displayNameSchema });
-const createKeyBody = z.object({ label: displayNameSchema.optional() });
-const pageQuery = z.object(pageQueryShape);
+export const registerBody = z.object({ email: emailSchema, display_name: displayNameSchema });
+export const createKeyBody = z.object({ label: displayNameSchema.optional() });
+export const pageQuery = z.object(pageQueryShape);
 
 /** /auth/keys: the caller's own API keys. */
 export function authRoutes(ctx: ApiContext): Router {

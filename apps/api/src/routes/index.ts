@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { ApiContext } from '../context.js';
 import { accountRoutes } from './account.routes.js';
 import { adminRoutes } from './admin.routes.js';
+import { docsRoutes } from './docs.routes.js';
 import { authRoutes, registerRoutes } from './auth.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { queueBoardRoutes } from '../http/queue-board.js';
@@ -20,7 +21,7 @@ export interface ProtectedRoutes {
 
 /** Routes that need no API key. */
 export function publicRoutes(ctx: ApiContext): Router[] {
-  return [healthRoutes(ctx), registerRoutes(ctx), judgeRoutes(ctx)];
+  return [healthRoutes(ctx), registerRoutes(ctx), judgeRoutes(ctx), docsRoutes(ctx)];
 }
 
 /** Routes behind Bearer authentication. Admin-only routes add `requireAdmin` themselves. */

@@ -6,11 +6,11 @@ import { pageQueryShape } from '../http/pagination.js';
 import { parseInput } from '../http/validate.js';
 import { createWebhook, deleteWebhook, listWebhooks } from '../services/webhooks.service.js';
 
-const createBody = z.strictObject({
+export const createBody = z.strictObject({
   url: z.string().max(2048).url({ protocol: /^https?$/, error: 'must be an http or https URL' }),
   subscribes_to: subscriptionsSchema,
 });
-const pageQuery = z.object(pageQueryShape);
+export const pageQuery = z.object(pageQueryShape);
 
 /** /account/webhooks: the caller's webhooks for their own user-scoped events (credits.*, lease.expired). */
 export function webhooksRoutes(ctx: ApiContext): Router {

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { acquireBodySchema, acquireHeadersSchema } from '../../services/leases.service.js';
+import { proxyListQuerySchema } from '../../services/proxies-query.service.js';
+import { proxyExportQuerySchema } from '../../services/proxy-export.service.js';
+import type { RouteDoc } from '../route-doc.js';
+import { leasedProxySchema, pageOf, proxyItemSchema, timestamp, uuid } from '../schemas.js';
+
+const acquired = z
+  .object({
+    lease_id: uuid,
+    proxy: leasedProxySchema.extend({
+      username: z.string().optional().meta({ description: 'Only for proxies with upstream credentials.' }),
+      password: z.string().nullable().optional(),
+    }),
+    expires_at: timestamp,
+    credits_remaining: z.number().int(),
+  })
+  .meta({ id: 'Lease' });
+
+const released = z
+  .object({
+    lease_id: uuid,
+    released_at: timestamp.nullable().meta({ description: 'Null when the lease ran out before it was released.' }),
+    expires_at: timestamp,
+  })
+  .meta({ id: 'ReleasedLease' });
+
+const counts = <K extends string>(keys: readonly K[]) => z.object(Object.fromEntries(keys.map((key) => [key, z.number().int()])) as Record<K, z.ZodNumber>);
+
+const poolStats = z
+  .object({
+    total_proxies: z.number().int(),
+    by_status: counts(['active', 'dead', 'unchecked']),
+    by_protocol: counts(['http', 'https', 'socks4', 'socks5']),
+    by_anonymity: counts(['transparent', 'anonymous', 'elite']).meta({ description: 'Over active proxies.' }),
+    avg_score: z.number().nullable(),
+    avg_latency_ms: z.number().nullable(),
+    sources_active: z.number().int(),
+    sources_total: z.number().int(),
+    last_scrape_at: timestamp.nullable(),
+    last_validation_at: timestamp.nullable(),
+  })
+  .meta({ id: 'PoolStats' });
+
+const pluginStatus = z
+  .object({
+    parsers: z.array(z.object({ name: z.string(), type: z.string().meta({ example: 'SourceParser' }) })),
+    checkers: z.array(z.object({ name: z.string(), stage: z.number().int(), priority: z.number().int() })),
+    notifiers: z.array(z.object({ name: z.string(), healthy: z.boolean(), subscribes_to: z.array(z.string()) })),
+  })
+  .meta({ id: 'PluginStatus' });
+
+const leaseIdParams = z.object({ lease_id: uuid });
+
+export const poolDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/proxies',
+    summary: 'Query the pool',
+    description: 'Filter and sort; keyset pagination. `order` defaults to the best first for the sort field.',
+    tags: ['Proxies'],
+    request: { query: proxyListQuerySchema },
+    responses: { 200: { description: 'A page of proxies.', schema: pageOf(proxyItemSchema, 'ProxyPage') } },
+  },
+  {
+    method: 'get',
+    path: '/proxies/export',
+    summary: 'Export every matching proxy',
+    description: 'Streams the whole result as `txt` (one `protocol://ip:port` a line), `csv` or a JSON array.',
+    tags: ['Proxies'],
+    request: { query: proxyExportQuerySchema },
+    responses: {
+      200: {
+        description: 'The proxies, as an attachment.',
+        content: { 'text/plain': z.string(), 'text/csv': z.string(), 'application/json': z.array(proxyItemSchema) },
+      },
+    },
+  },
+  {
+    method: 'post',
+    path: '/proxies/acquire',
+    summary: 'Lease a proxy (1 credit)',
+    description:
+      'An exclusive lease on the best matching active proxy. With `Idempotency-Key`, a retried request replays the first answer instead of leasing again.',
+    tags: ['Proxies'],
+    request: { headers: acquireHeadersSchema, body: acquireBodySchema },
+    responses: { 200: { description: 'The lease.', schema: acquired } },
+    errors: {
+      INSUFFICIENT_CREDITS: 'the balance is 0.',
+      NO_MATCHING_PROXY: 'no active proxy matches the filters.',
+      ALL_PROXIES_LEASED: 'every matching proxy is leased right now.',
+    },
+  },
+  {
+    method: 'post',
+    path: '/proxies/acquire/{lease_id}/release',
+    summary: 'Release a lease early',
+    description: 'The proxy is available again at once. The credit is not refunded.',
+    tags: ['Proxies'],
+    request: { params: leaseIdParams },
+    responses: { 200: { description: 'The ended lease.', schema: released } },
+    errors: { NOT_FOUND: 'no such lease among the caller’s.' },
+  },
+  {
+    method: 'get',
+    path: '/stats/pool',
+    summary: 'Pool health overview',
+    tags: ['Stats'],
+    responses: { 200: { description: 'Counts and averages over the pool.', schema: poolStats } },
+  },
+  {
+    method: 'get',
+    path: '/stats/plugins',
+    summary: 'Plugin registry status',
+    tags: ['Stats'],
+    responses: { 200: { description: 'Parsers, checkers in run order, and notifiers with their health.', schema: pluginStatus } },
+  },
+];
