@@ -27,44 +27,50 @@ export class SourceFetchError extends Error {
 
 const USER_AGENT = 'proxy-pool-scraper/0.1 (+https://github.com/proxy-pool)';
 
+export type SourceFetcher = (url: string) => Promise<FetchedBody>;
+
 /**
- * Fetches a source list: one overall time limit, a byte cap on the (decompressed) body that aborts the
- * stream as soon as it is passed, a redirect cap, and the SSRF policy on every hop.
+ * A fetcher for source lists: one overall time limit, a byte cap on the (decompressed) body that aborts
+ * the stream as soon as it is passed, a redirect cap, and the SSRF policy on every hop.
  */
-export async function fetchSourceBody(url: string, limits: FetchLimits): Promise<FetchedBody> {
+export function createSourceFetcher(limits: FetchLimits): SourceFetcher {
   const ssrf = ssrfGotOptions({ allowPrivate: limits.allowPrivate });
-  const stream = got.stream(url, {
+  const client = got.extend({
     timeout: { request: limits.timeoutMs },
     maxRedirects: limits.maxRedirects,
     retry: { limit: 0 },
+    agent: ssrf.agent,
     dnsLookup: limits.dnsLookup ?? ssrf.dnsLookup,
     hooks: { beforeRequest: [...ssrf.hooks.beforeRequest], beforeRedirect: [...ssrf.hooks.beforeRedirect] },
     headers: { 'user-agent': USER_AGENT, accept: 'text/plain, application/json, text/csv, text/html;q=0.9, */*;q=0.8' },
   });
-  let contentType: string | undefined;
-  stream.once('response', (response: { headers: Record<string, string | string[] | undefined> }) => {
-    const header = response.headers['content-type'];
-    contentType = Array.isArray(header) ? header[0] : header;
-    const declared = Number(response.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limits.maxBytes && response.headers['content-encoding'] === undefined) {
-      stream.destroy(tooLarge(limits.maxBytes));
-    }
-  });
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      if (bytes > limits.maxBytes) {
-        stream.destroy();
-        throw tooLarge(limits.maxBytes);
+  return async (url) => {
+    const stream = client.stream(url);
+    let contentType: string | undefined;
+    stream.once('response', (response: { headers: Record<string, string | string[] | undefined> }) => {
+      const header = response.headers['content-type'];
+      contentType = Array.isArray(header) ? header[0] : header;
+      const declared = Number(response.headers['content-length']);
+      if (Number.isFinite(declared) && declared > limits.maxBytes && response.headers['content-encoding'] === undefined) {
+        stream.destroy(tooLarge(limits.maxBytes));
       }
-      chunks.push(chunk);
+    });
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        bytes += chunk.length;
+        if (bytes > limits.maxBytes) {
+          stream.destroy();
+          throw tooLarge(limits.maxBytes);
+        }
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      throw new SourceFetchError(describeFetchError(error, limits));
     }
-  } catch (error) {
-    throw new SourceFetchError(describeFetchError(error, limits));
-  }
-  return { text: Buffer.concat(chunks, bytes).toString('utf8'), bytes, contentType };
+    return { text: Buffer.concat(chunks, bytes).toString('utf8'), bytes, contentType };
+  };
 }
 
 const tooLarge = (maxBytes: number) => new SourceFetchError(`body exceeds ${maxBytes} bytes`);

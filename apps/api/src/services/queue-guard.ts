@@ -1,0 +1,22 @@
+import type { ApiContext } from '../context.js';
+import { unavailable } from '../errors.js';
+
+/** Longest a queue operation may take before the request answers 503 (BullMQ waits for Redis forever). */
+const QUEUE_OP_TIMEOUT_MS = 3_000;
+
+/**
+ * Runs a BullMQ operation only while Redis is connected, and answers 503 if it does not finish in time.
+ * BullMQ queues wait for a lost connection to come back instead of failing, which would hang the request.
+ */
+export async function withQueue<T>(ctx: ApiContext, operation: () => Promise<T>, timeoutMs = QUEUE_OP_TIMEOUT_MS): Promise<T> {
+  if (ctx.redis.status !== 'ready') throw unavailable('redis');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(unavailable('redis')), timeoutMs);
+  });
+  try {
+    return await Promise.race([operation(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,116 @@
+import type { LookupFunction } from 'node:net';
+import { createDatabase, listSourceSchedules, pingDatabase, type Database } from '@proxy-pool/db';
+import type { Logger } from '@proxy-pool/logger';
+import { builtinParsers } from '@proxy-pool/parsers';
+import type { SourceParser } from '@proxy-pool/plugin-contracts';
+import {
+  createQueue,
+  createRedis,
+  createWorker,
+  pingRedis,
+  reconcileSourceSchedules,
+  type PayloadOf,
+  type QueueContext,
+  type ReconcileReport,
+  type ResultOf,
+  type TypedQueue,
+} from '@proxy-pool/queues';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ScraperConfig } from './config.js';
+import { createScraperMetrics, type ScraperMetrics } from './metrics.js';
+import { createScrapeProcessor } from './scrape-source.processor.js';
+
+/** The parsers this app registers: the built-ins, in their auto-detection order. */
+export const scraperParsers: readonly SourceParser[] = builtinParsers;
+
+export interface ScraperOptions {
+  logger: Logger;
+  parsers?: readonly SourceParser[];
+  /** Test seam: resolve source host names without the SSRF resolver (literal-IP checks stay on). */
+  dnsLookup?: LookupFunction;
+  /** Collect Node's default process metrics (only the process's main instance should). */
+  defaultMetrics?: boolean;
+}
+
+export interface Scraper {
+  worker: Worker<PayloadOf<'scrape'>, ResultOf<'scrape'>>;
+  queues: { scrape: TypedQueue<'scrape'>; validate: TypedQueue<'validate'>; events: TypedQueue<'events'> };
+  db: Database;
+  redis: Redis;
+  metrics: ScraperMetrics;
+  reconcileSchedules(): Promise<ReconcileReport>;
+  isReady(): Promise<boolean>;
+  /** Stops taking jobs and waits for active ones (BullMQ hands back whatever a forced exit leaves). */
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens the scraper's connections and starts its `scrape` worker. */
+export function openScraper(config: ScraperConfig, options: ScraperOptions): Scraper {
+  const { logger } = options;
+  const redis = createRedis(config.REDIS_URL, 'worker');
+  redis.on('error', (error) => logger.debug('redis error', { error: error.message }));
+  const context: QueueContext = { connection: redis, prefix: config.QUEUE_PREFIX };
+  const db = createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+  const queues = { scrape: createQueue('scrape', context), validate: createQueue('validate', context), events: createQueue('events', context) };
+  const metrics = createScraperMetrics(options.defaultMetrics);
+  const processor = createScrapeProcessor({
+    db,
+    logger,
+    parsers: options.parsers ?? scraperParsers,
+    queues,
+    fetch: {
+      timeoutMs: config.SCRAPE_TIMEOUT_MS,
+      maxBytes: config.SCRAPE_MAX_BYTES,
+      maxRedirects: config.SCRAPE_MAX_REDIRECTS,
+      allowPrivate: config.ALLOW_PRIVATE_TARGETS,
+      dnsLookup: options.dnsLookup,
+    },
+    store: {
+      allowPrivate: config.ALLOW_PRIVATE_TARGETS,
+      validateBatchSize: config.VALIDATE_BATCH_SIZE,
+      upsertConcurrency: config.SCRAPE_UPSERT_CONCURRENCY,
+    },
+    failingAfter: config.SOURCE_FAILING_AFTER,
+  });
+  const worker = createWorker(
+    'scrape',
+    async (payload, job) => {
+      const timer = metrics.duration.startTimer();
+      try {
+        const result = await processor(payload, job);
+        metrics.scrapes.inc({ outcome: 'completed' });
+        metrics.proxiesNew.inc(result.proxies_new);
+        return result;
+      } catch (error) {
+        metrics.scrapes.inc({ outcome: 'failed' });
+        throw error;
+      } finally {
+        timer();
+      }
+    },
+    context,
+    { concurrency: config.SCRAPER_CONCURRENCY, lockDuration: config.SCRAPE_LOCK_DURATION_MS, stalledInterval: config.SCRAPE_STALLED_INTERVAL_MS },
+  );
+  worker.on('error', (error) => logger.warn('scrape worker error', { error: error.message }));
+  worker.on('failed', (job, error) => logger.debug('scrape job failed', { job_id: job?.id, error: error.message }));
+  let workerStopped: Promise<void> | undefined;
+  const stopWorker = () => (workerStopped ??= worker.close());
+  return {
+    worker,
+    queues,
+    db,
+    redis,
+    metrics,
+    reconcileSchedules: () => reconcileSourceSchedules(queues.scrape, () => listSourceSchedules(db)),
+    isReady: async () => (await Promise.all([pingRedis(redis), pingDatabase(db)])).every(Boolean),
+    stopWorker,
+    close: async () => {
+      await stopWorker();
+      await Promise.allSettled(Object.values(queues).map((queue) => queue.close()));
+      redis.disconnect();
+      await db.$disconnect();
+    },
+  };
+}

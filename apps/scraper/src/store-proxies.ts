@@ -1,0 +1,80 @@
+import { SCRAPE_UPSERT_CHUNK, upsertScrapedChunk, type Database, type ScrapedProxy } from '@proxy-pool/db';
+import type { ProxyCandidate } from '@proxy-pool/plugin-contracts';
+import { enqueue, type TypedQueue } from '@proxy-pool/queues';
+import { isPublicAddress } from '@proxy-pool/ssrf';
+
+export interface StoreOptions {
+  allowPrivate: boolean;
+  validateBatchSize: number;
+  upsertConcurrency: number;
+  chunkSize?: number;
+}
+
+export interface StoreCounts {
+  /** Usable proxies the list named (after de-duplication and the address policy). */
+  discovered: number;
+  new: number;
+  updated: number;
+  /** Entries refused here: private/reserved addresses (parsers count their own invalid entries). */
+  refused: number;
+}
+
+/** Drops duplicates and, unless private targets are allowed, proxies at non-public addresses. */
+export function acceptableProxies(candidates: readonly ProxyCandidate[], allowPrivate: boolean): { proxies: ScrapedProxy[]; refused: number } {
+  const seen = new Set<string>();
+  const proxies: ScrapedProxy[] = [];
+  let refused = 0;
+  for (const candidate of candidates) {
+    if (!allowPrivate && !isPublicAddress(candidate.ip)) {
+      refused++;
+      continue;
+    }
+    const key = `${candidate.ip}|${candidate.port}|${candidate.protocol}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    proxies.push({ ip: candidate.ip, port: candidate.port, protocol: candidate.protocol, username: candidate.username, password: candidate.password });
+  }
+  return { proxies, refused };
+}
+
+/**
+ * Upserts the proxies in chunks (a few statements in flight) and links them to the source. Each chunk's
+ * new proxies are queued for validation as soon as the chunk lands, so a crash mid-scrape loses no
+ * validation work for what was already written.
+ */
+export async function storeProxies(
+  db: Database,
+  validateQueue: TypedQueue<'validate'>,
+  sourceId: string,
+  candidates: readonly ProxyCandidate[],
+  options: StoreOptions,
+): Promise<StoreCounts> {
+  const { proxies, refused } = acceptableProxies(candidates, options.allowPrivate);
+  const chunkSize = options.chunkSize ?? SCRAPE_UPSERT_CHUNK;
+  const chunks: ScrapedProxy[][] = [];
+  for (let start = 0; start < proxies.length; start += chunkSize) chunks.push(proxies.slice(start, start + chunkSize));
+  let total = 0;
+  let created = 0;
+  let next = 0;
+  const lane = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      const result = await upsertScrapedChunk(db, sourceId, chunk);
+      total += result.total;
+      created += result.newIds.length;
+      await enqueueValidation(validateQueue, result.newIds, options.validateBatchSize);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.upsertConcurrency, chunks.length) }, lane));
+  return { discovered: total, new: created, updated: total - created, refused };
+}
+
+async function enqueueValidation(queue: TypedQueue<'validate'>, ids: readonly string[], batchSize: number): Promise<void> {
+  const jobs: Array<Promise<unknown>> = [];
+  for (let start = 0; start < ids.length; start += batchSize) {
+    const batch = ids.slice(start, start + batchSize);
+    // The id of a new proxy is new, so the job id dedupes only a re-run of this very batch.
+    jobs.push(enqueue(queue, 'validate', { proxy_ids: batch }, { jobId: `new-${batch[0]}` }));
+  }
+  await Promise.all(jobs);
+}
