@@ -1,4 +1,6 @@
-import { baseConfigShape, envInt, loadConfig, z } from '@proxy-pool/config';
+import { maintenanceSettingsShape } from '@proxy-pool/checker';
+import { baseConfigShape, envBoolean, envInt, loadConfig, z } from '@proxy-pool/config';
+import { notifierSettingsShape } from '@proxy-pool/notifiers';
 
 export const scraperConfigSchema = z.object({
   ...baseConfigShape,
@@ -23,6 +25,15 @@ export const scraperConfigSchema = z.object({
   SCRAPE_STALLED_INTERVAL_MS: envInt(30_000, 500),
   /** SIGTERM: time allowed to finish active jobs before exiting anyway. */
   DRAIN_MS: envInt(25_000, 0),
+  /** Run the maintenance worker and its schedulers (off for scrape-only processes, e.g. tests). */
+  MAINTENANCE_ENABLED: envBoolean(true),
+  ...maintenanceSettingsShape,
+  ...notifierSettingsShape,
+  /** `proxy.pool_low` is raised when the active proxy count falls below this. */
+  POOL_LOW_THRESHOLD: envInt(50, 0),
+  POOL_WATCH_EVERY_SECONDS: envInt(30, 1, 3600),
+  /** How often past-due leases are marked expired (and `lease.expired` raised). */
+  LEASE_SWEEP_EVERY_SECONDS: envInt(15, 1, 3600),
 });
 
 export type ScraperConfig = z.infer<typeof scraperConfigSchema>;

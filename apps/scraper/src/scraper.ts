@@ -19,6 +19,7 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ScraperConfig } from './config.js';
 import { createScraperMetrics, type ScraperMetrics } from './metrics.js';
+import { startHousekeeping, type Housekeeping } from './housekeeping.js';
 import { createScrapeProcessor } from './scrape-source.processor.js';
 
 /** The parsers this app registers: the built-ins, in their auto-detection order. */
@@ -35,6 +36,8 @@ export interface ScraperOptions {
 
 export interface Scraper {
   worker: Worker<PayloadOf<'scrape'>, ResultOf<'scrape'>>;
+  /** Maintenance and notification workers. */
+  housekeeping: Housekeeping;
   queues: { scrape: TypedQueue<'scrape'>; validate: TypedQueue<'validate'>; events: TypedQueue<'events'> };
   db: Database;
   redis: Redis;
@@ -95,10 +98,12 @@ export function openScraper(config: ScraperConfig, options: ScraperOptions): Scr
   );
   worker.on('error', (error) => logger.warn('scrape worker error', { error: error.message }));
   worker.on('failed', (job, error) => logger.debug('scrape job failed', { job_id: job?.id, error: error.message }));
+  const housekeeping = startHousekeeping({ config, context, db, logger, queues });
   let workerStopped: Promise<void> | undefined;
-  const stopWorker = () => (workerStopped ??= worker.close());
+  const stopWorker = () => (workerStopped ??= Promise.all([worker.close(), housekeeping.close()]).then(() => undefined));
   return {
     worker,
+    housekeeping,
     queues,
     db,
     redis,

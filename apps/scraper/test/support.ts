@@ -16,6 +16,7 @@ export const testEnv = (overrides: Record<string, string> = {}): Record<string, 
   HEALTH_HOST: '127.0.0.1',
   LOG_LEVEL: 'info',
   NODE_ENV: 'test',
+  MAINTENANCE_ENABLED: 'false',
   ...overrides,
 });
 

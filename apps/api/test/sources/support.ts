@@ -40,6 +40,7 @@ export function startScraperFor(api: TestApi, env: Record<string, string> = {}):
       HEALTH_PORT: '0',
       HEALTH_HOST: '127.0.0.1',
       NODE_ENV: 'test',
+      MAINTENANCE_ENABLED: 'false',
       ...env,
     },
     { logger: createLogger({ service: 'scraper', level: 'warn', console: false, stream: discard() }) },

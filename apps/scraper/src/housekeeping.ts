@@ -1,0 +1,81 @@
+import { ensureMaintenanceSchedulers, maintenanceProcessors, type MaintenanceProcessor, type MaintenanceTask } from '@proxy-pool/checker';
+import { countProxies, expireDueLeases, type Database } from '@proxy-pool/db';
+import type { Logger } from '@proxy-pool/logger';
+import { buildNotifiers, NotifierHealthStore, startEventWorkers, watchPoolLevel, type EventWorkers } from '@proxy-pool/notifiers';
+import { buildEvent, createQueue, createWorker, publishEvent, type QueueContext, type TypedQueue } from '@proxy-pool/queues';
+import type { Worker } from 'bullmq';
+import type { ScraperConfig } from './config.js';
+
+export interface Housekeeping {
+  workers: Worker[];
+  /** Stops taking maintenance and notification jobs; waits for active ones. */
+  close(): Promise<void>;
+}
+
+interface HousekeepingDeps {
+  config: ScraperConfig;
+  context: QueueContext;
+  db: Database;
+  logger: Logger;
+  queues: { validate: TypedQueue<'validate'>; events: TypedQueue<'events'> };
+}
+
+/**
+ * The scraper role's other duties (DESIGN: it consumes `maintenance` and `notify`): due re-checks, pruning,
+ * lease expiry with `lease.expired`, the pool-level watch with `proxy.pool_low`, and notification delivery.
+ */
+export function startHousekeeping(deps: HousekeepingDeps): Housekeeping {
+  const { config, context, db, logger, queues } = deps;
+  // The built-in pipeline ends with geoip (stage 3): a validation that passed stage 3 passed.
+  const finalStage = 3;
+  const processors: Record<MaintenanceTask, MaintenanceProcessor> = {
+    ...maintenanceProcessors({ db, validateQueue: queues.validate, settings: config, finalStage }),
+    'sweep-leases': async () => {
+      const expired = await expireDueLeases(db);
+      for (const lease of expired) {
+        const data = { lease_id: lease.leaseId, proxy_id: lease.proxyId, ip: lease.ip, port: lease.port, expires_at: lease.expiresAt.toISOString() };
+        await publishEvent(queues.events, buildEvent('lease.expired', data, lease.userId), logger);
+      }
+      return { affected: expired.length };
+    },
+    'pool-watch': async () => {
+      const active = await countProxies(db, { status: 'active' });
+      const event = await watchPoolLevel(context.connection, config.QUEUE_PREFIX, active, config.POOL_LOW_THRESHOLD);
+      if (event) await publishEvent(queues.events, event, logger);
+      return { affected: active };
+    },
+  };
+  const maintenanceQueue = createQueue('maintenance', context);
+  const scheduled = !config.MAINTENANCE_ENABLED
+    ? Promise.resolve()
+    : ensureMaintenanceSchedulers(maintenanceQueue, config)
+    .then(() => maintenanceQueue.upsertJobScheduler('maintenance:sweep-leases', { every: config.LEASE_SWEEP_EVERY_SECONDS * 1000 }, { name: 'maintenance', data: { task: 'sweep-leases' } }))
+    .then(() => maintenanceQueue.upsertJobScheduler('maintenance:pool-watch', { every: config.POOL_WATCH_EVERY_SECONDS * 1000 }, { name: 'maintenance', data: { task: 'pool-watch' } }))
+    .catch((error: unknown) => logger.warn('maintenance schedulers not set up yet', { error: (error as Error).message }));
+  const maintenance = createWorker('maintenance', (payload) => processors[payload.task](), context, {
+    concurrency: 2,
+    autorun: config.MAINTENANCE_ENABLED,
+  });
+  maintenance.on('error', (error) => logger.warn('maintenance worker error', { error: error.message }));
+  maintenance.on('failed', (job, error) => logger.warn('maintenance task failed', { task: job?.data.task, error: error.message }));
+
+  const notifiers = buildNotifiers(config.NOTIFIERS, { allowPrivate: config.ALLOW_PRIVATE_TARGETS });
+  const healthStore = new NotifierHealthStore(context.connection, { prefix: config.QUEUE_PREFIX, unhealthyAfter: config.NOTIFIER_UNHEALTHY_AFTER });
+  const notifications: EventWorkers = startEventWorkers({
+    connection: context.connection,
+    prefix: config.QUEUE_PREFIX,
+    db,
+    notifiers,
+    healthStore,
+    logger,
+    allowPrivate: config.ALLOW_PRIVATE_TARGETS,
+  });
+  return {
+    workers: [maintenance],
+    close: async () => {
+      await scheduled;
+      await Promise.all([maintenance.close(), notifications.close()]);
+      await maintenanceQueue.close();
+    },
+  };
+}
