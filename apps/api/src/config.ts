@@ -1,7 +1,11 @@
+import { notifierSettingsShape } from '@proxy-pool/notifiers';
 import { baseConfigShape, envBoolean, envInt, loadConfig, z } from '@proxy-pool/config';
 
 export const apiConfigSchema = z.object({
   ...baseConfigShape,
+  ...notifierSettingsShape,
+  /** `credits.low` is raised when a balance falls below this. */
+  CREDITS_LOW_THRESHOLD: envInt(5, 0),
   HOST: z.string().default('0.0.0.0'),
   PORT: envInt(3000, 0, 65535),
   /** Shared with checkers: the judge proves it saw a nonce with an HMAC under this secret. */

@@ -1,18 +1,8 @@
+import type { StoredFigures } from '@proxy-pool/db';
 import type { Anonymity } from '@proxy-pool/plugin-contracts';
 
-/** The proxy figures one validation updates. */
-export interface ProxyFigures {
-  status: 'active' | 'dead' | 'unchecked';
-  anonymity: Anonymity | null;
-  exitIp: string | null;
-  country: string | null;
-  score: number;
-  avgLatencyMs: number | null;
-  uptimeRatio: number;
-  checksTotal: number;
-  checksPassed: number;
-  consecutiveFailures: number;
-}
+/** The proxy figures one validation updates (the stored columns, as the database package reads them). */
+export type ProxyFigures = Omit<StoredFigures, 'id'>;
 
 export interface ValidationOutcome {
   passed: boolean;

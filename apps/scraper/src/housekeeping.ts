@@ -12,7 +12,7 @@ export interface Housekeeping {
   close(): Promise<void>;
 }
 
-interface HousekeepingDeps {
+export interface HousekeepingDeps {
   config: ScraperConfig;
   context: QueueContext;
   db: Database;
@@ -20,15 +20,12 @@ interface HousekeepingDeps {
   queues: { validate: TypedQueue<'validate'>; events: TypedQueue<'events'> };
 }
 
-/**
- * The scraper role's other duties (DESIGN: it consumes `maintenance` and `notify`): due re-checks, pruning,
- * lease expiry with `lease.expired`, the pool-level watch with `proxy.pool_low`, and notification delivery.
- */
-export function startHousekeeping(deps: HousekeepingDeps): Housekeeping {
+/** Every maintenance task this role runs, keyed by the job's `task`. */
+export function housekeepingProcessors(deps: HousekeepingDeps): Record<MaintenanceTask, MaintenanceProcessor> {
   const { config, context, db, logger, queues } = deps;
   // The built-in pipeline ends with geoip (stage 3): a validation that passed stage 3 passed.
   const finalStage = 3;
-  const processors: Record<MaintenanceTask, MaintenanceProcessor> = {
+  return {
     ...maintenanceProcessors({ db, validateQueue: queues.validate, settings: config, finalStage }),
     'sweep-leases': async () => {
       const expired = await expireDueLeases(db);
@@ -45,6 +42,15 @@ export function startHousekeeping(deps: HousekeepingDeps): Housekeeping {
       return { affected: active };
     },
   };
+}
+
+/**
+ * The scraper role's other duties (DESIGN: it consumes `maintenance` and `notify`): due re-checks, pruning,
+ * lease expiry with `lease.expired`, the pool-level watch with `proxy.pool_low`, and notification delivery.
+ */
+export function startHousekeeping(deps: HousekeepingDeps): Housekeeping {
+  const { config, context, db, logger } = deps;
+  const processors = housekeepingProcessors(deps);
   const maintenanceQueue = createQueue('maintenance', context);
   const scheduled = !config.MAINTENANCE_ENABLED
     ? Promise.resolve()

@@ -26,3 +26,4 @@ export { readPoolStats, type PoolStatsRow } from './pool-stats.sql.js';
 export * from './checks.sql.js';
 export * from './maintenance.sql.js';
 export * from './check-results.sql.js';
+export * from './check-claims.sql.js';

@@ -4,6 +4,8 @@ export interface LeaseEnd {
   leaseId: string;
   releasedAt: Date | null;
   expiresAt: Date;
+  /** True only for the call that ended the lease (not for repeats). */
+  releasedNow: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export async function releaseLease(db: Database, userId: string, leaseId: string
   const [row] = released
     ? [released]
     : await db.$queryRaw<Row[]>`SELECT id, released_at, expires_at FROM leases WHERE id = ${leaseId}::uuid AND user_id = ${userId}::uuid`;
-  return row ? { leaseId: row.id, releasedAt: row.released_at, expiresAt: row.expires_at } : null;
+  return row ? { leaseId: row.id, releasedAt: row.released_at, expiresAt: row.expires_at, releasedNow: released !== undefined } : null;
 }
 
 export interface ExpiredLease {

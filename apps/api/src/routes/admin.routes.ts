@@ -4,6 +4,7 @@ import type { ApiContext } from '../context.js';
 import { requireAdmin } from '../http/auth.js';
 import { parseInput } from '../http/validate.js';
 import { adjustCredits } from '../services/credits.service.js';
+import { raiseCreditEvents } from '../services/events.service.js';
 
 const MAX_ADJUSTMENT = 1_000_000_000;
 
@@ -25,7 +26,10 @@ export function adminRoutes(ctx: ApiContext): Router {
   router.post('/admin/users/:user_id/credits', requireAdmin, async (req, res) => {
     const { user_id: userId } = parseInput(userParams, req.params, 'path');
     const body = parseInput(creditsBody, req.body, 'body');
-    res.status(201).json(await adjustCredits(ctx.db, userId, body.amount, body.description));
+    const result = await adjustCredits(ctx.db, userId, body.amount, body.description);
+    if (body.amount > 0) ctx.metrics.creditsGranted.inc(body.amount);
+    raiseCreditEvents(ctx, userId, result.balance - body.amount, result.balance);
+    res.status(201).json(result);
   });
   return router;
 }

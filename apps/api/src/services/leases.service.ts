@@ -1,4 +1,5 @@
 import { acquireLease, releaseLease } from '@proxy-pool/db';
+import { raiseCreditEvents } from './events.service.js';
 import type { LeaseGrant } from '@proxy-pool/db';
 import { z } from 'zod';
 import type { ApiContext } from '../context.js';
@@ -89,6 +90,9 @@ export async function acquireProxy(
   );
   switch (outcome.kind) {
     case 'acquired':
+      ctx.metrics.leasesAcquired.inc();
+      ctx.metrics.creditsCharged.inc();
+      raiseCreditEvents(ctx, caller.userId, outcome.creditsRemaining + 1, outcome.creditsRemaining);
       return renderLease(outcome.grant, outcome.creditsRemaining);
     case 'replayed':
       return replayAnswer(ctx, caller.userId, outcome.grant);
@@ -112,5 +116,6 @@ async function replayAnswer(ctx: ApiContext, userId: string, grant: LeaseGrant):
 export async function releaseProxyLease(ctx: ApiContext, userId: string, leaseId: string): Promise<ReleaseResponse> {
   const ended = z.string().uuid().safeParse(leaseId).success ? await releaseLease(ctx.db, userId, leaseId) : null;
   if (!ended) throw notFound('Lease');
+  if (ended.releasedNow) ctx.metrics.leasesReleased.inc();
   return { lease_id: ended.leaseId, released_at: ended.releasedAt?.toISOString() ?? null, expires_at: ended.expiresAt.toISOString() };
 }

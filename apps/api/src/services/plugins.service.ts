@@ -1,4 +1,5 @@
 import { builtinCheckers } from '@proxy-pool/checkers';
+import { buildNotifiers, NotifierHealthStore, notifierStatuses } from '@proxy-pool/notifiers';
 import { builtinParsers } from '@proxy-pool/parsers';
 import { orderCheckers } from '@proxy-pool/plugin-contracts';
 import type { ApiContext } from '../context.js';
@@ -15,12 +16,11 @@ export interface NotifierStatus {
   subscribes_to: string[];
 }
 
-/**
- * The registered notifiers and their delivery health. No notifier is registered yet (they arrive with the
- * notifications issue, which replaces this body); the answer keeps its shape meanwhile.
- */
-export async function notifierStatus(_ctx: ApiContext): Promise<NotifierStatus[]> {
-  return [];
+/** The configured notifiers and their delivery health, as the scraper's notify worker records it in Redis. */
+export async function notifierStatus(ctx: ApiContext): Promise<NotifierStatus[]> {
+  const notifiers = buildNotifiers(ctx.config.NOTIFIERS, { allowPrivate: ctx.config.ALLOW_PRIVATE_TARGETS });
+  const store = new NotifierHealthStore(ctx.redis, { prefix: ctx.config.QUEUE_PREFIX, unhealthyAfter: ctx.config.NOTIFIER_UNHEALTHY_AFTER });
+  return notifierStatuses(notifiers, store);
 }
 
 /** The checker pipeline as the checker app registers it, in run order. Building it opens no connection and

@@ -1,0 +1,88 @@
+import type { QueueEvents } from 'bullmq';
+import { PROXY_PROTOCOLS } from '@proxy-pool/plugin-contracts';
+import { createQueueEvents, createRedis, enqueue, type UrlTestResult } from '@proxy-pool/queues';
+import { checkUrl } from '@proxy-pool/ssrf';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { ApiContext } from '../context.js';
+import { AppError } from '../errors.js';
+
+export const urlTestBodySchema = z
+  .object({
+    url: z
+      .string()
+      .max(2048)
+      .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an http or https URL'),
+    count: z.number().int().min(1).max(50).default(5),
+    timeout_seconds: z.number().min(1).max(60).default(10),
+    protocol: z.enum(PROXY_PROTOCOLS).optional(),
+    country: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
+      .transform((code) => code.toUpperCase())
+      .optional(),
+  })
+  .strict();
+export type UrlTestBody = z.infer<typeof urlTestBodySchema>;
+
+interface Listener {
+  connection: Redis;
+  events: QueueEvents;
+}
+
+const listeners = new WeakMap<ApiContext, Listener>();
+
+/** QueueEvents blocks on a Redis stream: a connection of its own (worker role), opened by the first URL test. */
+function urlTestEvents(ctx: ApiContext): QueueEvents {
+  let listener = listeners.get(ctx);
+  if (listener === undefined) {
+    const connection = createRedis(ctx.config.REDIS_URL, 'worker');
+    connection.on('error', (error) => ctx.logger.debug('queue events redis error', { error: error.message }));
+    listener = { connection, events: createQueueEvents('urlTest', { connection, prefix: ctx.config.QUEUE_PREFIX }) };
+    listener.events.on('error', (error) => ctx.logger.debug('queue events error', { error: error.message }));
+    listeners.set(ctx, listener);
+  }
+  return listener.events;
+}
+
+/** Closes what URL tests opened (on shutdown, after the HTTP server stops). */
+export async function closeUrlTests(ctx: ApiContext): Promise<void> {
+  const listener = listeners.get(ctx);
+  if (listener === undefined) return;
+  listeners.delete(ctx);
+  await listener.events.close().catch(() => undefined);
+  listener.connection.disconnect();
+}
+
+/**
+ * Queues a `url-test` job (run by a checker: the `count` best matching active proxies request the URL) and
+ * waits for its result up to URL_TEST_WAIT_MS. No matching active proxy: empty results, success_rate 0.
+ * A URL that is not http(s) or reaches a non-public address (unless ALLOW_PRIVATE_TARGETS) is refused first.
+ */
+export async function runUrlTest(ctx: ApiContext, body: UrlTestBody): Promise<UrlTestResult> {
+  const verdict = await checkUrl(body.url, { allowPrivate: ctx.config.ALLOW_PRIVATE_TARGETS });
+  if (!verdict.ok) throw new AppError('UNSAFE_URL', `The URL is not allowed: ${verdict.reason}.`, { field: 'url', reason: verdict.reason });
+  const events = urlTestEvents(ctx);
+  await events.waitUntilReady();
+  const job = await enqueue(ctx.queues.urlTest, 'urlTest', {
+    url: body.url,
+    count: body.count,
+    timeout_seconds: body.timeout_seconds,
+    ...(body.protocol ? { protocol: body.protocol } : {}),
+    ...(body.country ? { country: body.country } : {}),
+  });
+  try {
+    return (await job.waitUntilFinished(events, ctx.config.URL_TEST_WAIT_MS)) as UrlTestResult;
+  } catch (error) {
+    const state = await job.getState().catch(() => 'unknown');
+    if (state === 'failed') {
+      const reason = (error as Error).message;
+      throw new AppError('URL_TEST_FAILED', `The URL test failed: ${reason}`, { job_id: String(job.id), error: reason });
+    }
+    if (state === 'waiting' || state === 'delayed' || state === 'prioritized') await job.remove().catch(() => undefined);
+    throw new AppError('URL_TEST_TIMEOUT', `No checker finished the URL test within ${ctx.config.URL_TEST_WAIT_MS} ms.`, {
+      job_id: String(job.id),
+      state,
+    });
+  }
+}

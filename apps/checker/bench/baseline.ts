@@ -1,0 +1,92 @@
+/**
+ * The bare-socket baseline: the same two exchanges as a validation, with nothing around them. A TCP connect
+ * to the proxy (closed at once), then one absolute-URI request through the proxy to the judge on a fresh
+ * connection, the answer read to its end and the nonce proof verified. No pipeline, no queue, no database.
+ */
+import { connect } from 'node:net';
+import { newNonce, verifyJudgeAnswer } from '@proxy-pool/checkers';
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+function tcpConnect(proxy: Endpoint, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: proxy.host, port: proxy.port, noDelay: true });
+    const timer = setTimeout(() => socket.destroy(new Error('connect timeout')), timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+function judgeThrough(proxy: Endpoint, judgeUrl: URL, secret: string, timeoutMs: number): Promise<void> {
+  const nonce = newNonce();
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: proxy.host, port: proxy.port, noDelay: true });
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => socket.destroy(new Error('timeout')), timeoutMs);
+    socket.once('connect', () => {
+      socket.write(`GET ${judgeUrl.origin}${judgeUrl.pathname}?nonce=${nonce} HTTP/1.1\r\nHost: ${judgeUrl.host}\r\nAccept: application/json\r\nConnection: close\r\n\r\n`);
+    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    socket.once('end', () => {
+      clearTimeout(timer);
+      socket.destroy();
+      const text = Buffer.concat(chunks).toString('utf8');
+      const split = text.indexOf('\r\n\r\n');
+      const verdict = verifyJudgeAnswer(text.slice(split + 4), nonce, secret);
+      if (text.startsWith('HTTP/1.1 200') && verdict.ok) resolve();
+      else reject(new Error(verdict.ok ? text.slice(0, 40) : verdict.reason));
+    });
+  });
+}
+
+export interface RunFigures {
+  validations: number;
+  errors: number;
+  seconds: number;
+  cpuMs: number;
+  maxInFlight: number;
+}
+
+/** `total` baseline validations over the proxies, round-robin, `concurrency` at once. */
+export async function runBaseline(proxies: readonly Endpoint[], judgeUrl: string, secret: string, total: number, concurrency: number): Promise<RunFigures> {
+  const url = new URL(judgeUrl);
+  let next = 0;
+  let errors = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const lane = async () => {
+    while (next < total) {
+      const proxy = proxies[next % proxies.length]!;
+      next += 1;
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        await tcpConnect(proxy, 3_000);
+        await judgeThrough(proxy, url, secret, 10_000);
+      } catch {
+        errors += 1;
+      } finally {
+        inFlight -= 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  const used = process.cpuUsage(cpu);
+  return { validations: total, errors, seconds: (performance.now() - started) / 1000, cpuMs: (used.user + used.system) / 1000, maxInFlight };
+}

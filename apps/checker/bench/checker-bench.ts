@@ -1,0 +1,201 @@
+/**
+ * `npm run bench:checker`: the checker against healthy local proxies, next to a bare-socket baseline measured
+ * in the same run, then a sweep of mostly dead proxies. The proxies, the judge and the black holes run in a
+ * separate process (bench/fleet-process.ts); the checker runs here, with its real queue worker and database
+ * writes (a throwaway database). Loopback only.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createLogger } from '@proxy-pool/logger';
+import { createQueue, createRedis, enqueue } from '@proxy-pool/queues';
+import { fleetHost } from '@proxy-pool/test-kit';
+import { enqueueDueProxies } from '../src/maintenance/index.js';
+import { builtinCheckerList } from '../src/checker.js';
+import { loadCheckerConfig } from '../src/config.js';
+import { startChecker } from '../src/main.js';
+import { privateDatabase } from '../test/support/private-database.js';
+import { runBaseline, type Endpoint, type RunFigures } from './baseline.js';
+import { insertProxies, waitForQueueIdle } from './bench-data.js';
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 1000);
+const VALIDATIONS = Number(process.env.BENCH_VALIDATIONS ?? 5000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const THROUGHPUT_PROXIES = 1000;
+const SWEEP_HEALTHY = 2000;
+const SWEEP_HOLES = 1000;
+const SWEEP_DEAD_HOSTS = 3000;
+/** The sweep's timeouts: black holes hold a slot this long. The throughput run uses the defaults (3 s / 10 s). */
+const CONNECT_TIMEOUT_MS = 2000;
+const TOTAL_TIMEOUT_MS = 5000;
+const SECRET = 'bench-judge-secret-0123456789';
+const PROTOCOLS = ['http', 'https', 'socks4', 'socks5'] as const;
+
+class SkipSweep extends Error {}
+
+/** The most frequent failed-check details of proxies meant to be healthy (ports other than the dead ones and holes). */
+function failureDetails(skipPorts: number[] = []): Promise<Array<{ checker_name: string; detail: string; n: number }>> {
+  return running.checker.db.$queryRaw`
+    SELECT c.checker_name, p.protocol || ': ' || regexp_replace(c.detail, '[0-9]+', 'N', 'g') AS detail, count(*)::int AS n
+    FROM proxy_checks c JOIN proxies p ON p.id = c.proxy_id
+    WHERE NOT c.passed AND p.port <> ALL(${skipPorts}::int[]) GROUP BY 1, 2 ORDER BY n DESC LIMIT 3`;
+}
+
+interface World {
+  judgeUrl: string;
+  proxies: Endpoint[];
+  holes: Endpoint[];
+}
+
+const fleetScript = fileURLToPath(new URL('./fleet-process.ts', import.meta.url));
+const fleet = spawn(process.execPath, ['--import', 'tsx', fleetScript], {
+  env: { ...process.env, HEALTHY: String(SWEEP_HEALTHY), HOLES: String(SWEEP_HOLES), JUDGE_SECRET: SECRET },
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
+const world = await new Promise<World>((resolve, reject) => {
+  let output = '';
+  fleet.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    const line = /READY (.+)\n/.exec(output);
+    if (line) resolve(JSON.parse(line[1]!) as World);
+  });
+  fleet.once('exit', (code) => reject(new Error(`fleet process exited with ${code}`)));
+});
+const database = await privateDatabase(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+const prefix = `bench${randomUUID().slice(0, 8)}`;
+const env = {
+  DATABASE_URL: database.url,
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  QUEUE_PREFIX: prefix,
+  ALLOW_PRIVATE_TARGETS: 'true',
+  JUDGE_URL: world.judgeUrl,
+  JUDGE_SECRET: SECRET,
+  CHECKER_CONCURRENCY: String(CONCURRENCY),
+  HEALTH_PORT: '0',
+  HEALTH_HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+};
+const logger = createLogger({ service: 'checker-bench', level: 'warn' });
+/** The two network stages (tcp_connect, http_anonymity), as the target is stated; BENCH_STAGES=3 adds geoip. */
+const STAGES = Number(process.env.BENCH_STAGES ?? 2);
+const config = loadCheckerConfig(env);
+const checkers = async (ownIps: () => readonly string[]) => (await builtinCheckerList(config, ownIps)).slice(0, STAGES);
+let running = await startChecker(env, { logger, checkers });
+await running.checker.validating;
+const { db } = running.checker;
+const redis = createRedis(env.REDIS_URL, 'worker');
+const validateQueue = createQueue('validate', { connection: redis, prefix });
+
+const line = (label: string, run: RunFigures) =>
+  `${label.padEnd(22)} ${String(Math.round(run.validations / run.seconds)).padStart(6)} validations/s  ` +
+  `${(run.cpuMs / run.validations).toFixed(3)} ms CPU each  ${run.validations} done, ${run.errors} failed, max ${run.maxInFlight} in flight, ${run.seconds.toFixed(2)} s`;
+
+function sumRuns(runs: RunFigures[]): RunFigures {
+  return runs.reduce((sum, run) => ({
+    validations: sum.validations + run.validations,
+    errors: sum.errors + run.errors,
+    seconds: sum.seconds + run.seconds,
+    cpuMs: sum.cpuMs + run.cpuMs,
+    maxInFlight: Math.max(sum.maxInFlight, run.maxInFlight),
+  }));
+}
+
+/** `total` validations of the throughput proxies through the real worker: jobs of 500, all queued at once. */
+async function runPipeline(ids: string[], total: number): Promise<RunFigures> {
+  const { semaphore } = running.checker;
+  semaphore.resetPeak();
+  const before = await db.proxy.aggregate({ _sum: { checksTotal: true, checksPassed: true } });
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  // Completion is counted from the in-process worker's own events: polling Redis would bill the bench's CPU to the checker.
+  const jobs = Math.ceil(ids.length / 500) * Math.ceil(total / ids.length);
+  const finished = new Promise<void>((resolve) => {
+    let count = 0;
+    const onDone = () => {
+      count += 1;
+      if (count < jobs) return;
+      running.checker.workers.validate.off('completed', onDone).off('failed', onDone);
+      resolve();
+    };
+    running.checker.workers.validate.on('completed', onDone).on('failed', onDone);
+  });
+  for (let done = 0; done < total; done += ids.length) {
+    for (let start = 0; start < ids.length; start += 500) await enqueue(validateQueue, 'validate', { proxy_ids: ids.slice(start, start + 500) });
+  }
+  await finished;
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const after = await db.proxy.aggregate({ _sum: { checksTotal: true, checksPassed: true } });
+  const validations = (after._sum.checksTotal ?? 0) - (before._sum.checksTotal ?? 0);
+  const passed = (after._sum.checksPassed ?? 0) - (before._sum.checksPassed ?? 0);
+  return { validations, errors: validations - passed, seconds, cpuMs: (used.user + used.system) / 1000, maxInFlight: semaphore.maxInFlight };
+}
+
+try {
+  const healthy = world.proxies.slice(0, THROUGHPUT_PROXIES);
+  console.log(`checker bench: ${healthy.length} healthy elite proxies and a judge in a separate process, concurrency ${CONCURRENCY}, ` +
+    `pipeline of ${running.checker.pipeline.checkers.map((checker) => checker.name).join(' + ')}`);
+  await runBaseline(healthy, world.judgeUrl, SECRET, 1000, CONCURRENCY);
+  const ids = await insertProxies(db, healthy.map((proxy) => ({ ...proxy, protocol: 'http' })), 'in 1 day');
+  await runPipeline(ids, ids.length);
+  // Interleaved rounds, so drift in the machine's load hits both sides alike.
+  const baselineRuns: RunFigures[] = [];
+  const pipelineRuns: RunFigures[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    baselineRuns.push(await runBaseline(healthy, world.judgeUrl, SECRET, VALIDATIONS, CONCURRENCY));
+    pipelineRuns.push(await runPipeline(ids, VALIDATIONS));
+  }
+  const baseline = sumRuns(baselineRuns);
+  const pipeline = sumRuns(pipelineRuns);
+  console.log(line('bare-socket baseline', baseline));
+  console.log(line('checker pipeline', pipeline));
+  const throughputRatio = pipeline.validations / pipeline.seconds / (baseline.validations / baseline.seconds);
+  const cpuRatio = pipeline.cpuMs / pipeline.validations / (baseline.cpuMs / baseline.validations);
+  console.log(`throughput ${(throughputRatio * 100).toFixed(0)} % of baseline (target >= 50 %): ${throughputRatio >= 0.5 ? 'OK' : 'UNDER TARGET'}`);
+  console.log(`CPU per validation ${cpuRatio.toFixed(2)}x baseline (target <= 2x): ${cpuRatio <= 2 ? 'OK' : 'OVER TARGET'}`);
+  for (const row of await failureDetails()) console.log(`  failed check: ${row.n} x ${row.checker_name}: ${row.detail}`);
+  console.log(`in flight: ${pipeline.maxInFlight} at most, ${pipeline.errors} failed (target >= 1000 without error): ${pipeline.maxInFlight >= 1000 && pipeline.errors === 0 ? 'OK' : 'NOT MET'}`);
+
+  if (process.env.BENCH_SWEEP === '0') throw new SkipSweep();
+  // The sweep: 20 % healthy, 20 % black holes (hang until the total timeout), 60 % dead ports (refused).
+  await db.$executeRaw`DELETE FROM proxies`;
+  await running.stop();
+  running = await startChecker({ ...env, CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS), TOTAL_TIMEOUT_MS: String(TOTAL_TIMEOUT_MS) }, { logger, checkers });
+  await running.checker.validating;
+  const sweepDb = running.checker.db;
+  const sweep = [
+    ...world.proxies.flatMap((proxy) => (['http', 'https'] as const).map((protocol) => ({ ...proxy, protocol }))),
+    ...world.holes.flatMap((hole) => PROTOCOLS.map((protocol) => ({ ...hole, protocol }))),
+    ...Array.from({ length: SWEEP_DEAD_HOSTS }, (_, index) => fleetHost(40_000 + index)).flatMap((host) => PROTOCOLS.map((protocol) => ({ host, port: 9, protocol }))),
+  ];
+  await insertProxies(sweepDb, sweep, 'now');
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const started = performance.now();
+  const queued = await enqueueDueProxies({ db: sweepDb, validateQueue }, { limit: 20_000, batchSize: 500, leaseSeconds: 300 });
+  await waitForQueueIdle(validateQueue);
+  const wall = (performance.now() - started) / 1000;
+  loopDelay.disable();
+  const counts = await sweepDb.proxy.groupBy({ by: ['status'], _count: true });
+  const { limit } = running.checker.semaphore;
+  const bound = Math.ceil(sweep.length / limit) * (TOTAL_TIMEOUT_MS / 1000);
+  const floor = Math.ceil((world.holes.length * PROTOCOLS.length) / limit) * (TOTAL_TIMEOUT_MS / 1000);
+  console.log(
+    `sweep of ${sweep.length} proxies (${queued} queued; 80 % dead ports or black holes): ${wall.toFixed(1)} s wall, ` +
+      `bound ceil(N/concurrency) x total timeout = ${bound} s: ${wall <= bound ? 'OK' : 'OVER BOUND'} ` +
+      `(black holes alone need >= ${floor} s); statuses ${counts.map((row) => `${row.status}=${row._count}`).join(' ')}; ` +
+      `checker event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
+  );
+  for (const row of await failureDetails([9, ...world.holes.map((hole) => hole.port)])) console.log(`  failed check of a healthy proxy: ${row.n} x ${row.checker_name}: ${row.detail}`);
+} catch (error) {
+  if (!(error instanceof SkipSweep)) throw error;
+} finally {
+  await validateQueue.close();
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+  await running.stop();
+  await database.drop();
+  fleet.stdin!.end();
+}

@@ -1,0 +1,33 @@
+/**
+ * The bench's outside world, in a process of its own so its CPU is not the checker's: `HEALTHY` elite HTTP
+ * proxies (each on its own 127.0.x.y address), a judge, and `HOLES` black holes. Prints `READY <json>` and
+ * runs until its stdin closes. Loopback only.
+ */
+import { createJudgeHandler } from '@proxy-pool/checkers';
+import { blackHole, fleetHost, httpServer, startProxyFleet, type BlackHole } from '@proxy-pool/test-kit';
+
+const healthy = Number(process.env.HEALTHY ?? 1000);
+const holes = Number(process.env.HOLES ?? 0);
+const secret = process.env.JUDGE_SECRET ?? 'bench-judge-secret-0123456789';
+
+const judge = await httpServer(createJudgeHandler({ secret }));
+const fleet = await startProxyFleet(healthy, 'elite', { hosts: 'spread' });
+const blackHoles: BlackHole[] = [];
+for (let start = 0; start < holes; start += 100) {
+  const batch = Array.from({ length: Math.min(100, holes - start) }, (_, offset) => blackHole({ host: fleetHost(20_000 + start + offset) }));
+  blackHoles.push(...(await Promise.all(batch)));
+}
+const world = {
+  judgeUrl: `${judge.url}/judge`,
+  proxies: fleet.proxies.map((proxy) => ({ host: proxy.host, port: proxy.port })),
+  holes: blackHoles.map((hole) => ({ host: hole.host, port: hole.port })),
+};
+process.stdout.write(`READY ${JSON.stringify(world)}\n`);
+
+const stop = async () => {
+  await Promise.all([fleet.close(), judge.close(), ...blackHoles.map((hole) => hole.close())]);
+  process.exit(0);
+};
+process.stdin.resume();
+process.stdin.once('end', () => void stop());
+process.stdin.once('close', () => void stop());

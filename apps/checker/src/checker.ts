@@ -1,0 +1,132 @@
+import { createGeoipChecker, createHttpAnonymityChecker, tcpConnectChecker } from '@proxy-pool/checkers';
+import { createDatabase, openCheckStore, pingDatabase, type Database } from '@proxy-pool/db';
+import type { Logger } from '@proxy-pool/logger';
+import type { Checker } from '@proxy-pool/plugin-contracts';
+import { createRedis, createWorker, pingRedis, type QueueContext } from '@proxy-pool/queues';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { CheckerConfig } from './config.js';
+import { effectiveConcurrency, openFileLimit } from './fd-limit.js';
+import { scoringFromConfig } from './figures.js';
+import { createCheckerMetrics, type CheckerMetrics } from './metrics.js';
+import { OwnIpTracker } from './own-ip.js';
+import { createPipeline, type Pipeline } from './pipeline.js';
+import { databaseBatchWriter, ResultWriter } from './result-writer.js';
+import { Semaphore } from './semaphore.js';
+import { createUrlTestProcessor } from './url-test/url-test.processor.js';
+import { createValidateProcessor } from './validate.processor.js';
+
+/** Connections of the hot path's own pool (claims and result batches are few and large). */
+const CHECK_POOL_SIZE = 4;
+
+export interface CheckerOptions {
+  logger: Logger;
+  /** Replaces the built-in checker list (tests, custom deployments). */
+  checkers?: (ownIps: () => readonly string[]) => Checker[] | Promise<Checker[]>;
+  /** Collect Node's default process metrics (only the process's main instance should). */
+  defaultMetrics?: boolean;
+}
+
+/** The checker plugins this app registers, in one explicit list: tcp_connect, http_anonymity, geoip. */
+export async function builtinCheckerList(config: CheckerConfig, ownIps: () => readonly string[]): Promise<Checker[]> {
+  const geoip = createGeoipChecker({ mmdbPath: config.MMDB_PATH });
+  await geoip.load();
+  return [tcpConnectChecker, createHttpAnonymityChecker({ judgeUrl: config.JUDGE_URL, secret: config.JUDGE_SECRET, ownIps }), geoip];
+}
+
+export interface CheckerApp {
+  workers: { validate: Worker; urlTest: Worker };
+  db: Database;
+  redis: Redis;
+  metrics: CheckerMetrics;
+  semaphore: Semaphore;
+  pipeline: Pipeline;
+  ownIp: OwnIpTracker;
+  /** Resolves once the own IP is known and the validate worker takes jobs. */
+  validating: Promise<void>;
+  isReady(): Promise<boolean>;
+  /** Stops taking jobs and lets active ones finish; checks still running `drainMs` minus a margin later are abandoned. */
+  stopWorkers(drainMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens the checker's connections and starts its `url-test` worker, then its `validate` worker once its own IP is known. */
+export async function openChecker(config: CheckerConfig, options: CheckerOptions): Promise<CheckerApp> {
+  const { logger } = options;
+  const concurrency = effectiveConcurrency(config.CHECKER_CONCURRENCY, openFileLimit());
+  if (concurrency < config.CHECKER_CONCURRENCY) logger.warn('checker concurrency capped by the open-file limit', { wanted: config.CHECKER_CONCURRENCY, effective: concurrency });
+  const ownIp = new OwnIpTracker({ judgeUrl: config.JUDGE_URL, secret: config.JUDGE_SECRET, refreshMs: config.OWN_IP_REFRESH_MINUTES * 60_000, logger });
+  const checkers = options.checkers ? await options.checkers(ownIp.current) : await builtinCheckerList(config, ownIp.current);
+  const pipeline = createPipeline(checkers, { connectTimeoutMs: config.CONNECT_TIMEOUT_MS, totalTimeoutMs: config.TOTAL_TIMEOUT_MS });
+  const semaphore = new Semaphore(concurrency);
+  const metrics = createCheckerMetrics(() => semaphore.inFlight, () => semaphore.waiting, options.defaultMetrics);
+  const redis = createRedis(config.REDIS_URL, 'worker');
+  redis.on('error', (error) => logger.debug('redis error', { error: error.message }));
+  const context: QueueContext = { connection: redis, prefix: config.QUEUE_PREFIX };
+  const db = createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+  const store = openCheckStore(config.DATABASE_URL, CHECK_POOL_SIZE);
+  const writer = new ResultWriter(databaseBatchWriter(store, scoringFromConfig(config)), { batchSize: config.RESULT_BATCH_SIZE, flushMs: config.RESULT_FLUSH_MS });
+  const abandon = new AbortController();
+  const validate = createWorker(
+    'validate',
+    createValidateProcessor({
+      store,
+      pipeline,
+      semaphore,
+      writer,
+      leaseMs: config.CHECK_LEASE_SECONDS * 1000,
+      abandon: abandon.signal,
+      onValidation: (result) => {
+        metrics.validations.inc({ outcome: result.outcome.passed ? 'passed' : 'failed' });
+        metrics.duration.observe(result.durationMs / 1000);
+      },
+    }),
+    context,
+    { concurrency: config.VALIDATE_JOB_CONCURRENCY, autorun: false },
+  );
+  const urlTest = createWorker('urlTest', createUrlTestProcessor({ db, allowPrivate: config.ALLOW_PRIVATE_TARGETS }), context, {
+    concurrency: config.URL_TEST_JOB_CONCURRENCY,
+  });
+  urlTest.on('completed', () => metrics.urlTests.inc());
+  for (const [name, worker] of Object.entries({ validate, urlTest })) {
+    worker.on('error', (error) => logger.warn(`${name} worker error`, { error: error.message }));
+    worker.on('failed', (job, error) => logger.warn(`${name} job failed`, { job_id: job?.id, error: error.message }));
+  }
+  let stopping = false;
+  const validating = ownIp.start().then(() => {
+    if (stopping) return;
+    void validate.run().catch((error: unknown) => logger.error('validate worker stopped', { error: (error as Error).message }));
+    logger.info('validate worker running', { own_ips: ownIp.current(), concurrency });
+  });
+  let stopped: Promise<void> | undefined;
+  const stopWorkers = (drainMs: number) =>
+    (stopped ??= (async () => {
+      stopping = true;
+      ownIp.stop();
+      const margin = Math.min(5_000, drainMs / 2);
+      const timer = setTimeout(() => abandon.abort(), Math.max(0, drainMs - margin));
+      try {
+        await Promise.all([validate.close(), urlTest.close()]);
+      } finally {
+        clearTimeout(timer);
+      }
+      await writer.drain();
+    })());
+  return {
+    workers: { validate: validate as unknown as Worker, urlTest: urlTest as unknown as Worker },
+    db,
+    redis,
+    metrics,
+    semaphore,
+    pipeline,
+    ownIp,
+    validating,
+    isReady: async () => ownIp.known && (await Promise.all([pingRedis(redis), pingDatabase(db)])).every(Boolean),
+    stopWorkers,
+    close: async () => {
+      await stopWorkers(config.DRAIN_MS);
+      redis.disconnect();
+      await Promise.allSettled([db.$disconnect(), store.close()]);
+    },
+  };
+}

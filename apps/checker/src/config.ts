@@ -1,0 +1,47 @@
+import { baseConfigShape, envInt, envUrl, loadConfig, z } from '@proxy-pool/config';
+import { maintenanceSettingsShape } from './maintenance/settings.js';
+
+export const checkerConfigSchema = z
+  .object({
+    ...baseConfigShape,
+    ...maintenanceSettingsShape,
+    /** The judge the stage-2 check requests through each proxy (the API's GET /judge). */
+    JUDGE_URL: envUrl('http://127.0.0.1:3000/judge', ['http', 'https']),
+    /** Shared with the API: the judge proves it saw the nonce with an HMAC under this secret. */
+    JUDGE_SECRET: z.string().min(16).default('change-me-judge-secret'),
+    /** Validations in flight in this process, over all jobs; capped at a third of the open-file limit. */
+    CHECKER_CONCURRENCY: envInt(500, 1, 100_000),
+    /** Validate jobs (batches of up to 1,000 proxies) one process takes at once; they share the limit above. */
+    VALIDATE_JOB_CONCURRENCY: envInt(8, 1, 256),
+    URL_TEST_JOB_CONCURRENCY: envInt(4, 1, 64),
+    CONNECT_TIMEOUT_MS: envInt(3_000, 10, 120_000),
+    /** One validation, every stage included. */
+    TOTAL_TIMEOUT_MS: envInt(10_000, 10, 600_000),
+    /** Consecutive failed validations after which an active proxy is dead. */
+    DEAD_AFTER_FAILURES: envInt(3, 1, 1000),
+    ACTIVE_RECHECK_MINUTES: envInt(5, 1, 10_080),
+    DEAD_RECHECK_BASE_MINUTES: envInt(15, 1, 10_080),
+    DEAD_RECHECK_MAX_HOURS: envInt(24, 1, 720),
+    /** Average latency at (or above) which the latency part of the score is 0. */
+    LATENCY_CEILING_MS: envInt(5_000, 1, 600_000),
+    /** A MaxMind GeoIP2/GeoLite2 (or DB-IP) country MMDB replacing the bundled DB-IP Lite file. */
+    MMDB_PATH: z.string().min(1).optional(),
+    OWN_IP_REFRESH_MINUTES: envInt(10, 1, 1440),
+    HEALTH_PORT: envInt(9102, 0, 65535),
+    HEALTH_HOST: z.string().default('0.0.0.0'),
+    /** SIGTERM: time to finish active jobs; checks still running near the end are abandoned and handed back. */
+    DRAIN_MS: envInt(25_000, 0),
+    /** Results are written in batches: when this many are waiting, or this long after the first one. */
+    RESULT_BATCH_SIZE: envInt(1_000, 1, 20_000),
+    RESULT_FLUSH_MS: envInt(1_000, 1, 60_000),
+  })
+  .refine((config) => config.CONNECT_TIMEOUT_MS <= config.TOTAL_TIMEOUT_MS, {
+    message: 'must not exceed TOTAL_TIMEOUT_MS',
+    path: ['CONNECT_TIMEOUT_MS'],
+  });
+
+export type CheckerConfig = z.infer<typeof checkerConfigSchema>;
+
+export function loadCheckerConfig(env: Record<string, string | undefined> = process.env): CheckerConfig {
+  return loadConfig(checkerConfigSchema, env);
+}

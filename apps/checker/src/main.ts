@@ -1,0 +1,66 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger, type Logger } from '@proxy-pool/logger';
+import { Heartbeat, installShutdown, startHealthServer } from '@proxy-pool/worker-runtime';
+import { openChecker, type CheckerApp, type CheckerOptions } from './checker.js';
+import { loadCheckerConfig } from './config.js';
+
+export interface RunningChecker {
+  checker: CheckerApp;
+  healthPort: number;
+  /** Stops taking jobs, lets active ones finish (within DRAIN_MS), closes connections and the health port. */
+  stop: () => Promise<void>;
+}
+
+/** Starts the checker role: the validate and url-test workers, own-IP learning, the health port. */
+export async function startChecker(
+  env: Record<string, string | undefined> = process.env,
+  options: Partial<CheckerOptions> = {},
+): Promise<RunningChecker> {
+  const config = loadCheckerConfig(env);
+  const logger: Logger =
+    options.logger ?? createLogger({ service: 'checker', level: config.LOG_LEVEL, pretty: config.NODE_ENV === 'development' && process.stdout.isTTY });
+  const checker = await openChecker(config, { ...options, logger });
+  const heartbeat = new Heartbeat();
+  for (const worker of Object.values(checker.workers)) {
+    worker.on('completed', () => heartbeat.beat());
+    worker.on('failed', () => heartbeat.beat());
+  }
+  const health: Server = await startHealthServer(
+    config.HEALTH_PORT,
+    {
+      isLive: () => heartbeat.isLive(),
+      isReady: () => checker.isReady(),
+      metrics: async () => ({ contentType: checker.metrics.registry.contentType, body: await checker.metrics.registry.metrics() }),
+    },
+    config.HEALTH_HOST,
+  );
+  const healthPort = (health.address() as AddressInfo).port;
+  logger.info('checker started', {
+    concurrency: checker.semaphore.limit,
+    job_concurrency: config.VALIDATE_JOB_CONCURRENCY,
+    judge_url: config.JUDGE_URL,
+    health_port: healthPort,
+    queue_prefix: config.QUEUE_PREFIX,
+  });
+  const stop = async () => {
+    heartbeat.stop();
+    await checker.close();
+    await new Promise<void>((resolve) => health.close(() => resolve()));
+  };
+  return { checker, healthPort, stop };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const config = loadCheckerConfig();
+  const logger = createLogger({ service: 'checker', level: config.LOG_LEVEL });
+  const { checker, stop } = await startChecker(process.env, { logger, defaultMetrics: true });
+  installShutdown({
+    logger,
+    drainMs: config.DRAIN_MS,
+    steps: [
+      { name: 'stop taking jobs and finish active ones', run: () => checker.stopWorkers(config.DRAIN_MS) },
+      { name: 'close connections', run: stop },
+    ],
+  });
+}

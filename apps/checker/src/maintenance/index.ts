@@ -1,0 +1,10 @@
+export { maintenanceSettingsShape, type MaintenanceSettings } from './settings.js';
+export { dueJobId, enqueueDueProxies, type EnqueueDueDeps, type EnqueueDueSettings } from './enqueue-due.js';
+export {
+  ensureMaintenanceSchedulers,
+  MAINTENANCE_SCHEDULER_IDS,
+  maintenanceProcessors,
+  type MaintenanceDeps,
+  type MaintenanceProcessor,
+  type MaintenanceTask,
+} from './processors.js';

@@ -1,0 +1,116 @@
+import type { CheckRow } from '@proxy-pool/db';
+import { orderCheckers } from '@proxy-pool/plugin-contracts';
+import type { CheckFacts, Checker, CheckOutcome, CheckTarget } from '@proxy-pool/plugin-contracts';
+import { NEVER_ABORTED, onAbort } from './abort-fanout.js';
+import type { ValidationOutcome } from './proxy-state.js';
+
+/** One checker's result: one proxy_checks row (the writer adds the proxy id). */
+export type CheckRecord = Omit<CheckRow, 'proxyId'>;
+
+export interface ValidationResult {
+  outcome: ValidationOutcome;
+  checks: CheckRecord[];
+  /** Abandoned from outside (shutdown): nothing of it says anything about the proxy, so it is not recorded. */
+  abandoned: boolean;
+  durationMs: number;
+}
+
+export interface PipelineOptions {
+  connectTimeoutMs: number;
+  /** Whole validation, every stage included. */
+  totalTimeoutMs: number;
+}
+
+export interface Pipeline {
+  /** The checkers in run order (stage, then priority, then registration). */
+  readonly checkers: readonly Checker[];
+  /** Stages in run order, each a group of checkers. */
+  readonly stages: readonly (readonly Checker[])[];
+  /** The last stage: a validation that passed it passed every stage. */
+  readonly finalStage: number;
+  validate(target: CheckTarget, signal?: AbortSignal): Promise<ValidationResult>;
+}
+
+/** A checker that ignores its own timeouts is cut off this long after the total timeout. */
+const BACKSTOP_MS = 250;
+
+/**
+ * Runs the checkers stage by stage: a stage runs only if every checker of the earlier stages passed; inside
+ * a stage, in priority order. Facts learned (exit IP, anonymity, country) are handed to later checkers. The
+ * whole validation is bounded by the total timeout (each checker gets what is left of it).
+ */
+export function createPipeline(checkers: readonly Checker[], options: PipelineOptions): Pipeline {
+  const ordered = orderCheckers(checkers);
+  const stages: Checker[][] = [];
+  for (const checker of ordered) {
+    const last = stages[stages.length - 1];
+    if (last?.[0]?.stage === checker.stage) last.push(checker);
+    else stages.push([checker]);
+  }
+  const finalStage = ordered[ordered.length - 1]?.stage ?? 1;
+  return { checkers: ordered, stages, finalStage, validate: (target, signal) => runValidation(stages, options, target, signal) };
+}
+
+async function runValidation(stages: Checker[][], options: PipelineOptions, target: CheckTarget, outer: AbortSignal = NEVER_ABORTED): Promise<ValidationResult> {
+  const started = performance.now();
+  const deadline = started + options.totalTimeoutMs;
+  // Checkers enforce their own timeouts; this only stops waiting for one that does not (or at abandonment).
+  let cutOff: (detail: string) => void = () => undefined;
+  const stopWaiting = new Promise<CheckOutcome>((resolve) => {
+    cutOff = (detail) => resolve({ passed: false, latencyMs: null, detail });
+  });
+  const backstop = setTimeout(() => cutOff(`no result within the total timeout of ${options.totalTimeoutMs}ms`), options.totalTimeoutMs + BACKSTOP_MS);
+  const unsubscribe = onAbort(outer, () => cutOff('abandoned'));
+  const checks: CheckRecord[] = [];
+  let facts: CheckFacts = {};
+  let failed = false;
+  try {
+    for (const stage of stages) {
+      for (const checker of stage) {
+        if (outer.aborted) return abandoned(checks, started);
+        const remaining = Math.round(deadline - performance.now());
+        const outcome =
+          remaining <= 0
+            ? { passed: false, latencyMs: null, detail: `not run: total timeout of ${options.totalTimeoutMs}ms used up` }
+            : await runChecker(checker, { target, facts, connectTimeoutMs: Math.min(options.connectTimeoutMs, remaining), totalTimeoutMs: remaining, signal: outer }, stopWaiting);
+        if (outer.aborted) return abandoned(checks, started);
+        checks.push({ checkerName: checker.name, stage: checker.stage, passed: outcome.passed, latencyMs: outcome.latencyMs, detail: outcome.detail, createdAt: new Date() });
+        if (outcome.passed) facts = outcome.facts ? { ...facts, ...outcome.facts } : facts;
+        else failed = true;
+      }
+      if (failed) break;
+    }
+  } finally {
+    clearTimeout(backstop);
+    unsubscribe();
+  }
+  const passed = !failed && checks.length > 0;
+  return { outcome: toOutcome(passed, checks, facts), checks, abandoned: false, durationMs: performance.now() - started };
+}
+
+function abandoned(checks: CheckRecord[], started: number): ValidationResult {
+  return { outcome: { passed: false, latencyMs: null }, checks, abandoned: true, durationMs: performance.now() - started };
+}
+
+/** A checker's outcome; a throw, or a checker still running when `stopWaiting` settles, becomes a failed check. */
+async function runChecker(checker: Checker, context: Parameters<Checker['check']>[0], stopWaiting: Promise<CheckOutcome>): Promise<CheckOutcome> {
+  try {
+    return await Promise.race([checker.check(context), stopWaiting]);
+  } catch (error) {
+    return { passed: false, latencyMs: null, detail: `checker ${checker.name} failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/**
+ * The validation as the proxy's figures see it. Its latency sample is the longest latency a passing checker
+ * measured: the request through the proxy, which includes the connect (or the connect alone if that is all
+ * that ran).
+ */
+function toOutcome(passed: boolean, checks: CheckRecord[], facts: CheckFacts): ValidationOutcome {
+  if (!passed) return { passed: false, latencyMs: null };
+  let latencyMs: number | null = null;
+  for (const check of checks) {
+    if (check.latencyMs !== null && (latencyMs === null || check.latencyMs > latencyMs)) latencyMs = check.latencyMs;
+  }
+  return { passed: true, latencyMs, anonymity: facts.anonymity, exitIp: facts.exitIp, country: facts.country };
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createDatabase, type Database } from '@proxy-pool/db';
+import { createQueue, createRedis, type TypedQueue } from '@proxy-pool/queues';
+import type { Redis } from 'ioredis';
+import { loadCheckerConfig } from '../src/config.js';
+import { ensureMaintenanceSchedulers, MAINTENANCE_SCHEDULER_IDS, maintenanceProcessors } from '../src/maintenance/index.js';
+import { privateDatabase, type PrivateDatabase } from './support/private-database.js';
+
+const settings = loadCheckerConfig({ CHECK_RETENTION_DAYS: '7', DEAD_RETENTION_DAYS: '7', MAINTENANCE_DELETE_BATCH: '100' });
+let database: PrivateDatabase;
+let db: Database;
+let redis: Redis;
+let prefix: string;
+let validateQueue: TypedQueue<'validate'>;
+let maintenanceQueue: TypedQueue<'maintenance'>;
+let port = 20_000;
+
+beforeAll(async () => {
+  database = await privateDatabase();
+  db = createDatabase({ url: database.url, poolSize: 2 });
+  redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
+  prefix = `m${randomUUID().slice(0, 8)}`;
+  validateQueue = createQueue('validate', { connection: redis, prefix });
+  maintenanceQueue = createQueue('maintenance', { connection: redis, prefix });
+});
+
+afterAll(async () => {
+  await validateQueue?.close();
+  await maintenanceQueue?.close();
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis?.disconnect();
+  await db?.$disconnect();
+  await database?.drop();
+});
+
+const processors = () => maintenanceProcessors({ db, validateQueue, settings, finalStage: 3 });
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+
+async function proxy(fields: { status: 'active' | 'dead' | 'unchecked'; firstSeenDaysAgo: number; lastCheckedDaysAgo?: number }): Promise<string> {
+  port += 1;
+  const row = await db.proxy.create({
+    data: {
+      ip: '127.0.0.1',
+      port,
+      protocol: 'http',
+      status: fields.status,
+      firstSeenAt: daysAgo(fields.firstSeenDaysAgo),
+      lastCheckedAt: fields.lastCheckedDaysAgo === undefined ? null : daysAgo(fields.lastCheckedDaysAgo),
+      nextCheckAt: daysAgo(-1),
+    },
+  });
+  return row.id;
+}
+
+async function check(proxyId: string, fields: { stage: number; passed: boolean; daysAgo: number }): Promise<void> {
+  await db.proxyCheck.create({
+    data: { proxyId, checkerName: `stage_${fields.stage}`, stage: fields.stage, passed: fields.passed, detail: 'test row', createdAt: daysAgo(fields.daysAgo) },
+  });
+}
+
+describe('maintenance tasks', () => {
+  it('prune-checks deletes check rows older than the retention, in batches, and nothing newer', async () => {
+    const id = await proxy({ status: 'active', firstSeenDaysAgo: 30, lastCheckedDaysAgo: 0 });
+    for (let i = 0; i < 250; i += 1) await check(id, { stage: 1, passed: true, daysAgo: 8 + (i % 5) });
+    for (let i = 0; i < 5; i += 1) await check(id, { stage: 1, passed: true, daysAgo: 6.9 - i });
+    expect(await processors()['prune-checks']()).toEqual({ affected: 250 });
+    expect(await db.proxyCheck.count({ where: { proxyId: id } })).toBe(5);
+    expect(await processors()['prune-checks']()).toEqual({ affected: 0 });
+  });
+
+  it('delete-dead removes proxies dead with no pass for the retention age, and keeps the rest', async () => {
+    const longDead = await proxy({ status: 'dead', firstSeenDaysAgo: 30, lastCheckedDaysAgo: 0.1 });
+    await check(longDead, { stage: 1, passed: false, daysAgo: 0.1 });
+    await check(longDead, { stage: 3, passed: true, daysAgo: 8 });
+    const neverWorked = await proxy({ status: 'dead', firstSeenDaysAgo: 10, lastCheckedDaysAgo: 1 });
+    const recentlyWorked = await proxy({ status: 'dead', firstSeenDaysAgo: 30, lastCheckedDaysAgo: 0.1 });
+    await check(recentlyWorked, { stage: 3, passed: true, daysAgo: 2 });
+    const onlyConnects = await proxy({ status: 'dead', firstSeenDaysAgo: 30, lastCheckedDaysAgo: 0.1 });
+    await check(onlyConnects, { stage: 1, passed: true, daysAgo: 0.1 });
+    const young = await proxy({ status: 'dead', firstSeenDaysAgo: 2, lastCheckedDaysAgo: 1 });
+    const active = await proxy({ status: 'active', firstSeenDaysAgo: 30, lastCheckedDaysAgo: 0.1 });
+    const leased = await proxy({ status: 'dead', firstSeenDaysAgo: 30, lastCheckedDaysAgo: 0.1 });
+    const user = await db.user.create({ data: { email: `m-${randomUUID()}@example.test`, emailNormalized: `m-${randomUUID()}@example.test`, displayName: 'M' } });
+    await db.lease.create({ data: { proxyId: leased, userId: user.id, expiresAt: daysAgo(-0.01) } });
+    const expiredLease = await proxy({ status: 'dead', firstSeenDaysAgo: 30, lastCheckedDaysAgo: 0.1 });
+    await db.lease.create({ data: { proxyId: expiredLease, userId: user.id, createdAt: daysAgo(1), expiresAt: daysAgo(0.99) } });
+
+    expect(await processors()['delete-dead']()).toEqual({ affected: 4 });
+    const left = new Set((await db.proxy.findMany({ select: { id: true } })).map((row) => row.id));
+    for (const gone of [longDead, neverWorked, onlyConnects, expiredLease]) expect(left.has(gone)).toBe(false);
+    for (const kept of [recentlyWorked, young, active, leased]) expect(left.has(kept)).toBe(true);
+    expect(await db.proxyCheck.count({ where: { proxyId: longDead } })).toBe(0);
+  });
+
+  it('upserts its schedulers with fixed ids, so repeating it (or two replicas doing it) keeps one each', async () => {
+    await ensureMaintenanceSchedulers(maintenanceQueue, settings);
+    await Promise.all([ensureMaintenanceSchedulers(maintenanceQueue, settings), ensureMaintenanceSchedulers(maintenanceQueue, settings)]);
+    const schedulers = await maintenanceQueue.getJobSchedulers(0, -1);
+    expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual(Object.values(MAINTENANCE_SCHEDULER_IDS).sort());
+    const enqueueDue = schedulers.find((scheduler) => scheduler.key === MAINTENANCE_SCHEDULER_IDS['enqueue-due']);
+    expect(Number(enqueueDue?.every)).toBe(15_000);
+    expect(enqueueDue?.template?.data).toEqual({ task: 'enqueue-due' });
+    const jobs = await maintenanceQueue.getJobs(['delayed', 'waiting']);
+    expect(jobs.map((job) => job.data.task).sort()).toEqual(['delete-dead', 'enqueue-due', 'prune-checks']);
+  });
+});

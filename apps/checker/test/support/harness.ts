@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { createJudgeHandler } from '@proxy-pool/checkers';
+import { createDatabase, type Database, type ProxyProtocol } from '@proxy-pool/db';
+import { createLogger } from '@proxy-pool/logger';
+import { createQueue, createQueueEvents, createRedis, enqueue, type ResultOf, type TypedQueue } from '@proxy-pool/queues';
+import { httpServer, type ServerHandle } from '@proxy-pool/test-kit';
+import type { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { startChecker, type RunningChecker } from '../../src/main.js';
+import { privateDatabase, type PrivateDatabase } from './private-database.js';
+
+export const JUDGE_SECRET = 'test-judge-secret-0123456789';
+
+export interface ProxyInput {
+  ip?: string;
+  port: number;
+  protocol: ProxyProtocol;
+  username?: string;
+  password?: string;
+}
+
+/** A private database, a judge, a queue prefix: what checkers under test share. */
+export interface CheckerWorld {
+  env: Record<string, string>;
+  db: Database;
+  redis: Redis;
+  judge: ServerHandle;
+  validateQueue: TypedQueue<'validate'>;
+  logs: Array<Record<string, unknown>>;
+  /** Starts a checker in this process on the world's database, Redis and queue prefix. */
+  startChecker(overrides?: Record<string, string>): Promise<RunningChecker>;
+  addProxy(input: ProxyInput): Promise<string>;
+  /** Queues one validate job and waits for its result. */
+  validate(ids: string[]): Promise<ResultOf<'validate'>>;
+  checkRows(proxyId: string): Promise<Array<{ checker_name: string; stage: number; passed: boolean; latency_ms: number | null; detail: string }>>;
+  close(): Promise<void>;
+}
+
+export async function createCheckerWorld(overrides: Record<string, string> = {}): Promise<CheckerWorld> {
+  const database: PrivateDatabase = await privateDatabase();
+  const judge = await httpServer(createJudgeHandler({ secret: JUDGE_SECRET }));
+  const env: Record<string, string> = {
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `c${randomUUID().slice(0, 8)}`,
+    ALLOW_PRIVATE_TARGETS: 'true',
+    HEALTH_PORT: '0',
+    HEALTH_HOST: '127.0.0.1',
+    JUDGE_URL: `${judge.url}/judge`,
+    JUDGE_SECRET,
+    CONNECT_TIMEOUT_MS: '1000',
+    TOTAL_TIMEOUT_MS: '2000',
+    RESULT_FLUSH_MS: '20',
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    ...overrides,
+  };
+  const db = createDatabase({ url: database.url, poolSize: 4 });
+  const redis = createRedis(env.REDIS_URL!, 'worker');
+  const context = { connection: redis, prefix: env.QUEUE_PREFIX! };
+  const validateQueue = createQueue('validate', context);
+  let events: QueueEvents | undefined;
+  const logs: Array<Record<string, unknown>> = [];
+  const started: RunningChecker[] = [];
+  return {
+    env,
+    db,
+    redis,
+    judge,
+    validateQueue,
+    logs,
+    startChecker: async (more = {}) => {
+      const stream = new PassThrough();
+      stream.on('data', (chunk: Buffer) => {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
+      });
+      const logger = createLogger({ service: 'checker', level: 'debug', stream, console: false });
+      const running = await startChecker({ ...env, ...more }, { logger });
+      await running.checker.validating;
+      started.push(running);
+      return running;
+    },
+    addProxy: async (input) => {
+      const row = await db.proxy.create({
+        data: { ip: input.ip ?? '127.0.0.1', port: input.port, protocol: input.protocol, username: input.username, password: input.password },
+      });
+      return row.id;
+    },
+    validate: async (ids) => {
+      events ??= createQueueEvents('validate', context);
+      await events.waitUntilReady();
+      const job = await enqueue(validateQueue, 'validate', { proxy_ids: ids });
+      return (await job.waitUntilFinished(events, 60_000)) as ResultOf<'validate'>;
+    },
+    checkRows: (proxyId) => db.$queryRaw`
+      SELECT checker_name, stage, passed, latency_ms, detail FROM proxy_checks WHERE proxy_id = ${proxyId}::uuid ORDER BY created_at, stage`,
+    close: async () => {
+      for (const running of started) await running.stop().catch(() => undefined);
+      await events?.close();
+      await validateQueue.close();
+      const keys = await redis.keys(`${env.QUEUE_PREFIX}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+      await db.$disconnect();
+      await judge.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

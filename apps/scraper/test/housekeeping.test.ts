@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createDatabase } from '@proxy-pool/db';
+import { createLogger } from '@proxy-pool/logger';
+import { createQueue, createRedis, type QueueContext } from '@proxy-pool/queues';
+import { loadScraperConfig } from '../src/config.js';
+import { housekeepingProcessors } from '../src/housekeeping.js';
+
+const prefix = `hk${randomUUID().slice(0, 8)}`;
+const config = loadScraperConfig({ DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL, QUEUE_PREFIX: prefix, POOL_LOW_THRESHOLD: '1000000000' });
+const db = createDatabase({ url: config.DATABASE_URL });
+const redis = createRedis(config.REDIS_URL, 'worker');
+const context: QueueContext = { connection: redis, prefix };
+const queues = { validate: createQueue('validate', context), events: createQueue('events', context) };
+const processors = housekeepingProcessors({ config, context, db, logger: createLogger({ service: 'test', console: false }), queues });
+
+async function queuedEvents(type: string) {
+  const jobs = await queues.events.getJobs(['waiting', 'prioritized']);
+  return jobs.map((job) => job.data).filter((event) => event.type === type);
+}
+
+beforeAll(async () => {
+  await redis.ping();
+});
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  await Promise.all(Object.values(queues).map((queue) => queue.close()));
+  redis.disconnect();
+  await db.$disconnect();
+});
+
+describe('housekeeping tasks', () => {
+  it('sweep-leases marks a past-due lease expired once and raises lease.expired for its owner', async () => {
+    const email = `hk-${randomUUID()}@example.test`;
+    const user = await db.user.create({ data: { email, emailNormalized: email, displayName: 'HK' } });
+    const proxy = await db.proxy.create({ data: { ip: `127.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`, port: 8000 + Math.floor(Math.random() * 1000), protocol: 'http', status: 'active' } });
+    const lease = await db.lease.create({
+      data: { proxyId: proxy.id, userId: user.id, createdAt: new Date(Date.now() - 120_000), expiresAt: new Date(Date.now() - 60_000) },
+    });
+
+    expect((await processors['sweep-leases']()).affected).toBeGreaterThanOrEqual(1);
+    expect((await db.lease.findUniqueOrThrow({ where: { id: lease.id } })).expiredAt).not.toBeNull();
+    const events = (await queuedEvents('lease.expired')).filter((event) => event.user_id === user.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.data).toMatchObject({ lease_id: lease.id, proxy_id: proxy.id, ip: proxy.ip, port: proxy.port });
+
+    await processors['sweep-leases']();
+    expect((await queuedEvents('lease.expired')).filter((event) => event.user_id === user.id)).toHaveLength(1);
+  });
+
+  it('pool-watch raises proxy.pool_low on the crossing only', async () => {
+    await processors['pool-watch']();
+    await processors['pool-watch']();
+    const events = await queuedEvents('proxy.pool_low');
+    expect(events).toHaveLength(1);
+    expect(events[0]?.data).toMatchObject({ threshold: 1_000_000_000 });
+  });
+});
