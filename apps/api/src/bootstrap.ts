@@ -4,6 +4,7 @@ import { createQueue, createRedis, type QueueContext } from '@proxy-pool/queues'
 import type { ApiConfig } from './config.js';
 import type { ApiContext } from './context.js';
 import { readVersion } from './version.js';
+import { closeJobEvents } from './services/job-events.js';
 import { createApiMetrics, observeSharedState } from './http/metrics.js';
 
 /** Opens the API's connections. Nothing here waits for PostgreSQL or Redis: /health reports them. */
@@ -29,11 +30,14 @@ export function openApiContext(config: ApiConfig, logger?: Logger): ApiContext {
     version: readVersion(),
     metrics: createApiMetrics(),
   };
+  // BullMQ reports connection errors on each queue; the fail-fast connection already logs them once.
+  for (const queue of Object.values(ctx.queues)) queue.on('error', (error: Error) => log.debug('queue error', { queue: queue.name, error: error.message }));
   observeSharedState(ctx);
   return ctx;
 }
 
 export async function closeApiContext(ctx: ApiContext): Promise<void> {
+  await closeJobEvents(ctx);
   await Promise.allSettled(Object.values(ctx.queues).map((queue) => queue.close()));
   ctx.redis.disconnect();
   await ctx.db.$disconnect();

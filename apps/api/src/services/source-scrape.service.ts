@@ -1,7 +1,6 @@
-import type { QueueEvents } from 'bullmq';
-import { createQueueEvents, createRedis, enqueue, type ScrapeResult } from '@proxy-pool/queues';
-import type { Redis } from 'ioredis';
+import { enqueue, type ScrapeResult } from '@proxy-pool/queues';
 import type { ApiContext } from '../context.js';
+import { jobEvents } from './job-events.js';
 import { AppError } from '../errors.js';
 import { withQueue } from './queue-guard.js';
 import { findSource } from './sources.service.js';
@@ -10,37 +9,6 @@ export type ManualScrapeAnswer =
   | { status: 200; body: Omit<ScrapeResult, 'proxies_skipped'> }
   | { status: 202; body: { job_id: string; status: 'queued' } };
 
-interface Listener {
-  connection: Redis;
-  events: QueueEvents;
-}
-
-const listeners = new WeakMap<ApiContext, Listener>();
-
-/**
- * QueueEvents blocks on a Redis stream, so it gets a connection of its own (worker role: it waits out a
- * Redis restart instead of failing). Created on the first manual scrape, not at API start.
- */
-function scrapeEvents(ctx: ApiContext): QueueEvents {
-  let listener = listeners.get(ctx);
-  if (listener === undefined) {
-    const connection = createRedis(ctx.config.REDIS_URL, 'worker');
-    connection.on('error', (error) => ctx.logger.debug('queue events redis error', { error: error.message }));
-    listener = { connection, events: createQueueEvents('scrape', { connection, prefix: ctx.config.QUEUE_PREFIX }) };
-    listener.events.on('error', (error) => ctx.logger.debug('queue events error', { error: error.message }));
-    listeners.set(ctx, listener);
-  }
-  return listener.events;
-}
-
-/** Closes what manual scrapes opened (called on shutdown, after the HTTP server stops). */
-export async function closeSourceScrapes(ctx: ApiContext): Promise<void> {
-  const listener = listeners.get(ctx);
-  if (listener === undefined) return;
-  listeners.delete(ctx);
-  await listener.events.close().catch(() => undefined);
-  listener.connection.disconnect();
-}
 
 const answer = (result: ScrapeResult): ManualScrapeAnswer => ({
   status: 200,
@@ -64,7 +32,7 @@ export async function scrapeSourceNow(ctx: ApiContext, sourceId: string): Promis
   const waitMs = ctx.config.SCRAPE_WAIT_MS;
   if (waitMs > 0) {
     try {
-      return answer(await job.waitUntilFinished(scrapeEvents(ctx), waitMs));
+      return answer(await job.waitUntilFinished(jobEvents(ctx, 'scrape'), waitMs));
     } catch {
       // Failed, or still running when the wait ended: the job's state tells which.
     }

@@ -1,10 +1,9 @@
-import type { QueueEvents } from 'bullmq';
 import { PROXY_PROTOCOLS } from '@proxy-pool/plugin-contracts';
-import { createQueueEvents, createRedis, enqueue, type UrlTestResult } from '@proxy-pool/queues';
+import { enqueue, type UrlTestResult } from '@proxy-pool/queues';
 import { checkUrl } from '@proxy-pool/ssrf';
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { ApiContext } from '../context.js';
+import { jobEvents } from './job-events.js';
 import { AppError } from '../errors.js';
 
 export const urlTestBodySchema = z
@@ -25,34 +24,6 @@ export const urlTestBodySchema = z
   .strict();
 export type UrlTestBody = z.infer<typeof urlTestBodySchema>;
 
-interface Listener {
-  connection: Redis;
-  events: QueueEvents;
-}
-
-const listeners = new WeakMap<ApiContext, Listener>();
-
-/** QueueEvents blocks on a Redis stream: a connection of its own (worker role), opened by the first URL test. */
-function urlTestEvents(ctx: ApiContext): QueueEvents {
-  let listener = listeners.get(ctx);
-  if (listener === undefined) {
-    const connection = createRedis(ctx.config.REDIS_URL, 'worker');
-    connection.on('error', (error) => ctx.logger.debug('queue events redis error', { error: error.message }));
-    listener = { connection, events: createQueueEvents('urlTest', { connection, prefix: ctx.config.QUEUE_PREFIX }) };
-    listener.events.on('error', (error) => ctx.logger.debug('queue events error', { error: error.message }));
-    listeners.set(ctx, listener);
-  }
-  return listener.events;
-}
-
-/** Closes what URL tests opened (on shutdown, after the HTTP server stops). */
-export async function closeUrlTests(ctx: ApiContext): Promise<void> {
-  const listener = listeners.get(ctx);
-  if (listener === undefined) return;
-  listeners.delete(ctx);
-  await listener.events.close().catch(() => undefined);
-  listener.connection.disconnect();
-}
 
 /**
  * Queues a `url-test` job (run by a checker: the `count` best matching active proxies request the URL) and
@@ -62,7 +33,7 @@ export async function closeUrlTests(ctx: ApiContext): Promise<void> {
 export async function runUrlTest(ctx: ApiContext, body: UrlTestBody): Promise<UrlTestResult> {
   const verdict = await checkUrl(body.url, { allowPrivate: ctx.config.ALLOW_PRIVATE_TARGETS });
   if (!verdict.ok) throw new AppError('UNSAFE_URL', `The URL is not allowed: ${verdict.reason}.`, { field: 'url', reason: verdict.reason });
-  const events = urlTestEvents(ctx);
+  const events = jobEvents(ctx, 'urlTest');
   await events.waitUntilReady();
   const job = await enqueue(ctx.queues.urlTest, 'urlTest', {
     url: body.url,

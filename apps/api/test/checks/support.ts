@@ -6,7 +6,6 @@ import { createQueueEvents, createRedis, enqueue } from '@proxy-pool/queues';
 import { startChecker, type RunningChecker } from '../../../checker/src/main.js';
 import { privateDatabase, type PrivateDatabase } from '../../../checker/test/support/private-database.js';
 import { createApp } from '../../src/app.js';
-import { closeUrlTests } from '../../src/services/url-test.service.js';
 import { createTestUser, startTestApi, type TestApi, type TestUser } from '../support/harness.js';
 
 export const JUDGE_SECRET = 'judge-secret-for-check-tests-0042';
@@ -63,7 +62,6 @@ export async function startChecksWorld(env: Record<string, string> = {}): Promis
       await events.close();
       eventsConnection.disconnect();
       await checker.stop();
-      await closeUrlTests(api.ctx);
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await api.close();

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { blackHole, forwardProxy, httpServer, socks5Server, type ServerHandle } from '@proxy-pool/test-kit';
-import { closeUrlTests } from '../../src/services/url-test.service.js';
 import { createTestUser, startTestApi, type TestApi } from '../support/harness.js';
 import { startChecksWorld, type ChecksWorld } from './support.js';
 
@@ -111,7 +110,6 @@ describe('POST /proxies/test with private targets refused (production setting)',
     strict = startTestApi({ ALLOW_PRIVATE_TARGETS: 'false' });
   });
   afterAll(async () => {
-    await closeUrlTests(strict.ctx);
     await strict.close();
   });
 

@@ -2,7 +2,6 @@ import { Writable } from 'node:stream';
 import { createLogger } from '@proxy-pool/logger';
 import { sourceSchedulerId } from '@proxy-pool/queues';
 import { startScraper, type RunningScraper } from '../../../scraper/src/main.js';
-import { closeSourceScrapes } from '../../src/services/source-scrape.service.js';
 import { createTestUser, startTestApi, type TestApi, type TestUser } from '../support/harness.js';
 
 export interface SourcesTestApi extends TestApi {
@@ -22,7 +21,6 @@ export async function startSourcesApi(env: Record<string, string> = {}): Promise
     user,
     scheduler: (sourceId) => api.ctx.queues.scrape.getJobScheduler(sourceSchedulerId(sourceId)),
     close: async () => {
-      await closeSourceScrapes(api.ctx);
       await api.close();
     },
   };
