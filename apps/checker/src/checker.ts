@@ -3,6 +3,7 @@ import { createDatabase, openCheckStore, pingDatabase, type Database } from '@pr
 import type { Logger } from '@proxy-pool/logger';
 import type { Checker } from '@proxy-pool/plugin-contracts';
 import { createRedis, createWorker, pingRedis, type QueueContext } from '@proxy-pool/queues';
+import { observeWorkerJobs } from '@proxy-pool/worker-runtime';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CheckerConfig } from './config.js';
@@ -79,6 +80,7 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
       onValidation: (result) => {
         metrics.validations.inc({ outcome: result.outcome.passed ? 'passed' : 'failed' });
         metrics.duration.observe(result.durationMs / 1000);
+        for (const check of result.checks) metrics.checks.inc({ checker: check.checkerName, result: check.passed ? 'passed' : 'failed' });
       },
     }),
     context,
@@ -88,6 +90,7 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
     concurrency: config.URL_TEST_JOB_CONCURRENCY,
   });
   urlTest.on('completed', () => metrics.urlTests.inc());
+  observeWorkerJobs(metrics.registry, [validate as unknown as Worker, urlTest as unknown as Worker]);
   for (const [name, worker] of Object.entries({ validate, urlTest })) {
     worker.on('error', (error) => logger.warn(`${name} worker error`, { error: error.message }));
     worker.on('failed', (job, error) => logger.warn(`${name} job failed`, { job_id: job?.id, error: error.message }));

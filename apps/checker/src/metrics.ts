@@ -5,6 +5,7 @@ export interface CheckerMetrics {
   validations: Counter<'outcome'>;
   duration: Histogram;
   urlTests: Counter;
+  checks: Counter<'checker' | 'result'>;
 }
 
 /** A registry per checker instance (several can live in one process: the all-in-one launcher, tests). */
@@ -23,5 +24,6 @@ export function createCheckerMetrics(inFlight: () => number, waiting: () => numb
       registers: [registry],
     }),
     urlTests: new Counter({ name: 'checker_url_tests_total', help: 'URL test jobs run', registers: [registry] }),
+    checks: new Counter({ name: 'checker_checks_total', help: 'Checks run, by checker and result', labelNames: ['checker', 'result'], registers: [registry] }),
   };
 }

@@ -15,6 +15,7 @@ import {
   type ResultOf,
   type TypedQueue,
 } from '@proxy-pool/queues';
+import { observeWorkerJobs } from '@proxy-pool/worker-runtime';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ScraperConfig } from './config.js';
@@ -99,6 +100,7 @@ export function openScraper(config: ScraperConfig, options: ScraperOptions): Scr
   worker.on('error', (error) => logger.warn('scrape worker error', { error: error.message }));
   worker.on('failed', (job, error) => logger.debug('scrape job failed', { job_id: job?.id, error: error.message }));
   const housekeeping = startHousekeeping({ config, context, db, logger, queues });
+  observeWorkerJobs(metrics.registry, [worker as unknown as Worker, ...housekeeping.workers]);
   let workerStopped: Promise<void> | undefined;
   const stopWorker = () => (workerStopped ??= Promise.all([worker.close(), housekeeping.close()]).then(() => undefined));
   return {

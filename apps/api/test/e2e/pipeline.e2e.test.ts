@@ -1,0 +1,195 @@
+import { request as httpRequest } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { createDatabase, type Database } from '@proxy-pool/db';
+import { blackHole, cannedPage, deadPort, forwardProxy, socks4Server, socks5Server, sourceListServer } from '@proxy-pool/test-kit';
+import type { ServerHandle, SourceListServer } from '@proxy-pool/test-kit';
+import { baseEnv, createAdmin, eventually, freePort, startChild, stopChild, type Child } from './support/processes.js';
+
+jest.setTimeout(150_000);
+
+// 60 proxies (not 300): the machine has 2 shared cores.
+const PER_KIND = 6;
+const SOCKS_PASSWORD = `sp-${randomUUID()}`;
+type Expect = { protocol: string; status: 'active' | 'failed'; anonymity?: string; exitIp?: string };
+const expected = new Map<number, Expect>();
+const servers: Array<{ close: () => Promise<void> }> = [];
+const children: Child[] = [];
+let lists: SourceListServer;
+let target: ServerHandle;
+let db: Database;
+let apiUrl = '';
+let adminKey = '';
+let userKey = '';
+let userId = '';
+const env = baseEnv();
+export const PIPELINE_SECRETS = { SOCKS_PASSWORD };
+
+async function api(method: string, path: string, key?: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${apiUrl}${path}`, {
+    method,
+    headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+beforeAll(async () => {
+  db = createDatabase({ url: env.DATABASE_URL! });
+  target = await cannedPage({ body: 'hello through the proxy' });
+  servers.push(target);
+  const lines: Array<{ scheme: string; port: number; auth?: string }> = [];
+  let n = 10;
+  for (const kind of ['elite', 'anonymous', 'transparent'] as const) {
+    for (let i = 0; i < PER_KIND; i += 1) {
+      const exit = `127.0.${n}.${i + 2}`;
+      const proxy = await forwardProxy({ kind, exitAddress: exit });
+      servers.push(proxy);
+      lines.push({ scheme: 'http', port: proxy.port });
+      expected.set(proxy.port, { protocol: 'http', status: 'active', anonymity: kind, exitIp: exit });
+    }
+    n += 1;
+  }
+  for (let i = 0; i < PER_KIND; i += 1) {
+    const exit = `127.0.20.${i + 2}`;
+    const proxy = await forwardProxy({ kind: 'elite', exitAddress: exit });
+    servers.push(proxy);
+    lines.push({ scheme: 'https', port: proxy.port });
+    expected.set(proxy.port, { protocol: 'https', status: 'active', exitIp: exit });
+  }
+  for (let i = 0; i < PER_KIND; i += 1) {
+    const exit = `127.0.21.${i + 2}`;
+    const proxy = await socks4Server({ exitAddress: exit });
+    servers.push(proxy);
+    lines.push({ scheme: 'socks4', port: proxy.port });
+    expected.set(proxy.port, { protocol: 'socks4', status: 'active', exitIp: exit });
+  }
+  for (let i = 0; i < PER_KIND; i += 1) {
+    const exit = `127.0.22.${i + 2}`;
+    const proxy = await socks5Server({ exitAddress: exit, auth: { username: 'user', password: SOCKS_PASSWORD } });
+    servers.push(proxy);
+    lines.push({ scheme: 'socks5', port: proxy.port, auth: `user:${SOCKS_PASSWORD}@` });
+    expected.set(proxy.port, { protocol: 'socks5', status: 'active', exitIp: exit });
+  }
+  for (let i = 0; i < 12; i += 1) {
+    const dead = await deadPort();
+    lines.push({ scheme: 'http', port: dead.port });
+    expected.set(dead.port, { protocol: 'http', status: 'failed' });
+  }
+  for (let i = 0; i < 12; i += 1) {
+    const hole = await blackHole();
+    servers.push(hole);
+    lines.push({ scheme: i % 2 === 0 ? 'http' : 'socks5', port: hole.port });
+    expected.set(hole.port, { protocol: i % 2 === 0 ? 'http' : 'socks5', status: 'failed' });
+  }
+  lines.sort((a, b) => (b.auth ? 1 : 0) - (a.auth ? 1 : 0));
+  const third = Math.ceil(lines.length / 3);
+  const plain = lines.slice(0, third).map((l) => `${l.scheme}://${l.auth ?? ''}127.0.0.1:${l.port}`).join('\n');
+  const json = JSON.stringify({ data: lines.slice(third, 2 * third).map((l) => ({ ip: '127.0.0.1', port: l.port, protocol: l.scheme })) });
+  const csv = ['ip,port,protocol', ...lines.slice(2 * third).map((l) => `127.0.0.1,${l.port},${l.scheme}`)].join('\n');
+  // socks5 with auth must be in the plaintext part (URL credentials): keep them there.
+  expect(lines.slice(third).some((l) => l.auth)).toBe(false);
+  lists = await sourceListServer({
+    routes: {
+      '/list.txt': { body: plain },
+      '/list.json': { body: json, contentType: 'application/json' },
+      '/list.csv': { body: csv, contentType: 'text/csv' },
+    },
+  });
+  servers.push(lists);
+
+  const port = await freePort();
+  apiUrl = `http://127.0.0.1:${port}`;
+  const secret = `judge-${randomUUID()}`;
+  children.push(await startChild('api', { ...env, PORT: String(port), HOST: '127.0.0.1', JUDGE_SECRET: secret, RATE_LIMITS_ENABLED: 'false', SCRAPE_WAIT_MS: '20000', POOL_STATS_CACHE_SECONDS: '0' }, '"api listening"', 'pipeline-api'));
+  children.push(await startChild('scraper', { ...env, HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1', SCRAPE_TIMEOUT_MS: '10000', ENQUEUE_DUE_EVERY_SECONDS: '2', DEAD_AFTER_FAILURES: '1' }, '"scraper started"', 'pipeline-scraper'));
+  children.push(
+    await startChild('checker', {
+      ...env, HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1', JUDGE_URL: `${apiUrl}/judge`, JUDGE_SECRET: secret,
+      CONNECT_TIMEOUT_MS: '1500', TOTAL_TIMEOUT_MS: '5000', DEAD_AFTER_FAILURES: '1', RESULT_FLUSH_MS: '200', CHECKER_CONCURRENCY: '100',
+    }, '"checker started"', 'pipeline-checker'),
+  );
+  adminKey = (await createAdmin(env)).key;
+});
+
+afterAll(async () => {
+  for (const child of children) await stopChild(child);
+  for (const server of servers) await server.close().catch(() => undefined);
+  await db?.$disconnect();
+});
+
+describe('the whole pipeline in child processes', () => {
+  it('registers, scrapes three formats, validates every kind, leases, uses, releases, tests a URL and reports stats', async () => {
+    const registered = await api('POST', '/auth/register', undefined, { email: `e2e-${randomUUID()}@example.test`, display_name: 'E2E' });
+    expect(registered.status).toBe(201);
+    userKey = registered.body.api_key.key;
+    userId = registered.body.user.id;
+
+    const sourceIds: string[] = [];
+    for (const [path, parser] of [['/list.txt', 'plaintext'], ['/list.json', 'json'], ['/list.csv', 'csv']] as const) {
+      const created = await api('POST', '/sources', adminKey, { url: lists.urlFor(path), parser_name: parser, cron_schedule: '0 0 1 1 *', default_protocol: 'http' });
+      expect(created.status).toBe(201);
+      sourceIds.push(created.body.id);
+      const scraped = await api('POST', `/sources/${created.body.id}/scrape`, adminKey);
+      expect(scraped.status).toBe(200);
+      expect(scraped.body.proxies_discovered).toBeGreaterThan(0);
+    }
+    expect(await api('POST', '/sources', userKey, { url: lists.urlFor('/list.txt'), cron_schedule: '0 0 1 1 *' })).toMatchObject({ status: 403 });
+
+    const rows = await eventually(async () => {
+      const found = await db.$queryRaw<Array<{ id: string; port: number; protocol: string; status: string; anonymity: string | null; exit_ip: string | null; last_checked_at: Date | null; username: string | null; password: string | null }>>`
+        SELECT p.id, p.port, p.protocol::text, p.status::text, p.anonymity::text, host(p.exit_ip) AS exit_ip, p.last_checked_at, p.username, p.password
+        FROM proxies p WHERE p.id IN (SELECT proxy_id FROM proxy_sources WHERE source_id = ANY(${sourceIds}::uuid[]))`;
+      return found.length === expected.size && found.every((row) => row.last_checked_at !== null) ? found : undefined;
+    }, 60_000, 'every proxy to be checked');
+
+    for (const row of rows) {
+      const want = expected.get(row.port)!;
+      expect({ port: row.port, protocol: row.protocol }).toEqual({ port: row.port, protocol: want.protocol });
+      if (want.status === 'failed') {
+        expect({ port: row.port, status: row.status }).toEqual({ port: row.port, status: 'dead' });
+        continue;
+      }
+      expect({ port: row.port, status: row.status, exit: row.exit_ip }).toEqual({ port: row.port, status: 'active', exit: want.exitIp });
+      if (want.anonymity) expect({ port: row.port, anonymity: row.anonymity }).toEqual({ port: row.port, anonymity: want.anonymity });
+      if (row.protocol === 'socks5') expect(row.username).toBe('user');
+    }
+
+    const active = await api('GET', '/proxies?status=active&limit=200', userKey);
+    expect(active.status).toBe(200);
+    const mine = active.body.items.filter((item: { port: number }) => expected.has(item.port));
+    expect(mine).toHaveLength(PER_KIND * 6);
+    expect(JSON.stringify(active.body)).not.toContain(SOCKS_PASSWORD);
+
+    expect((await api('POST', `/admin/users/${userId}/credits`, adminKey, { amount: 5, description: 'e2e top-up' })).status).toBe(201);
+    const lease = await api('POST', '/proxies/acquire', userKey, { protocol: 'http', anonymity: 'elite', lease_duration_seconds: 60 });
+    expect(lease.status).toBe(200);
+    expect(expected.get(lease.body.proxy.port)).toMatchObject({ protocol: 'http', anonymity: 'elite' });
+    const through = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest({ host: lease.body.proxy.ip, port: lease.body.proxy.port, method: 'GET', path: `${target.url}/` }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(through).toEqual({ status: 200, body: 'hello through the proxy' });
+    const leases = await api('GET', '/account/leases', userKey);
+    expect(JSON.stringify(leases.body)).toContain(lease.body.lease_id);
+    expect((await api('POST', `/proxies/acquire/${lease.body.lease_id}/release`, userKey)).status).toBeLessThan(300);
+    expect((await api('GET', '/account/credits', userKey)).body.balance).toBe(10 + 5 - 1);
+
+    const tested = await api('POST', '/proxies/test', userKey, { url: `${target.url}/`, count: 3, timeout_seconds: 5, protocol: 'http' });
+    expect(tested.status).toBe(200);
+    expect(tested.body.results.length).toBeGreaterThan(0);
+    expect(tested.body.success_rate).toBeGreaterThan(0);
+
+    const stats = await api('GET', '/stats/pool', userKey);
+    expect(stats.status).toBe(200);
+    expect(stats.body.by_status.active).toBeGreaterThanOrEqual(PER_KIND * 6);
+    expect(stats.body.by_protocol.socks5).toBeGreaterThanOrEqual(PER_KIND);
+    expect(stats.body.last_validation_at).toMatch(/Z$/);
+  });
+});

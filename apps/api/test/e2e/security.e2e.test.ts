@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestUser, startTestApi, type TestApi, type TestUser } from '../support/harness.js';
+
+const SSRF_TARGETS = ['http://127.0.0.1/', 'http://10.0.0.1/', 'http://169.254.169.254/latest/meta-data/', 'http://[::1]/', 'http://localhost/'];
+
+let api: TestApi;
+let admin: TestUser;
+let alice: TestUser;
+let bob: TestUser;
+beforeAll(async () => {
+  // ALLOW_PRIVATE_TARGETS=false: every private target must be refused by validation, before any connection.
+  api = startTestApi({ ALLOW_PRIVATE_TARGETS: 'false' });
+  admin = await createTestUser(api.ctx, { role: 'admin' });
+  alice = await createTestUser(api.ctx, { credits: 5 });
+  bob = await createTestUser(api.ctx, { credits: 5 });
+});
+afterAll(async () => {
+  await api.close();
+});
+
+describe('SSRF targets with ALLOW_PRIVATE_TARGETS=false', () => {
+  it.each(SSRF_TARGETS)('refuses %s with 422 on POST /sources, /proxies/test and /account/webhooks', async (url) => {
+    const calls = [
+      await api.request.post('/sources').set(admin.auth).send({ url, parser_name: 'plaintext', cron_schedule: '0 0 1 1 *' }),
+      await api.request.post('/proxies/test').set(alice.auth).send({ url, count: 1, timeout_seconds: 1 }),
+      await api.request.post('/account/webhooks').set(alice.auth).send({ url, subscribes_to: ['credits.*'] }),
+    ];
+    for (const res of calls) {
+      expect({ url, path: res.req.path, status: res.status }).toEqual({ url, path: res.req.path, status: 422 });
+      expect(res.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+    }
+  });
+});
+
+describe("another user's resources", () => {
+  it('are invisible (404): key and webhook', async () => {
+    // Inserted directly: no DNS on this machine, so a public webhook URL cannot pass the SSRF check here.
+    const row = await api.ctx.db.userWebhook.create({ data: { userId: alice.userId, url: 'https://hooks.example.com/x', secret: 'whsec-test', subscribesTo: ['credits.*'] } });
+    const hook = { body: { id: row.id } };
+    expect((await api.request.delete(`/account/webhooks/${hook.body.id}`).set(bob.auth)).status).toBe(404);
+    expect((await api.request.delete(`/auth/keys/${alice.apiKeyId}`).set(bob.auth)).status).toBe(404);
+    const bobHooks = await api.request.get('/account/webhooks').set(bob.auth);
+    expect(JSON.stringify(bobHooks.body)).not.toContain(hook.body.id);
+    const bobKeys = await api.request.get('/auth/keys').set(bob.auth);
+    expect(JSON.stringify(bobKeys.body)).not.toContain(alice.apiKeyId);
+    const aliceLeaseRelease = await api.request.post(`/proxies/acquire/${alice.apiKeyId}/release`).set(bob.auth);
+    expect(aliceLeaseRelease.status).toBe(404);
+    // Still there for its owner.
+    expect((await api.request.delete(`/account/webhooks/${hook.body.id}`).set(alice.auth)).status).toBe(204);
+  });
+
+  it('never logs a raw API key', async () => {
+    expect(api.logs.length).toBeGreaterThan(0);
+    const logs = JSON.stringify(api.logs);
+    for (const secret of [admin.key, alice.key, bob.key]) expect(logs).not.toContain(secret);
+  });
+});
