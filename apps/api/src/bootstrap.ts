@@ -38,7 +38,8 @@ export function openApiContext(config: ApiConfig, logger?: Logger): ApiContext {
 
 export async function closeApiContext(ctx: ApiContext): Promise<void> {
   await closeJobEvents(ctx);
-  await Promise.allSettled(Object.values(ctx.queues).map((queue) => queue.close()));
+  const queuesClosed = Promise.allSettled(Object.values(ctx.queues).map((queue) => queue.close()));
+  await Promise.race([queuesClosed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   ctx.redis.disconnect();
   await ctx.db.$disconnect();
 }

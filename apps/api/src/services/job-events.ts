@@ -38,7 +38,8 @@ export async function closeJobEvents(ctx: ApiContext): Promise<void> {
   if (listeners === undefined) return;
   listenersByContext.delete(ctx);
   for (const listener of listeners.values()) {
-    await listener.events.close().catch(() => undefined);
+    // Closing waits for Redis; during an outage, give up after a moment and drop the connection.
+    await Promise.race([listener.events.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     listener.connection.disconnect();
   }
 }

@@ -4,6 +4,7 @@ import { checkUrl } from '@proxy-pool/ssrf';
 import { z } from 'zod';
 import type { ApiContext } from '../context.js';
 import { jobEvents } from './job-events.js';
+import { withQueue } from './queue-guard.js';
 import { AppError } from '../errors.js';
 
 export const urlTestBodySchema = z
@@ -34,18 +35,20 @@ export async function runUrlTest(ctx: ApiContext, body: UrlTestBody): Promise<Ur
   const verdict = await checkUrl(body.url, { allowPrivate: ctx.config.ALLOW_PRIVATE_TARGETS });
   if (!verdict.ok) throw new AppError('UNSAFE_URL', `The URL is not allowed: ${verdict.reason}.`, { field: 'url', reason: verdict.reason });
   const events = jobEvents(ctx, 'urlTest');
-  await events.waitUntilReady();
-  const job = await enqueue(ctx.queues.urlTest, 'urlTest', {
-    url: body.url,
-    count: body.count,
-    timeout_seconds: body.timeout_seconds,
-    ...(body.protocol ? { protocol: body.protocol } : {}),
-    ...(body.country ? { country: body.country } : {}),
-  });
+  await withQueue(ctx, () => events.waitUntilReady());
+  const job = await withQueue(ctx, () =>
+    enqueue(ctx.queues.urlTest, 'urlTest', {
+      url: body.url,
+      count: body.count,
+      timeout_seconds: body.timeout_seconds,
+      ...(body.protocol ? { protocol: body.protocol } : {}),
+      ...(body.country ? { country: body.country } : {}),
+    }),
+  );
   try {
     return (await job.waitUntilFinished(events, ctx.config.URL_TEST_WAIT_MS)) as UrlTestResult;
   } catch (error) {
-    const state = await job.getState().catch(() => 'unknown');
+    const state = await withQueue(ctx, () => job.getState()).catch(() => 'unknown');
     if (state === 'failed') {
       const reason = (error as Error).message;
       throw new AppError('URL_TEST_FAILED', `The URL test failed: ${reason}`, { job_id: String(job.id), error: reason });
