@@ -16,3 +16,4 @@ export { loopbackProxyLine, sourceListServer } from './source-list-server.js';
 export type { SourceListServer, SourceRoute } from './source-list-server.js';
 export { fleetHost, startProxyFleet } from './proxy-fleet.js';
 export type { FleetKind, FleetOptions, ProxyFleet } from './proxy-fleet.js';
+export { eventually } from './eventually.js';

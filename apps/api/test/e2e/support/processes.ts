@@ -84,15 +84,7 @@ export function readLog(file: string): string {
   return readFileSync(file, 'utf8');
 }
 
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+export { eventually } from '@proxy-pool/test-kit';
 
 /** Runs the admin CLI and returns the printed key. */
 export async function createAdmin(env: Record<string, string>): Promise<{ key: string; email: string }> {
