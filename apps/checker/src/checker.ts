@@ -84,7 +84,12 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
       },
     }),
     context,
-    { concurrency: config.VALIDATE_JOB_CONCURRENCY, autorun: false },
+    {
+      concurrency: config.VALIDATE_JOB_CONCURRENCY,
+      autorun: false,
+      lockDuration: config.VALIDATE_LOCK_DURATION_MS,
+      stalledInterval: config.VALIDATE_STALLED_INTERVAL_MS,
+    },
   );
   const urlTest = createWorker('urlTest', createUrlTestProcessor({ db, allowPrivate: config.ALLOW_PRIVATE_TARGETS }), context, {
     concurrency: config.URL_TEST_JOB_CONCURRENCY,

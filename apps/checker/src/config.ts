@@ -13,6 +13,10 @@ export const checkerConfigSchema = z
     CHECKER_CONCURRENCY: envInt(500, 1, 100_000),
     /** Validate jobs (batches of up to 1,000 proxies) one process takes at once; they share the limit above. */
     VALIDATE_JOB_CONCURRENCY: envInt(8, 1, 256),
+    /** BullMQ job lock: a checker that stops renewing it (killed) loses its validate jobs to another after this long. */
+    VALIDATE_LOCK_DURATION_MS: envInt(30_000, 1000),
+    /** How often workers look for validate jobs whose lock expired (stalled) and hand them back. */
+    VALIDATE_STALLED_INTERVAL_MS: envInt(30_000, 500),
     URL_TEST_JOB_CONCURRENCY: envInt(4, 1, 64),
     CONNECT_TIMEOUT_MS: envInt(3_000, 10, 120_000),
     /** One validation, every stage included. */
