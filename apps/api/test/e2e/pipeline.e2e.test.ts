@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createDatabase, type Database } from '@proxy-pool/db';
 import { blackHole, cannedPage, deadPort, forwardProxy, socks4Server, socks5Server, sourceListServer } from '@proxy-pool/test-kit';
 import type { ServerHandle, SourceListServer } from '@proxy-pool/test-kit';
-import { baseEnv, createAdmin, eventually, freePort, startChild, stopChild, type Child } from './support/processes.js';
+import { baseEnv, createAdmin, eventually, freePort, readLog, startChild, stopChild, type Child } from './support/processes.js';
 
 jest.setTimeout(150_000);
 
@@ -102,7 +102,7 @@ beforeAll(async () => {
   const port = await freePort();
   apiUrl = `http://127.0.0.1:${port}`;
   const secret = `judge-${randomUUID()}`;
-  children.push(await startChild('api', { ...env, PORT: String(port), HOST: '127.0.0.1', JUDGE_SECRET: secret, RATE_LIMITS_ENABLED: 'false', SCRAPE_WAIT_MS: '20000', POOL_STATS_CACHE_SECONDS: '0' }, '"api listening"', 'pipeline-api'));
+  children.push(await startChild('api', { ...env, LOG_LEVEL: 'http', PORT: String(port), HOST: '127.0.0.1', JUDGE_SECRET: secret, RATE_LIMITS_ENABLED: 'false', SCRAPE_WAIT_MS: '20000', POOL_STATS_CACHE_SECONDS: '0' }, '"api listening"', 'pipeline-api'));
   children.push(await startChild('scraper', { ...env, HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1', SCRAPE_TIMEOUT_MS: '10000', ENQUEUE_DUE_EVERY_SECONDS: '2', DEAD_AFTER_FAILURES: '1' }, '"scraper started"', 'pipeline-scraper'));
   children.push(
     await startChild('checker', {
@@ -191,5 +191,13 @@ describe('the whole pipeline in child processes', () => {
     expect(stats.body.by_status.active).toBeGreaterThanOrEqual(PER_KIND * 6);
     expect(stats.body.by_protocol.socks5).toBeGreaterThanOrEqual(PER_KIND);
     expect(stats.body.last_validation_at).toMatch(/Z$/);
+  });
+
+  it('left no raw API key or upstream proxy password in any process log', () => {
+    const logs = children.map((child) => readLog(child.logFile)).join('\n');
+    expect(logs.length).toBeGreaterThan(1000);
+    expect(logs).toContain('"request"');
+    for (const secret of [adminKey, userKey, SOCKS_PASSWORD]) expect(logs.includes(secret)).toBe(false);
+    expect(logs).not.toMatch(/pp_[A-Za-z0-9]{48}/);
   });
 });
