@@ -55,3 +55,33 @@ describe("another user's resources", () => {
     for (const secret of [admin.key, alice.key, bob.key]) expect(logs).not.toContain(secret);
   });
 });
+
+describe('secrets shown once', () => {
+  it('never logs a new API key or a webhook secret, and never shows either again', async () => {
+    // Private targets allowed here so a loopback webhook URL passes validation (nothing is delivered).
+    const local = startTestApi({ ALLOW_PRIVATE_TARGETS: 'true', LOG_LEVEL: 'debug' });
+    try {
+      const user = await createTestUser(local.ctx);
+      const key = await local.request.post('/auth/keys').set(user.auth).send({ label: 'second' });
+      expect(key.status).toBe(201);
+      const hook = await local.request.post('/account/webhooks').set(user.auth).send({ url: 'http://127.0.0.1:9/hook', subscribes_to: ['credits.*'] });
+      expect(hook.status).toBe(201);
+      const secrets = [user.key, key.body.key as string, hook.body.secret as string];
+      expect(secrets.every((secret) => typeof secret === 'string' && secret.length >= 32)).toBe(true);
+
+      const later = [
+        await local.request.get('/auth/keys').set(user.auth),
+        await local.request.get('/account/webhooks').set(user.auth),
+        await local.request.get('/account').set(user.auth),
+      ];
+      const logs = JSON.stringify(local.logs);
+      expect(local.logs.length).toBeGreaterThan(3);
+      for (const secret of secrets) {
+        expect(logs.includes(secret)).toBe(false);
+        for (const res of later) expect(JSON.stringify(res.body).includes(secret)).toBe(false);
+      }
+    } finally {
+      await local.close();
+    }
+  });
+});
