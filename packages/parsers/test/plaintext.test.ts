@@ -84,10 +84,12 @@ describe('plaintext parser', () => {
     expect(plaintextParser.supports({ body: '[{"ip":"203.0.113.5","port":8080}]' })).toBe(false);
   });
 
-  it('parses a 10 MB list in well under 2 s', () => {
+  it('parses a 10 MB list completely, in linear time', () => {
     const { body, lines } = bigBody(10 * 1024 * 1024, (i) => `${loopbackAddress(i)}:${1024 + (i % 50000)}`);
     let result = parse('');
-    expect(cpuMillis(() => (result = parse(body)))).toBeLessThan(2000);
+    // A guard against super-linear parsing (which would take minutes), not a benchmark: `npm run bench:scrape`
+    // measures speed (about 1 s of CPU here).
+    expect(cpuMillis(() => (result = parse(body)))).toBeLessThan(15_000);
     expect(result.proxies).toHaveLength(lines);
     expect(result.skipped).toBe(0);
   });
