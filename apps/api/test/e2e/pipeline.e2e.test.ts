@@ -8,8 +8,9 @@ import { baseEnv, createAdmin, eventually, freePort, readLog, startChild, stopCh
 
 jest.setTimeout(150_000);
 
-// 60 proxies (not 300): the machine has 2 shared cores.
-const PER_KIND = 6;
+// 300 proxies: 40 of each working kind (240) plus 30 dead ports and 30 black holes.
+const PER_KIND = 40;
+const FAILING_EACH = 30;
 const SOCKS_PASSWORD = `sp-${randomUUID()}`;
 type Expect = { protocol: string; status: 'active' | 'failed'; anonymity?: string; exitIp?: string };
 const expected = new Map<number, Expect>();
@@ -72,12 +73,12 @@ beforeAll(async () => {
     lines.push({ scheme: 'socks5', port: proxy.port, auth: `user:${SOCKS_PASSWORD}@` });
     expected.set(proxy.port, { protocol: 'socks5', status: 'active', exitIp: exit });
   }
-  for (let i = 0; i < 12; i += 1) {
+  for (let i = 0; i < FAILING_EACH; i += 1) {
     const dead = await deadPort();
     lines.push({ scheme: 'http', port: dead.port });
     expected.set(dead.port, { protocol: 'http', status: 'failed' });
   }
-  for (let i = 0; i < 12; i += 1) {
+  for (let i = 0; i < FAILING_EACH; i += 1) {
     const hole = await blackHole();
     servers.push(hole);
     lines.push({ scheme: i % 2 === 0 ? 'http' : 'socks5', port: hole.port });
@@ -156,11 +157,18 @@ describe('the whole pipeline in child processes', () => {
       if (row.protocol === 'socks5') expect(row.username).toBe('user');
     }
 
-    const active = await api('GET', '/proxies?status=active&limit=200', userKey);
-    expect(active.status).toBe(200);
-    const mine = active.body.items.filter((item: { port: number }) => expected.has(item.port));
+    // Walk every page of the active pool as a user would.
+    const items: Array<{ port: number }> = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: any } = await api('GET', `/proxies?status=active&limit=200${cursor ? `&cursor=${cursor}` : ''}`, userKey);
+      expect(page.status).toBe(200);
+      expect(JSON.stringify(page.body)).not.toContain(SOCKS_PASSWORD);
+      items.push(...page.body.items);
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    const mine = items.filter((item) => expected.has(item.port));
     expect(mine).toHaveLength(PER_KIND * 6);
-    expect(JSON.stringify(active.body)).not.toContain(SOCKS_PASSWORD);
 
     expect((await api('POST', `/admin/users/${userId}/credits`, adminKey, { amount: 5, description: 'e2e top-up' })).status).toBe(201);
     const lease = await api('POST', '/proxies/acquire', userKey, { protocol: 'http', anonymity: 'elite', lease_duration_seconds: 60 });
