@@ -1,10 +1,11 @@
 import type { Server } from 'node:http';
+import { processEnvironment } from '@proxy-pool/config';
 import { createApp } from './app.js';
 import { closeApiContext, openApiContext } from './bootstrap.js';
 import { loadApiConfig } from './config.js';
 
 /** Starts the API and returns a stop function (used by the all-in-one launcher too). */
-export async function startApi(env: Record<string, string | undefined> = process.env): Promise<{ server: Server; stop: () => Promise<void> }> {
+export async function startApi(env: Record<string, string | undefined>): Promise<{ server: Server; stop: () => Promise<void> }> {
   const config = loadApiConfig(env);
   const ctx = openApiContext(config);
   const app = createApp(ctx);
@@ -24,7 +25,7 @@ export async function startApi(env: Record<string, string | undefined> = process
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { stop } = await startApi();
+  const { stop } = await startApi(processEnvironment());
   const shutdown = () => {
     stop().then(
       () => process.exit(0),

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { processEnvironment } from '@proxy-pool/config';
 import { createLogger, type Logger } from '@proxy-pool/logger';
 import { Heartbeat, installShutdown, startHealthServer } from '@proxy-pool/worker-runtime';
 import { openChecker, type CheckerApp, type CheckerOptions } from './checker.js';
@@ -14,7 +15,7 @@ export interface RunningChecker {
 
 /** Starts the checker role: the validate and url-test workers, own-IP learning, the health port. */
 export async function startChecker(
-  env: Record<string, string | undefined> = process.env,
+  env: Record<string, string | undefined>,
   options: Partial<CheckerOptions> = {},
 ): Promise<RunningChecker> {
   const config = loadCheckerConfig(env);
@@ -54,7 +55,7 @@ export async function startChecker(
 if (import.meta.url === `file://${process.argv[1]}`) {
   const config = loadCheckerConfig();
   const logger = createLogger({ service: 'checker', level: config.LOG_LEVEL });
-  const { checker, stop } = await startChecker(process.env, { logger, defaultMetrics: true });
+  const { checker, stop } = await startChecker(processEnvironment(), { logger, defaultMetrics: true });
   installShutdown({
     logger,
     drainMs: config.DRAIN_MS,

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { processEnvironment } from '@proxy-pool/config';
 import { createLogger, type Logger } from '@proxy-pool/logger';
 import { Heartbeat, installShutdown, startHealthServer } from '@proxy-pool/worker-runtime';
 import { loadScraperConfig } from './config.js';
@@ -16,7 +17,7 @@ export interface RunningScraper {
 
 /** Starts the scraper role: the scrape worker, the schedule reconcile, the health port. */
 export async function startScraper(
-  env: Record<string, string | undefined> = process.env,
+  env: Record<string, string | undefined>,
   options: Partial<ScraperOptions> = {},
 ): Promise<RunningScraper> {
   const config = loadScraperConfig(env);
@@ -62,7 +63,7 @@ export async function startScraper(
 if (import.meta.url === `file://${process.argv[1]}`) {
   const config = loadScraperConfig();
   const logger = createLogger({ service: 'scraper', level: config.LOG_LEVEL });
-  const { scraper, stop } = await startScraper(process.env, { logger, defaultMetrics: true });
+  const { scraper, stop } = await startScraper(processEnvironment(), { logger, defaultMetrics: true });
   installShutdown({
     logger,
     drainMs: config.DRAIN_MS,

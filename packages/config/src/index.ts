@@ -7,11 +7,16 @@ export class ConfigError extends Error {
   }
 }
 
+/** The process's environment: entry points hand it to their config loaders (nothing else reads it). */
+export function processEnvironment(): Record<string, string | undefined> {
+  return process.env;
+}
+
 /**
  * Parses the environment against an app's schema once, at start-up.
  * Every bad key is reported, not just the first.
  */
-export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = processEnvironment()): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));

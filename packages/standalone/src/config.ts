@@ -1,4 +1,4 @@
-import { baseConfigShape, envBoolean, loadConfig, z } from '@proxy-pool/config';
+import { baseConfigShape, envBoolean, loadConfig, processEnvironment, z } from '@proxy-pool/config';
 
 const standaloneSchema = z.object({
   DATABASE_URL: baseConfigShape.DATABASE_URL,
@@ -10,6 +10,15 @@ const standaloneSchema = z.object({
 export type StandaloneConfig = z.infer<typeof standaloneSchema> & { env: Record<string, string | undefined> };
 
 /** The launcher's settings, plus the environment it hands to each role. */
-export function loadStandaloneConfig(env: Record<string, string | undefined> = process.env): StandaloneConfig {
+export function loadStandaloneConfig(env: Record<string, string | undefined> = processEnvironment()): StandaloneConfig {
   return { ...loadConfig(standaloneSchema, env), env: { ...env } };
+}
+
+const testDatabaseSchema = z.object({
+  /** Server (any database on it) where each test run creates and drops its own database. */
+  TEST_DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/postgres'),
+});
+
+export function loadTestDatabaseConfig(env: Record<string, string | undefined> = processEnvironment()): z.infer<typeof testDatabaseSchema> {
+  return loadConfig(testDatabaseSchema, env);
 }

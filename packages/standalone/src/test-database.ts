@@ -5,11 +5,12 @@
  * the database and stops an embedded server.
  */
 import pg from 'pg';
+import { loadTestDatabaseConfig } from './config.js';
 import { canConnect, createDatabaseIfMissing, migrate, startEmbeddedPostgres, withDatabase } from './postgres.js';
 
 // Each run gets its own database, so concurrent runs on one server never share state.
 const databaseName = `proxypool_test_${process.pid}`;
-let url = withDatabase(process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres', databaseName);
+let url = withDatabase(loadTestDatabaseConfig().TEST_DATABASE_URL, databaseName);
 let stopEmbedded: (() => Promise<void>) | undefined;
 if (!(await canConnect(url))) {
   const embedded = await startEmbeddedPostgres('proxy-pool-test');

@@ -1,20 +1,13 @@
-import { readPoolStats } from '@proxy-pool/db';
+import { readPoolStats, type PoolStatsRow } from '@proxy-pool/db';
 import type { ApiContext } from '../context.js';
 import { cachedJson } from './cache.service.js';
 
-export interface PoolStats {
+/** The spec's answer: the database row with `total` renamed and times as ISO strings. */
+export type PoolStats = Omit<PoolStatsRow, 'total' | 'last_scrape_at' | 'last_validation_at'> & {
   total_proxies: number;
-  by_status: { active: number; dead: number; unchecked: number };
-  by_protocol: { http: number; https: number; socks4: number; socks5: number };
-  /** Counts over active proxies (what a lease can get); the others' anonymity is stale or unknown. */
-  by_anonymity: { transparent: number; anonymous: number; elite: number };
-  avg_score: number | null;
-  avg_latency_ms: number | null;
-  sources_active: number;
-  sources_total: number;
   last_scrape_at: string | null;
   last_validation_at: string | null;
-}
+};
 
 const round = (value: number | null, digits: number) => (value === null ? null : Number(value.toFixed(digits)));
 
