@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createDatabase, type Database } from '@proxy-pool/db';
 import { blackHole, cannedPage, deadPort, forwardProxy, socks4Server, socks5Server, sourceListServer } from '@proxy-pool/test-kit';
 import type { ServerHandle, SourceListServer } from '@proxy-pool/test-kit';
+import { privateDatabase, type PrivateDatabase } from '../../../checker/test/support/private-database.js';
 import { baseEnv, createAdmin, eventually, freePort, readLog, startChild, stopChild, type Child } from './support/processes.js';
 
 jest.setTimeout(150_000);
@@ -36,8 +37,14 @@ async function api(method: string, path: string, key?: string, body?: unknown): 
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
+let database: PrivateDatabase;
+
 beforeAll(async () => {
-  db = createDatabase({ url: env.DATABASE_URL! });
+  // Its own database: the scraper's due sweep claims every due proxy, and the URL test picks the best active
+  // ones, so this run must neither touch nor see other tests' proxies.
+  database = await privateDatabase();
+  env.DATABASE_URL = database.url;
+  db = createDatabase({ url: database.url });
   target = await cannedPage({ body: 'hello through the proxy' });
   servers.push(target);
   const lines: Array<{ scheme: string; port: number; auth?: string }> = [];
@@ -118,6 +125,7 @@ afterAll(async () => {
   for (const child of children) await stopChild(child);
   for (const server of servers) await server.close().catch(() => undefined);
   await db?.$disconnect();
+  await database?.drop();
 });
 
 describe('the whole pipeline in child processes', () => {
