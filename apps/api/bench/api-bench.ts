@@ -27,11 +27,16 @@ const config = loadConfig(
     BENCH_SECONDS: envInt(15, 1, 600),
     BENCH_QUERY_CLIENTS: envInt(32, 1, 1000),
     BENCH_ACQUIRE_CLIENTS: envInt(64, 1, 1000),
+    /** A directory: the API process writes a V8 CPU profile there when it stops (open it in Chrome DevTools). */
+    BENCH_API_CPU_PROFILE_DIR: z.string().optional(),
     DATABASE_POOL_SIZE: envInt(10, 1, 500),
   }),
   process.env,
 );
 const args = new Set(process.argv.slice(2));
+/** `--only=query` or `--only=acquire` runs one section; both run by default. */
+const only = [...args].find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+const wanted = (section: 'query' | 'acquire') => only === undefined || only === section;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const ms = (value: number) => `${value.toFixed(1).padStart(6)} ms`;
 const load = () => loadavg().map((n) => n.toFixed(1)).join(' ');
@@ -47,7 +52,8 @@ async function freePort(): Promise<number> {
 /** The API as production runs it (its own process, default settings), except rate limits and log level. */
 async function startApi() {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))], {
+  const profile = config.BENCH_API_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${config.BENCH_API_CPU_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
@@ -139,9 +145,11 @@ async function main() {
   const db = createDatabase({ url: config.BENCH_DATABASE_URL, poolSize: 2 });
   const api = await startApi();
   try {
-    await querySection(api, db);
-    await acquireSection(api, db, true);
-    await acquireSection(api, db, false);
+    if (wanted('query')) await querySection(api, db);
+    if (wanted('acquire')) {
+      await acquireSection(api, db, true);
+      await acquireSection(api, db, false);
+    }
   } finally {
     api.client.close();
     await api.stop();

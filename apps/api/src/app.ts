@@ -11,6 +11,9 @@ import { protectedRoutes, publicRoutes } from './routes/index.js';
 export function createApp(ctx: ApiContext, options: { extraRoutes?: Router[] } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Answers are dynamic (pool pages change by the second): hashing every body for an ETag costs CPU on each
+  // request and would rarely save a transfer.
+  app.disable('etag');
   app.set('trust proxy', ctx.config.TRUST_PROXY_HOPS);
   app.set('query parser', 'simple');
   app.use(

@@ -4,6 +4,8 @@ import { createQueue, createRedis, type QueueContext } from '@proxy-pool/queues'
 import type { ApiConfig } from './config.js';
 import type { ApiContext } from './context.js';
 import { readVersion } from './version.js';
+import { KeyHolderCache } from './services/key-holder-cache.js';
+import { LocalCache } from './services/local-cache.js';
 import { closeJobEvents } from './services/job-events.js';
 import { createApiMetrics, observeSharedState } from './http/metrics.js';
 
@@ -13,10 +15,11 @@ export function openApiContext(config: ApiConfig, logger?: Logger): ApiContext {
   const redis = createRedis(config.REDIS_URL, 'producer');
   redis.on('error', (error) => log.debug('redis error', { error: error.message }));
   const queueContext: QueueContext = { connection: redis, prefix: config.QUEUE_PREFIX };
+  const db = createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const ctx: ApiContext = {
     config,
     logger: log,
-    db: createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+    db,
     redis,
     queueContext,
     queues: {
@@ -29,6 +32,8 @@ export function openApiContext(config: ApiConfig, logger?: Logger): ApiContext {
     },
     version: readVersion(),
     metrics: createApiMetrics(),
+    proxyPages: new LocalCache<string>(config.PROXY_PAGE_CACHE_MS),
+    keyHolders: new KeyHolderCache(db, config.DATABASE_URL, config.KEY_CACHE_MS),
   };
   // BullMQ reports connection errors on each queue; the fail-fast connection already logs them once.
   for (const queue of Object.values(ctx.queues)) queue.on('error', (error: Error) => log.debug('queue error', { queue: queue.name, error: error.message }));
@@ -41,5 +46,6 @@ export async function closeApiContext(ctx: ApiContext): Promise<void> {
   const queuesClosed = Promise.allSettled(Object.values(ctx.queues).map((queue) => queue.close()));
   await Promise.race([queuesClosed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   ctx.redis.disconnect();
+  await ctx.keyHolders.close();
   await ctx.db.$disconnect();
 }

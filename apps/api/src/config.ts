@@ -29,6 +29,10 @@ export const apiConfigSchema = z.object({
   POOL_STATS_CACHE_SECONDS: envInt(5, 0, 3600),
   /** GET /proxies total_count of 1,000 rows or more is shared this long per filter set (0: always exact). */
   PROXY_COUNT_CACHE_SECONDS: envInt(30, 0, 3600),
+  /** A GET /proxies page is answered from this process's memory for this many ms after it was read (0: never). */
+  PROXY_PAGE_CACHE_MS: envInt(1_000, 0, 60_000),
+  /** How long this process remembers a live key's holder (revocations evict at once; 0: read every time). */
+  KEY_CACHE_MS: envInt(60_000, 0, 3_600_000),
 });
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

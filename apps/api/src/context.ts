@@ -4,6 +4,8 @@ import type { QueueContext, TypedQueue } from '@proxy-pool/queues';
 import type { Redis } from 'ioredis';
 import type { ApiConfig } from './config.js';
 import type { ApiMetrics } from './http/metrics.js';
+import type { KeyHolderCache } from './services/key-holder-cache.js';
+import type { LocalCache } from './services/local-cache.js';
 
 export interface ApiQueues {
   scrape: TypedQueue<'scrape'>;
@@ -25,4 +27,8 @@ export interface ApiContext {
   queues: ApiQueues;
   version: string;
   metrics: ApiMetrics;
+  /** GET /proxies answers (JSON text) by query, kept PROXY_PAGE_CACHE_MS. */
+  proxyPages: LocalCache<string>;
+  /** API key → holder, kept exact by the database's change notifications. */
+  keyHolders: KeyHolderCache;
 }

@@ -113,3 +113,33 @@ export function olderThan(
   if (!position) return {};
   return { OR: [{ createdAt: { lt: position.createdAt } }, { createdAt: position.createdAt, id: { lt: position.id } }] };
 }
+
+export interface KeyHolder {
+  apiKeyId: string;
+  userId: string;
+  role: 'user' | 'admin';
+}
+
+/**
+ * The holder of a live (not revoked) API key, by the key's SHA-256. Read on every authenticated request, so it
+ * is a prepared statement on the raw pool (planned once per connection).
+ */
+export async function findKeyHolder(db: Database, keyHash: string): Promise<KeyHolder | null> {
+  const result = await db.pool.query<KeyHolder>({
+    name: 'find-key-holder',
+    text: `SELECT k.id AS "apiKeyId", k.user_id AS "userId", u.role::text AS role
+           FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+    values: [keyHash],
+  });
+  return result.rows[0] ?? null;
+}
+
+/** Stamps a key's last use, at most once a minute (a no-op within the minute). */
+export async function touchKeyLastUsed(db: Database, apiKeyId: string): Promise<void> {
+  await db.pool.query({
+    name: 'touch-key-last-used',
+    text: `UPDATE api_keys SET last_used_at = now()
+           WHERE id = $1::uuid AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')`,
+    values: [apiKeyId],
+  });
+}

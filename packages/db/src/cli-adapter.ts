@@ -94,7 +94,9 @@ export class MigrationPgAdapterFactory extends PrismaPg {
   override async connectToShadowDb(): Promise<Adapter> {
     if (this.shadowUrl) return this.connectTo(this.shadowUrl, async () => {});
     const database = `prisma_shadow_${randomUUID().replaceAll('-', '')}`;
-    const admin = new pg.Pool({ connectionString: this.url, max: 1 });
+    // Through the server's maintenance database: the target database need not exist (a drift check on a
+    // fresh machine compares migrations with the schema and never touches it).
+    const admin = new pg.Pool({ connectionString: withDatabase(this.url, 'postgres'), max: 1 });
     await admin.query(`CREATE DATABASE "${database}"`);
     return this.connectTo(withDatabase(this.url, database), async () => {
       await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);

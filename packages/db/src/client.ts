@@ -1,5 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/client/index.js';
+import type { Prisma } from '../generated/client/index.js';
 
 export interface DatabaseOptions {
   url: string;
@@ -7,16 +9,31 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
-export type Database = PrismaClient;
+/**
+ * A Prisma client over node-postgres (no native engine involved), plus the pool it runs on: hot paths
+ * (authentication, proxy pages, acquire) send their SQL straight to `pool` with {@link sqlRows}, skipping the
+ * Prisma runtime's per-query work; both share the same connections.
+ */
+export type Database = PrismaClient & { readonly pool: pg.Pool };
 
-/** A Prisma client over node-postgres; no native engine involved. */
+/** Anything that runs a query: the pool, or one connection checked out of it (for a transaction). */
+export type SqlRunner = Pick<pg.Pool, 'query'>;
+
 export function createDatabase(options: DatabaseOptions): Database {
-  const adapter = new PrismaPg({
-    connectionString: options.url,
-    max: options.poolSize ?? 10,
-    connectionTimeoutMillis: 2_000,
-  });
-  return new PrismaClient({ adapter });
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 2_000 });
+  const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  Object.defineProperty(client, 'pool', { value: pool, enumerable: false });
+  return client as Database;
+}
+
+/**
+ * The rows of a query built with `Prisma.sql` (placeholders $1..$n), straight through node-postgres. Types
+ * as node-postgres parses them: real/double and int as numbers, bigint and numeric as strings, timestamps as
+ * Dates, json as values.
+ */
+export async function sqlRows<T extends object>(runner: SqlRunner, query: Prisma.Sql): Promise<T[]> {
+  const result = await runner.query<T>(query.text, query.values as unknown[]);
+  return result.rows;
 }
 
 /** True when the database answers a trivial query within `timeoutMs`. */

@@ -1,5 +1,5 @@
-export { createDatabase, pingDatabase } from './client.js';
-export type { Database, DatabaseOptions } from './client.js';
+export { createDatabase, pingDatabase, sqlRows } from './client.js';
+export type { Database, DatabaseOptions, SqlRunner } from './client.js';
 export { Prisma } from '../generated/client/index.js';
 export type {
   User,
@@ -27,3 +27,4 @@ export * from './checks.sql.js';
 export * from './maintenance.sql.js';
 export * from './check-results.sql.js';
 export * from './check-claims.sql.js';
+export { watchKeyChanges, KEY_CHANGES_CHANNEL, EVERY_KEY, type KeyChangeHandlers } from './key-changes.js';

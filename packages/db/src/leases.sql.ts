@@ -1,9 +1,7 @@
 import { Prisma } from '../generated/client/index.js';
 import type { Anonymity, ProxyProtocol } from '../generated/client/index.js';
-import type { Database } from './client.js';
+import { sqlRows, type Database, type SqlRunner } from './client.js';
 import { proxyFilterConditions, sqlAnd } from './proxies.sql.js';
-
-type Tx = Prisma.TransactionClient;
 
 export interface AcquireFilters {
   protocol?: ProxyProtocol;
@@ -66,20 +64,21 @@ const PROXY_COLUMNS = Prisma.sql`p.id, host(p.ip) AS ip, p.port, p.protocol, p.c
  * key it is a single statement (its own transaction, one round trip); with one, a transaction that first looks
  * the key up and stores the answer (beforeCommit) before COMMIT. A concurrent duplicate key loses on the
  * unique index (user_id, idempotency_key), is rolled back whole, and replays the winner's lease.
+ * It runs on the raw pool (one of the API's hottest paths), not through the Prisma client.
  */
 export async function acquireLease(db: Database, input: AcquireInput, hooks: AcquireHooks = {}): Promise<AcquireOutcome> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       const key = input.idempotencyKey;
-      if (key === undefined) return await acquireOnce(db, input, hooks);
-      return await db.$transaction(async (tx) => {
+      if (key === undefined) return await acquireOnce(db.pool, input, hooks);
+      return await inTransaction(db, async (tx) => {
         const existing = await findLeaseByIdempotencyKey(tx, input.userId, key);
         return existing ? { kind: 'replayed', grant: existing } : acquireOnce(tx, input, hooks);
       });
     } catch (error) {
       const constraint = uniqueViolation(error);
       if (constraint === 'leases_user_id_idempotency_key_key' && input.idempotencyKey !== undefined) {
-        const grant = await findLeaseByIdempotencyKey(db, input.userId, input.idempotencyKey);
+        const grant = await findLeaseByIdempotencyKey(db.pool, input.userId, input.idempotencyKey);
         if (grant) return { kind: 'replayed', grant };
       }
       if (constraint !== 'leases_one_live_per_proxy') throw error;
@@ -88,13 +87,31 @@ export async function acquireLease(db: Database, input: AcquireInput, hooks: Acq
   }
 }
 
-async function acquireOnce(q: Database | Tx, input: AcquireInput, hooks: AcquireHooks): Promise<AcquireOutcome> {
+/** Runs `work` on one connection between BEGIN and COMMIT (ROLLBACK when it throws). */
+async function inTransaction<T>(db: Database, work: (tx: SqlRunner) => Promise<T>): Promise<T> {
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function acquireOnce(q: SqlRunner, input: AcquireInput, hooks: AcquireHooks): Promise<AcquireOutcome> {
   const matching = sqlAnd([Prisma.sql`p.status = 'active'`, ...proxyFilterConditions(input.filters)]);
   let row = await leaseStatement(q, input, matching, true);
   if (row.balance >= 1 && row.id === null) {
-    const [seen] = await q.$queryRaw<Array<{ matching: boolean; free: boolean }>>`
-      SELECT EXISTS (SELECT 1 FROM proxies p WHERE ${matching}) AS matching,
-        EXISTS (SELECT 1 FROM proxies p WHERE ${matching} AND ${NO_LIVE_LEASE}) AS free`;
+    const [seen] = await sqlRows<{ matching: boolean; free: boolean }>(
+      q,
+      Prisma.sql`SELECT EXISTS (SELECT 1 FROM proxies p WHERE ${matching}) AS matching,
+        EXISTS (SELECT 1 FROM proxies p WHERE ${matching} AND ${NO_LIVE_LEASE}) AS free`,
+    );
     if (!seen?.matching) return { kind: 'no_match' };
     if (!seen.free) return { kind: 'all_leased' };
     // Free proxies exist, but concurrent acquires hold their rows and may roll back: wait for them.
@@ -124,9 +141,9 @@ type StatementRow = { balance: number; lease_id: string | null; expires_at: Date
  * read after this statement's snapshot: later than the end (released_at) of any lease that snapshot saw ended,
  * so a proxy's lease periods never overlap, not even by the few ms a statement takes to plan.
  */
-async function leaseStatement(q: Database | Tx, input: AcquireInput, matching: Prisma.Sql, skipLocked: boolean): Promise<StatementRow> {
+async function leaseStatement(q: SqlRunner, input: AcquireInput, matching: Prisma.Sql, skipLocked: boolean): Promise<StatementRow> {
   const { userId } = input;
-  const [row] = await q.$queryRaw<StatementRow[]>`
+  const [row] = await sqlRows<StatementRow>(q, Prisma.sql`
     WITH me AS (SELECT credit_balance FROM users WHERE id = ${userId}::uuid),
     picked AS (
       SELECT ${PROXY_COLUMNS} FROM proxies p
@@ -158,29 +175,31 @@ async function leaseStatement(q: Database | Tx, input: AcquireInput, matching: P
       FROM lease, picked RETURNING id),
     touched AS (UPDATE proxies SET last_leased_at = lease.created_at FROM lease WHERE proxies.id = lease.proxy_id RETURNING proxies.id)
     SELECT me.credit_balance AS balance, picked.*, lease.id AS lease_id, lease.expires_at, charged.credit_balance AS credits_remaining
-    FROM me LEFT JOIN picked ON TRUE LEFT JOIN charged ON TRUE LEFT JOIN lease ON TRUE`;
+    FROM me LEFT JOIN picked ON TRUE LEFT JOIN charged ON TRUE LEFT JOIN lease ON TRUE`);
   if (!row) throw new Error(`acquire: user ${userId} does not exist`);
   return row;
 }
 
 /** The user's lease made under this idempotency key within 24 h; an older key is cleared so it can be reused. */
-export async function findLeaseByIdempotencyKey(db: Database | Tx, userId: string, key: string): Promise<LeaseGrant | null> {
+export async function findLeaseByIdempotencyKey(q: SqlRunner, userId: string, key: string): Promise<LeaseGrant | null> {
   // `cleared` runs to completion although unread (PostgreSQL always completes data-modifying CTEs).
-  const rows = await db.$queryRaw<Array<LeasedProxy & { lease_id: string; expires_at: Date }>>`
+  const rows = await sqlRows<LeasedProxy & { lease_id: string; expires_at: Date }>(q, Prisma.sql`
     WITH cleared AS (
       UPDATE leases SET idempotency_key = NULL
       WHERE user_id = ${userId}::uuid AND idempotency_key = ${key} AND created_at <= now() - ${IDEMPOTENCY_WINDOW} RETURNING id)
     SELECT l.id AS lease_id, l.expires_at, ${PROXY_COLUMNS}
     FROM leases l JOIN proxies p ON p.id = l.proxy_id
-    WHERE l.user_id = ${userId}::uuid AND l.idempotency_key = ${key} AND l.created_at > now() - ${IDEMPOTENCY_WINDOW}`;
+    WHERE l.user_id = ${userId}::uuid AND l.idempotency_key = ${key} AND l.created_at > now() - ${IDEMPOTENCY_WINDOW}`);
   const [row] = rows;
   if (!row) return null;
   const { lease_id: leaseId, expires_at: expiresAt, ...proxy } = row;
   return { leaseId, expiresAt, proxy };
 }
 
-/** The name of the unique constraint a PostgreSQL error (through Prisma's pg adapter) violated, if any. */
+/** The name of the unique constraint a PostgreSQL error (from node-postgres, or through Prisma's pg adapter) violated, if any. */
 export function uniqueViolation(error: unknown): string | null {
+  const direct = error as { code?: string; constraint?: string };
+  if (direct?.code === '23505') return direct.constraint ?? '';
   const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string; originalMessage?: string } } } })?.meta
     ?.driverAdapterError?.cause;
   if (cause?.originalCode !== '23505') return null;

@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/client/index.js';
 import type { Anonymity, ProxyProtocol, ProxyStatus } from '../generated/client/index.js';
-import type { Database } from './client.js';
+import { sqlRows, type Database } from './client.js';
 
 export const PROXY_SORTS = ['score', 'latency', 'uptime', 'last_checked'] as const;
 export type ProxySort = (typeof PROXY_SORTS)[number];
@@ -54,21 +54,38 @@ export interface ProxyListRow {
 
 interface SortSpec {
   column: Prisma.Sql;
+  /** The column's value on every unchecked proxy (constraint proxies_unchecked_blank). */
+  blank: Prisma.Sql;
   nullable: boolean;
   /** Tie-break direction relative to the sort direction, chosen so every page is one walk of an existing index. */
   idFollowsOrder: boolean;
-  /** The index has no status prefix only for score; the others are walked once per status and merged. */
-  needsStatusSplit: boolean;
 }
 
 const SORTS: Record<ProxySort, SortSpec> = {
-  score: { column: Prisma.raw('score'), nullable: false, idFollowsOrder: false, needsStatusSplit: false },
-  latency: { column: Prisma.raw('avg_latency_ms'), nullable: true, idFollowsOrder: true, needsStatusSplit: true },
-  uptime: { column: Prisma.raw('uptime_ratio'), nullable: false, idFollowsOrder: true, needsStatusSplit: true },
-  last_checked: { column: Prisma.raw('last_checked_at'), nullable: true, idFollowsOrder: true, needsStatusSplit: true },
+  score: { column: Prisma.raw('score'), blank: Prisma.raw('0::real'), nullable: false, idFollowsOrder: false },
+  latency: { column: Prisma.raw('avg_latency_ms'), blank: Prisma.raw('NULL::real'), nullable: true, idFollowsOrder: true },
+  uptime: { column: Prisma.raw('uptime_ratio'), blank: Prisma.raw('0::real'), nullable: false, idFollowsOrder: true },
+  last_checked: { column: Prisma.raw('last_checked_at'), blank: Prisma.raw('NULL::timestamptz'), nullable: true, idFollowsOrder: true },
 };
 
-const STATUSES: readonly ProxyStatus[] = ['active', 'dead', 'unchecked'];
+/**
+ * The statuses a page must walk. Every sort index starts with status, so without a status filter each status
+ * is walked on its own and the walks merged. An unchecked proxy has never been checked (the
+ * `proxies_unchecked_blank` constraint): no country, anonymity, latency or check time, score and uptime 0.
+ * A filter on any of those cannot match it, and its walk, which would read every unchecked row to find
+ * nothing, is left out.
+ */
+export function statusesToWalk(filters: ProxyFilters): ProxyStatus[] {
+  if (filters.status) return [filters.status];
+  const needsChecked =
+    filters.country !== undefined ||
+    filters.anonymity !== undefined ||
+    filters.maxLatencyMs !== undefined ||
+    filters.verifiedWithinMinutes !== undefined ||
+    (filters.minScore ?? 0) > 0 ||
+    (filters.minUptimePct ?? 0) > 0;
+  return needsChecked ? ['active', 'dead'] : ['active', 'dead', 'unchecked'];
+}
 
 const COLUMNS = Prisma.sql`id, host(ip) AS ip, port, protocol, status, anonymity, host(exit_ip) AS exit_ip, country, score,
   avg_latency_ms, uptime_ratio * 100::real AS uptime_pct, last_checked_at, first_seen_at, tags`;
@@ -93,6 +110,9 @@ export function proxyFilterConditions(filters: ProxyFilters): Prisma.Sql[] {
 export const sqlAnd = (conditions: Prisma.Sql[]) => (conditions.length > 0 ? Prisma.join(conditions, ' AND ') : Prisma.sql`TRUE`);
 const dir = (order: SortOrder) => Prisma.raw(order === 'asc' ? 'ASC' : 'DESC');
 
+/** One keyset range of a page, written against the sort column's expression. */
+type Segment = (col: Prisma.Sql) => { where: Prisma.Sql[]; order: Prisma.Sql };
+
 /**
  * One page of proxies by keyset pagination: NULL sort values come last in either direction, ties are broken
  * by id. The position after a cursor is split into exact index ranges ("same value, later id" and "later
@@ -102,29 +122,30 @@ export async function queryProxyPage(db: Database, query: ProxyPageQuery): Promi
   const spec = SORTS[query.sort];
   const idOrder: SortOrder = spec.idFollowsOrder ? query.order : query.order === 'asc' ? 'desc' : 'asc';
   const idAfter = (id: string) => (idOrder === 'asc' ? Prisma.sql`id > ${id}::uuid` : Prisma.sql`id < ${id}::uuid`);
-  const col = spec.column;
   const cast = query.sort === 'last_checked' ? Prisma.raw('timestamptz') : Prisma.raw('real');
-  const valueOrder = Prisma.sql`${col} ${dir(query.order)}, id ${dir(idOrder)}`;
+  const valueOrder = (col: Prisma.Sql) => Prisma.sql`${col} ${dir(query.order)}, id ${dir(idOrder)}`;
   const idOnlyOrder = Prisma.sql`id ${dir(idOrder)}`;
   const after = query.after;
   const rows: ProxyListRow[] = [];
 
   if (after?.value !== null) {
-    const segments: Array<{ where: Prisma.Sql[]; order: Prisma.Sql }> = [];
+    const segments: Segment[] = [];
     if (after) {
-      const beyond = query.order === 'asc' ? Prisma.sql`${col} > ${after.value}::${cast}` : Prisma.sql`${col} < ${after.value}::${cast}`;
-      segments.push({ where: [Prisma.sql`${col} = ${after.value}::${cast}`, idAfter(after.id)], order: idOnlyOrder });
-      segments.push({ where: [beyond], order: valueOrder });
+      const value = Prisma.sql`${after.value}::${cast}`;
+      segments.push((col) => ({ where: [Prisma.sql`${col} = ${value}`, idAfter(after.id)], order: idOnlyOrder }));
+      segments.push((col) => ({ where: [query.order === 'asc' ? Prisma.sql`${col} > ${value}` : Prisma.sql`${col} < ${value}`], order: valueOrder(col) }));
     } else {
-      segments.push({ where: spec.nullable ? [Prisma.sql`${col} IS NOT NULL`] : [], order: valueOrder });
+      segments.push((col) => ({ where: spec.nullable ? [Prisma.sql`${col} IS NOT NULL`] : [], order: valueOrder(col) }));
     }
     const merge = Prisma.sql`sort_value ${dir(query.order)}, id ${dir(idOrder)}`;
-    rows.push(...(await runSegments(db, query, spec, segments, merge, query.limit)));
+    rows.push(...(await runSegments(db, query, segments, merge, query.limit)));
   }
   if (rows.length < query.limit && spec.nullable && !filtersExcludeNull(query)) {
-    const where = [Prisma.sql`${col} IS NULL`];
-    if (after?.value === null) where.push(idAfter(after.id));
-    rows.push(...(await runSegments(db, query, spec, [{ where, order: idOnlyOrder }], idOnlyOrder, query.limit - rows.length)));
+    const nullSegment: Segment = (col) => ({
+      where: [Prisma.sql`${col} IS NULL`, ...(after?.value === null ? [idAfter(after.id)] : [])],
+      order: idOnlyOrder,
+    });
+    rows.push(...(await runSegments(db, query, [nullSegment], idOnlyOrder, query.limit - rows.length)));
   }
   return rows;
 }
@@ -135,39 +156,49 @@ function filtersExcludeNull(query: ProxyPageQuery): boolean {
   return false;
 }
 
+/**
+ * Runs the segments once per status to walk (see {@link statusesToWalk}) and merges them. In the unchecked
+ * walk the sort column is the blank value every unchecked proxy has, so its conditions fold to true or false
+ * when planned and the walk is "unchecked proxies in id order" on the (status, score, id) index (score = 0
+ * is implied by the constraint and named so the index applies).
+ */
 async function runSegments(
   db: Database,
   query: ProxyPageQuery,
-  spec: SortSpec,
-  segments: Array<{ where: Prisma.Sql[]; order: Prisma.Sql }>,
+  segments: Segment[],
   /** Order of the merged segments, on output columns (`sort_value` is the sort column). */
   mergeOrder: Prisma.Sql,
   limit: number,
 ): Promise<ProxyListRow[]> {
+  const spec = SORTS[query.sort];
   const base = proxyFilterConditions(query.filters);
-  const statuses: Array<ProxyStatus | undefined> = spec.needsStatusSplit && !query.filters.status ? [...STATUSES] : [undefined];
-  const parts = statuses.flatMap((status) =>
-    segments.map((segment) => {
-      const where = [...base, ...(status ? [Prisma.sql`status = ${status}::"ProxyStatus"`] : []), ...segment.where];
-      return Prisma.sql`SELECT ${COLUMNS}, ${spec.column}::text AS sort_key, ${spec.column} AS sort_value
-        FROM proxies WHERE ${sqlAnd(where)} ORDER BY ${segment.order} LIMIT ${limit}`;
-    }),
-  );
+  const parts = statusesToWalk(query.filters).flatMap((status) => {
+    const unchecked = status === 'unchecked';
+    const col = unchecked ? spec.blank : spec.column;
+    const walk = [...(query.filters.status ? [] : [Prisma.sql`status = ${status}::"ProxyStatus"`]), ...(unchecked ? [Prisma.sql`score = 0::real`] : [])];
+    return segments.map((segment) => {
+      const { where, order } = segment(col);
+      return Prisma.sql`SELECT ${COLUMNS}, ${col}::text AS sort_key, ${col} AS sort_value
+        FROM proxies WHERE ${sqlAnd([...base, ...walk, ...where])} ORDER BY ${order} LIMIT ${limit}`;
+    });
+  });
   const [single] = parts;
   const sql =
     parts.length === 1 && single
       ? single
       : Prisma.sql`SELECT * FROM (${Prisma.join(parts.map((part) => Prisma.sql`(${part})`), ' UNION ALL ')}) AS page
           ORDER BY ${mergeOrder} LIMIT ${limit}`;
-  return db.$queryRaw<ProxyListRow[]>(sql);
+  return sqlRows<ProxyListRow>(db.pool, sql);
 }
 
 /** Exact number of proxies matching the filters. */
 export async function countProxies(db: Database, filters: ProxyFilters): Promise<number> {
   const where = proxyFilterConditions(filters);
-  // A recency window is usually a small slice of the pool, but its index starts with status: naming every
-  // status (a tautology) lets the planner read just that slice instead of scanning the table.
-  if (filters.verifiedWithinMinutes !== undefined && !filters.status) where.push(Prisma.sql`status = ANY('{active,dead,unchecked}'::"ProxyStatus"[])`);
-  const [row] = await db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM proxies WHERE ${sqlAnd(where)}`;
+  // A recency window is usually a small slice of the pool, but its index starts with status: naming the
+  // statuses it can match lets the planner read just that slice instead of scanning the table.
+  if (filters.verifiedWithinMinutes !== undefined && !filters.status) {
+    where.push(Prisma.sql`status = ANY(${statusesToWalk(filters)}::"ProxyStatus"[])`);
+  }
+  const [row] = await sqlRows<{ n: number }>(db.pool, Prisma.sql`SELECT count(*)::int AS n FROM proxies WHERE ${sqlAnd(where)}`);
   return row?.n ?? 0;
 }

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { touchKeyLastUsed } from '@proxy-pool/db';
 import type { ApiContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { API_KEY_PATTERN, hashApiKey } from '../services/api-keys.js';
@@ -32,23 +33,20 @@ export type AuthFailureHook = (req: Parameters<RequestHandler>[0]) => Promise<vo
 /**
  * Bearer (or HTTP Basic, key as password) authentication. Missing, malformed, unknown and revoked keys all
  * get the same 401.
- * Every request reads the key row (so a revocation applies at once); last_used_at is written at most
- * once a minute per key.
+ * The holder comes from the process's key cache (a revocation evicts it at once, see KeyHolderCache);
+ * last_used_at is written at most once a minute per key.
  */
 export function authenticate(ctx: ApiContext, onFailure?: AuthFailureHook): RequestHandler {
   const lastWritten = new Map<string, number>();
   return async (req, _res, next) => {
     const raw = presentedKey(req.get('authorization') ?? '');
-    const key =
-      raw && API_KEY_PATTERN.test(raw)
-        ? await ctx.db.apiKey.findUnique({ where: { keyHash: hashApiKey(raw) }, include: { user: { select: { role: true } } } })
-        : null;
-    if (!key || key.revokedAt) {
+    const holder = raw && API_KEY_PATTERN.test(raw) ? await ctx.keyHolders.holderOf(hashApiKey(raw)) : null;
+    if (!holder) {
       await onFailure?.(req);
       throw unauthorized(BROWSER_PATHS.some((path) => req.originalUrl.startsWith(path)));
     }
-    req.auth = { userId: key.userId, apiKeyId: key.id, role: key.user.role };
-    touchLastUsed(ctx, key.id, lastWritten, req.log);
+    req.auth = holder;
+    touchLastUsed(ctx, holder.apiKeyId, lastWritten, req.log);
     next();
   };
 }
@@ -58,10 +56,7 @@ function touchLastUsed(ctx: ApiContext, keyId: string, lastWritten: Map<string, 
   if (now - (lastWritten.get(keyId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
   lastWritten.set(keyId, now);
   if (lastWritten.size > 10_000) lastWritten.clear();
-  ctx.db.$executeRaw`UPDATE api_keys SET last_used_at = now()
-    WHERE id = ${keyId}::uuid AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')`.catch((error: unknown) =>
-    log.warn('last_used_at update failed', { error }),
-  );
+  touchKeyLastUsed(ctx.db, keyId).catch((error: unknown) => log.warn('last_used_at update failed', { error }));
 }
 
 export const requireAdmin: RequestHandler = (req, _res, next) => {

@@ -17,7 +17,10 @@ export function requestContext(logger: Logger, onFinish?: (route: string, status
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
       onFinish?.(route, res.statusCode, seconds, req.method);
-      req.log.log(res.statusCode >= 500 ? 'error' : 'http', 'request', {
+      const level = res.statusCode >= 500 ? 'error' : 'http';
+      // winston formats (redaction, timestamp) a line before its transports drop it by level: skip that work.
+      if (!logger.isLevelEnabled(level)) return;
+      req.log.log(level, 'request', {
         method: req.method,
         path: req.path,
         route,

@@ -23,7 +23,7 @@ export function authRoutes(ctx: ApiContext): Router {
   });
   // 200 with the revoked key (its revoked_at set), rather than 204, so the caller sees what it revoked.
   router.delete('/auth/keys/:key_id', async (req, res) => {
-    res.json(await revokeKey(ctx.db, req.auth!.userId, req.params.key_id));
+    res.json(await revokeKey(ctx, req.auth!.userId, req.params.key_id));
   });
   return router;
 }

@@ -3,7 +3,7 @@ import { Router, type Response } from 'express';
 import type { ApiContext } from '../context.js';
 import { parseInput } from '../http/validate.js';
 import { acquireBodySchema, acquireHeadersSchema, acquireProxy, releaseProxyLease } from '../services/leases.service.js';
-import { DEFAULT_ORDER, listProxies, proxyListQuerySchema, toProxyFilters } from '../services/proxies-query.service.js';
+import { DEFAULT_ORDER, proxyListQuerySchema, proxyPageJson, toProxyFilters } from '../services/proxies-query.service.js';
 import { EXPORT_CONTENT_TYPES, exportBatches, exportFormatter, proxyExportQuerySchema } from '../services/proxy-export.service.js';
 
 /**
@@ -15,7 +15,7 @@ export function proxiesRoutes(ctx: ApiContext): Router {
 
   router.get('/proxies', async (req, res) => {
     const query = parseInput(proxyListQuerySchema, req.query, 'query parameters');
-    res.json(await listProxies(ctx, query));
+    res.type('application/json').send(await proxyPageJson(ctx, query));
   });
 
   router.get('/proxies/export', async (req, res) => {

@@ -1,4 +1,5 @@
 import { olderThan, revokeApiKey, type ApiKey, type Database } from '@proxy-pool/db';
+import type { ApiContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { createdAtPosition, toPage, type Page } from '../http/pagination.js';
 import { assertId, cursorPosition, type PageRequest } from './accounts.service.js';
@@ -57,8 +58,11 @@ export async function listKeys(db: Database, userId: string, page: PageRequest):
 /**
  * Revokes one of the user's own keys and answers with it. Another user's key is indistinguishable from
  * a missing one (404). Revoking a revoked key answers it unchanged. The user's last live key stays: 409 LAST_KEY.
+ * This process's key cache forgets the key before the answer goes out (other processes hear of it from the
+ * database's notification).
  */
-export async function revokeKey(db: Database, userId: string, keyId: string): Promise<KeyView> {
+export async function revokeKey(ctx: Pick<ApiContext, 'db' | 'keyHolders'>, userId: string, keyId: string): Promise<KeyView> {
+  const { db } = ctx;
   assertId(keyId, 'API key');
   const { outcome } = await revokeApiKey(db, userId, keyId);
   if (outcome === 'not_found') throw notFound('API key');
@@ -66,5 +70,6 @@ export async function revokeKey(db: Database, userId: string, keyId: string): Pr
     throw new AppError('LAST_KEY', 'This is your last live API key; create another key before revoking it.', { key_id: keyId });
   }
   const key = await db.apiKey.findUniqueOrThrow({ where: { id: keyId } });
+  ctx.keyHolders.forget(key.keyHash);
   return renderKey(key);
 }

@@ -1,17 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { privateDatabase, type PrivateDatabase } from '../../../checker/test/support/private-database.js';
 import { createTestUser, startTestApi, type TestApi, type TestUser } from '../support/harness.js';
 import { expectedOrder, insertProxies, minutesAgo, type SeedProxy, type SeededProxy, type SortField } from './seed.js';
 
-// Rows of this file carry user-assigned country codes no other test uses, and every query is scoped by them.
+// This file's rows are the only ones in its own database: unchecked proxies (never measured, so without a
+// country) could not be told apart from other tests' in a shared one.
 const HOME = 'XA';
 const OTHER = 'XB';
 
+let database: PrivateDatabase;
 let api: TestApi;
 let user: TestUser;
 let rows: SeededProxy[];
 
 beforeAll(async () => {
-  api = startTestApi({ PROXY_COUNT_CACHE_SECONDS: '0' });
+  database = await privateDatabase();
+  api = startTestApi({ DATABASE_URL: database.url, PROXY_COUNT_CACHE_SECONDS: '0' });
   user = await createTestUser(api.ctx);
   const home: SeedProxy[] = [
     { protocol: 'http', anonymity: 'elite', score: 0.9, avgLatencyMs: 100, uptimeRatio: 0.99, lastCheckedAt: minutesAgo(1) },
@@ -25,16 +29,17 @@ beforeAll(async () => {
     // Ties with the first row on every sort key, to exercise the id tie-break.
     { protocol: 'http', anonymity: 'elite', score: 0.9, avgLatencyMs: 100, uptimeRatio: 0.99, lastCheckedAt: minutesAgo(1) },
   ];
-  rows = await insertProxies(api.ctx, home.map((row) => ({ ...row, country: HOME })));
-  await insertProxies(api.ctx, [{ country: OTHER }, { country: OTHER, status: 'dead', score: 0 }]);
+  const others: SeedProxy[] = [{ country: OTHER }, { country: OTHER, status: 'dead', score: 0 }];
+  rows = await insertProxies(api.ctx, [...home.map((row) => (row.status === 'unchecked' ? row : { ...row, country: HOME })), ...others]);
 });
 
 afterAll(async () => {
   await api.close();
+  await database.drop();
 });
 
 async function list(query: Record<string, string | number>) {
-  const res = await api.request.get('/proxies').query({ country: HOME, limit: 200, ...query }).set(user.auth);
+  const res = await api.request.get('/proxies').query({ limit: 200, ...query }).set(user.auth);
   expect(res.status).toBe(200);
   return res.body as { items: Array<{ id: string } & Record<string, unknown>>; next_cursor: string | null; total_count: number };
 }
@@ -94,9 +99,12 @@ describe('GET /proxies filters', () => {
     expect(body.total_count).toBe(expected.length);
   });
 
-  it('filters by country, case-insensitively', async () => {
+  it('filters by country, case-insensitively; unchecked proxies (never located) match no country', async () => {
     const body = await list({ country: OTHER.toLowerCase() });
     expect(body.items.map((item) => item.country)).toEqual([OTHER, OTHER]);
+    const home = await list({ country: HOME, sort: 'uptime', order: 'asc' });
+    expect(ids(home.items).sort()).toEqual(sortedIds(rows.filter((row) => row.country === HOME)));
+    expect(home.items.some((item) => item.status === 'unchecked')).toBe(false);
     expect((await list({})).total_count).toBe(rows.length);
   });
 });

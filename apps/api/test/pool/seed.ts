@@ -34,19 +34,22 @@ function nextIp(): string {
   return `127.${second}.${counter >> 8}.${counter & 255}`;
 }
 
+/** Fills in a realistic row. An unchecked proxy has never been checked, so its measured fields default blank
+ * (the database refuses anything else: constraint proxies_unchecked_blank). */
 export function proxyDefaults(row: SeedProxy): Required<SeedProxy> {
+  const checked = (row.status ?? 'active') !== 'unchecked';
   return {
     ip: row.ip ?? nextIp(),
     port: row.port ?? randomInt(1024, 65_535),
     protocol: row.protocol ?? 'http',
     status: row.status ?? 'active',
-    anonymity: row.anonymity === undefined ? 'elite' : row.anonymity,
+    anonymity: row.anonymity === undefined ? (checked ? 'elite' : null) : row.anonymity,
     exitIp: row.exitIp ?? null,
     country: row.country ?? null,
-    score: row.score ?? 0.5,
-    avgLatencyMs: row.avgLatencyMs === undefined ? 200 : row.avgLatencyMs,
-    uptimeRatio: row.uptimeRatio ?? 0.9,
-    lastCheckedAt: row.lastCheckedAt === undefined ? new Date() : row.lastCheckedAt,
+    score: row.score ?? (checked ? 0.5 : 0),
+    avgLatencyMs: row.avgLatencyMs === undefined ? (checked ? 200 : null) : row.avgLatencyMs,
+    uptimeRatio: row.uptimeRatio ?? (checked ? 0.9 : 0),
+    lastCheckedAt: row.lastCheckedAt === undefined ? (checked ? new Date() : null) : row.lastCheckedAt,
     lastLeasedAt: row.lastLeasedAt ?? null,
     tags: row.tags ?? {},
     username: row.username ?? null,

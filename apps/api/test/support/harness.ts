@@ -24,6 +24,8 @@ export function startTestApi(env: Record<string, string> = {}): TestApi {
     QUEUE_PREFIX: `t${randomUUID().slice(0, 8)}`,
     ALLOW_PRIVATE_TARGETS: 'true',
     RATE_LIMITS_ENABLED: 'false',
+    // Tests read their own writes at once; the page cache has its own test.
+    PROXY_PAGE_CACHE_MS: '0',
     LOG_LEVEL: 'http',
     NODE_ENV: 'test',
     ...env,
