@@ -6,6 +6,7 @@
  * BENCH_RUNS times; the medians are the figures. Targets: p95 <= 25 ms; >= 500 acquires/s.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
@@ -84,7 +85,12 @@ async function startApi() {
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
   };
-  return { client, stop };
+  /** CPU seconds (user + system) the API process has used so far, from /proc (Linux). */
+  const cpuSeconds = (): number => {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  return { client, stop, cpuSeconds };
 }
 
 function latencyLine(result: LoadResult, kind?: string): string {
@@ -100,17 +106,22 @@ async function querySection(api: Awaited<ReturnType<typeof startApi>>, db: Datab
   log(`\nGET /proxies over ${config.BENCH_PROXIES.toLocaleString('en')} proxies: ${shape.clients} keep-alive clients, closed loop, ${config.BENCH_RUNS} x ${shape.seconds} s`);
   const runs: LoadResult[] = [];
   for (let run = 1; run <= config.BENCH_RUNS; run += 1) {
+    const cpuBefore = api.cpuSeconds();
     const result = await queryLoad(api.client.send, readers, shape, mix);
+    // Includes the warm-up's requests and CPU alike (both are counted from the same start).
+    const cpuPerRequest = ((api.cpuSeconds() - cpuBefore) / result.totalRequests) * 1000;
     runs.push(result);
-    log(`  run ${run}: ${latencyLine(result)}  ${(result.requests / result.seconds).toFixed(0)} req/s  ${JSON.stringify(result.statuses)}  load ${load()}`);
+    log(`  run ${run}: ${latencyLine(result)}  ${(result.requests / result.seconds).toFixed(0)} req/s  API CPU ${cpuPerRequest.toFixed(3)} ms/req  ${JSON.stringify(result.statuses)}  load ${load()}`);
   }
   const p95s = runs.map((run) => percentile(allLatencies(run), 95));
   const p95 = median(p95s);
   log(`  MEDIAN: p50 ${ms(median(runs.map((run) => percentile(allLatencies(run), 50))))}  p95 ${ms(p95)}   target p95 <= 25 ms: ${p95 <= 25 ? 'met' : 'NOT met'}`);
   const middle = runs[p95s.indexOf(p95)] ?? runs[0]!;
   for (const kind of [...mix.map((entry) => entry.kind), 'next page']) log(`    ${kind.padEnd(33)} ${latencyLine(middle, kind)}`);
+  const cpuBefore = api.cpuSeconds();
   const base = await baselineLoad(api.client.send, readers, { ...shape, seconds: Math.min(shape.seconds, 10), warmupSeconds: 2 });
-  log(`  baseline GET /stats/plugins (auth, no pool data), same clients: ${latencyLine(base)}  ${(base.requests / base.seconds).toFixed(0)} req/s`);
+  const baseCpu = ((api.cpuSeconds() - cpuBefore) / base.totalRequests) * 1000;
+  log(`  baseline GET /stats/plugins (auth, no pool data), same clients: ${latencyLine(base)}  ${(base.requests / base.seconds).toFixed(0)} req/s  API CPU ${baseCpu.toFixed(3)} ms/req`);
   log(`  => GET /proxies p95 = ${(p95 / percentile(allLatencies(base), 95)).toFixed(2)} x the baseline p95 on this machine`);
   log('  database time per query alone (no HTTP, no auth; first page / 20 pages deep / uncached count):');
   for (const t of await timeSqlQueries(db, mix, 20)) {

@@ -17,7 +17,10 @@ export interface BenchResponse {
 }
 
 export interface LoadResult {
+  /** Answers recorded (after the warm-up, within the measured seconds). */
   requests: number;
+  /** Answers received in all, warm-up included. */
+  totalRequests: number;
   seconds: number;
   statuses: Record<number, number>;
   statusesByKind: Record<string, Record<number, number>>;
@@ -56,13 +59,14 @@ export async function runClosedLoop(
   const startedAt = performance.now();
   const recordFrom = startedAt + options.warmupSeconds * 1000;
   const stopAt = recordFrom + options.seconds * 1000;
-  const result: LoadResult = { requests: 0, seconds: options.seconds, statuses: {}, statusesByKind: {}, latencies: new Map() };
+  const result: LoadResult = { requests: 0, totalRequests: 0, seconds: options.seconds, statuses: {}, statusesByKind: {}, latencies: new Map() };
   await Promise.all(
     Array.from({ length: options.clients }, async (_, client) => {
       let previous: { request: BenchRequest; response: BenchResponse } | null = null;
       while (performance.now() < stopAt) {
         const request = next(client, previous);
         const response = await send(request);
+        result.totalRequests += 1;
         if (performance.now() >= recordFrom && performance.now() < stopAt) {
           result.requests += 1;
           result.statuses[response.status] = (result.statuses[response.status] ?? 0) + 1;

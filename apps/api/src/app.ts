@@ -1,11 +1,24 @@
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { ApiContext } from './context.js';
 import { authenticate } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { createRateLimits } from './http/rate-limit.js';
-import { metricsRoutes } from './http/metrics.js';
 import { requestContext } from './http/request-context.js';
 import { protectedRoutes, publicRoutes } from './routes/index.js';
+
+/**
+ * Hands a request to `router` only when its path is under one of `paths`: the routers sit on the app's root
+ * (their routes carry full paths), and this spares each request a walk through every other router's routes.
+ */
+function onlyUnder(paths: string[], router: Router): RequestHandler {
+  const handler: RequestHandler = (req, res, next) => {
+    const path = req.path;
+    if (paths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) router(req, res, next);
+    else next();
+  };
+  // The router's routes stay visible to whatever lists the app's routes (the OpenAPI coverage check).
+  return Object.assign(handler, { stack: router.stack });
+}
 
 /** The Express app. Importable and testable: nothing listens until main.ts calls listen(). */
 export function createApp(ctx: ApiContext, options: { extraRoutes?: Router[] } = {}): Express {
@@ -21,15 +34,16 @@ export function createApp(ctx: ApiContext, options: { extraRoutes?: Router[] } =
       ctx.metrics.httpDuration.observe({ method, route, status: String(status) }, seconds),
     ),
   );
-  app.use(express.json({ limit: '1mb' }));
-  for (const router of publicRoutes(ctx)) app.use(router);
-  app.use(metricsRoutes(ctx));
+  const json = express.json({ limit: '1mb' });
+  // No route reads a GET's body: those skip the parser.
+  app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? next() : json(req, res, next)));
+  for (const entry of publicRoutes(ctx)) app.use(onlyUnder(entry.paths, entry.router));
   // Authentication guards known prefixes only, so an unknown path is a plain 404, not a 401.
   const guarded = protectedRoutes(ctx);
   const guardedPaths = guarded.flatMap((entry) => entry.paths);
   const limits = createRateLimits(ctx);
   if (guardedPaths.length > 0) app.use(guardedPaths, limits.authGate, authenticate(ctx, limits.onAuthFailure), limits.perKey);
-  for (const entry of guarded) app.use(entry.router);
+  for (const entry of guarded) app.use(onlyUnder(entry.paths, entry.router));
   for (const router of options.extraRoutes ?? []) app.use(router);
   app.use(notFoundHandler);
   app.use(errorHandler);

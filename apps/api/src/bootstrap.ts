@@ -32,7 +32,7 @@ export function openApiContext(config: ApiConfig, logger?: Logger): ApiContext {
     },
     version: readVersion(),
     metrics: createApiMetrics(),
-    proxyPages: new LocalCache<string>(config.PROXY_PAGE_CACHE_MS),
+    proxyPages: new LocalCache<Buffer>(config.PROXY_PAGE_CACHE_MS),
     keyHolders: new KeyHolderCache(db, config.DATABASE_URL, config.KEY_CACHE_MS),
   };
   // BullMQ reports connection errors on each queue; the fail-fast connection already logs them once.

@@ -27,8 +27,8 @@ export interface ApiContext {
   queues: ApiQueues;
   version: string;
   metrics: ApiMetrics;
-  /** GET /proxies answers (JSON text) by query, kept PROXY_PAGE_CACHE_MS. */
-  proxyPages: LocalCache<string>;
+  /** GET /proxies answers (UTF-8 JSON) by query, kept PROXY_PAGE_CACHE_MS. */
+  proxyPages: LocalCache<Buffer>;
   /** API key → holder, kept exact by the database's change notifications. */
   keyHolders: KeyHolderCache;
 }

@@ -7,25 +7,32 @@ import { authRoutes, registerRoutes } from './auth.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { queueBoardRoutes } from '../http/queue-board.js';
 import { judgeRoutes } from './judge.routes.js';
+import { metricsRoutes } from '../http/metrics.js';
 import { proxiesRoutes } from './proxies.routes.js';
 import { proxyDetailRoutes } from './proxy-detail.routes.js';
 import { sourcesRoutes } from './sources.routes.js';
 import { statsRoutes } from './stats.routes.js';
 import { webhooksRoutes } from './webhooks.routes.js';
 
-/** A router whose every route needs a valid API key; `paths` are the prefixes it serves. */
-export interface ProtectedRoutes {
+/** A router and the path prefixes it serves (its routes carry full paths). */
+export interface MountedRoutes {
   paths: string[];
   router: Router;
 }
 
 /** Routes that need no API key. */
-export function publicRoutes(ctx: ApiContext): Router[] {
-  return [healthRoutes(ctx), registerRoutes(ctx), judgeRoutes(ctx), docsRoutes(ctx)];
+export function publicRoutes(ctx: ApiContext): MountedRoutes[] {
+  return [
+    { paths: ['/health'], router: healthRoutes(ctx) },
+    { paths: ['/auth/register'], router: registerRoutes(ctx) },
+    { paths: ['/judge'], router: judgeRoutes(ctx) },
+    { paths: ['/openapi.json', '/docs'], router: docsRoutes(ctx) },
+    { paths: ['/metrics'], router: metricsRoutes(ctx) },
+  ];
 }
 
 /** Routes behind Bearer authentication. Admin-only routes add `requireAdmin` themselves. */
-export function protectedRoutes(ctx: ApiContext): ProtectedRoutes[] {
+export function protectedRoutes(ctx: ApiContext): MountedRoutes[] {
   return [
     { paths: ['/auth/keys'], router: authRoutes(ctx) },
     { paths: ['/account/webhooks'], router: webhooksRoutes(ctx) },

@@ -126,12 +126,12 @@ export async function countMatching(ctx: ApiContext, filters: ProxyFilters): Pro
 }
 
 /**
- * The answer to GET /proxies as JSON text. Pages are the API's most read answer and the pool changes at the
- * checkers' pace (minutes per proxy), so each distinct query is read from PostgreSQL at most once per
- * PROXY_PAGE_CACHE_MS (default 1 s) per API process; callers within that window share the answer.
+ * The answer to GET /proxies as UTF-8 JSON, ready to send. Pages are the API's most read answer and the pool
+ * changes at the checkers' pace (minutes per proxy), so each distinct query is read from PostgreSQL at most
+ * once per PROXY_PAGE_CACHE_MS (default 1 s) per API process; callers within that window share the bytes.
  */
-export function proxyPageJson(ctx: ApiContext, query: ProxyListQuery): Promise<string> {
-  return ctx.proxyPages.get(JSON.stringify(query), async () => JSON.stringify(await listProxies(ctx, query)));
+export function proxyPageJson(ctx: ApiContext, query: ProxyListQuery): Promise<Buffer> {
+  return ctx.proxyPages.get(JSON.stringify(query), async () => Buffer.from(JSON.stringify(await listProxies(ctx, query))));
 }
 
 export async function listProxies(ctx: ApiContext, query: ProxyListQuery): Promise<Page<ProxyItem>> {
