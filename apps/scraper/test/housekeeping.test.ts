@@ -31,16 +31,20 @@ afterAll(async () => {
 });
 
 describe('housekeeping tasks', () => {
-  it('sweep-leases marks a past-due lease expired once and raises lease.expired for its owner', async () => {
+  it('sweep-leases marks a past-due lease expired once, raises lease.expired for its owner, and frees the proxy', async () => {
     const email = `hk-${randomUUID()}@example.test`;
     const user = await db.user.create({ data: { email, emailNormalized: email, displayName: 'HK' } });
-    const proxy = await db.proxy.create({ data: { ip: `127.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`, port: 8000 + Math.floor(Math.random() * 1000), protocol: 'http', status: 'active' } });
+    const proxy = await db.proxy.create({
+      data: { ip: `127.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`, port: 8000 + Math.floor(Math.random() * 1000), protocol: 'http', status: 'active', leasedUntil: new Date(Date.now() - 60_000) },
+    });
     const lease = await db.lease.create({
       data: { proxyId: proxy.id, userId: user.id, createdAt: new Date(Date.now() - 120_000), expiresAt: new Date(Date.now() - 60_000) },
     });
 
     expect((await processors['sweep-leases']()).affected).toBeGreaterThanOrEqual(1);
     expect((await db.lease.findUniqueOrThrow({ where: { id: lease.id } })).expiredAt).not.toBeNull();
+    // Back among the free proxies that acquire walks first.
+    expect((await db.proxy.findUniqueOrThrow({ where: { id: proxy.id } })).leasedUntil).toBeNull();
     const events = (await queuedEvents('lease.expired')).filter((event) => event.user_id === user.id);
     expect(events).toHaveLength(1);
     expect(events[0]?.data).toMatchObject({ lease_id: lease.id, proxy_id: proxy.id, ip: proxy.ip, port: proxy.port });

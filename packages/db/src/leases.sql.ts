@@ -53,11 +53,11 @@ export interface AcquireHooks {
 const MAX_ATTEMPTS = 10;
 const IDEMPOTENCY_WINDOW = Prisma.sql`interval '24 hours'`;
 const LIVE = Prisma.sql`l.released_at IS NULL AND l.expired_at IS NULL`;
-// A correlated scalar probe of the partial unique index, not NOT EXISTS: the planner cannot turn it into an
-// anti-join, whose plan (chosen when the leases statistics are stale, e.g. a young table) scans every live
-// lease for every candidate proxy.
-const NO_LIVE_LEASE = Prisma.sql`(SELECT 1 FROM leases l WHERE l.proxy_id = p.id AND ${LIVE} AND l.expires_at > now() LIMIT 1) IS NULL`;
+/** Free now: never leased, released, swept, or its lease ran out (leased_until in the past). */
+const LEASABLE = Prisma.sql`(p.leased_until IS NULL OR p.leased_until <= now())`;
+const ACQUIRE_ORDER = Prisma.sql`ORDER BY p.score DESC, p.last_leased_at ASC NULLS FIRST, p.id`;
 const PROXY_COLUMNS = Prisma.sql`p.id, host(p.ip) AS ip, p.port, p.protocol, p.country, p.anonymity, p.username, p.password`;
+const CANDIDATE_COLUMNS = Prisma.sql`${PROXY_COLUMNS}, p.score, p.last_leased_at`;
 
 /**
  * Leases the best free active proxy matching the filters to the user for one credit. Without an idempotency
@@ -110,7 +110,7 @@ async function acquireOnce(q: SqlRunner, input: AcquireInput, hooks: AcquireHook
     const [seen] = await sqlRows<{ matching: boolean; free: boolean }>(
       q,
       Prisma.sql`SELECT EXISTS (SELECT 1 FROM proxies p WHERE ${matching}) AS matching,
-        EXISTS (SELECT 1 FROM proxies p WHERE ${matching} AND ${NO_LIVE_LEASE}) AS free`,
+        EXISTS (SELECT 1 FROM proxies p WHERE ${matching} AND ${LEASABLE}) AS free`,
     );
     if (!seen?.matching) return { kind: 'no_match' };
     if (!seen.free) return { kind: 'all_leased' };
@@ -133,27 +133,33 @@ type StatementRow = { balance: number; lease_id: string | null; expires_at: Date
 };
 
 /**
- * The whole acquire in one statement. `picked` locks the best free matching proxy (SKIP LOCKED, or waiting);
- * `expired` marks its past-due leases expired; `charged` decrements the balance guarded by >= 1 and reads
- * `expired` to completion first, so the insert into `lease` never meets a past-due lease in the partial unique
- * index (one live lease per proxy); `ledger` writes the acquire transaction; `touched` stamps last_leased_at.
- * Each step reads the previous one's output, which fixes their order. The lease starts at clock_timestamp(),
- * read after this statement's snapshot: later than the end (released_at) of any lease that snapshot saw ended,
- * so a proxy's lease periods never overlap, not even by the few ms a statement takes to plan.
+ * The whole acquire in one statement. `free` locks the best matching proxy without a lease (the
+ * proxies_leasable_idx walk, in acquire order), `lapsed` the best one whose lease ran out unswept (SKIP
+ * LOCKED, or waiting); `picked` is the better of the two. The lock rechecks leased_until on the newest row
+ * version, so a proxy a concurrent acquire just leased is passed over. `expired` marks its past-due leases
+ * expired; `charged` decrements the balance guarded by >= 1 and reads `expired` to completion first, so the
+ * insert into `lease` never meets a past-due lease in the partial unique index (one live lease per proxy);
+ * `ledger` writes the acquire transaction; `touched` stamps last_leased_at and leased_until. Each step reads
+ * the previous one's output, which fixes their order. The lease starts at clock_timestamp(), read after this
+ * statement's snapshot: later than the end (released_at) of any lease that snapshot saw ended, so a proxy's
+ * lease periods never overlap, not even by the few ms a statement takes to plan.
  */
 async function leaseStatement(q: SqlRunner, input: AcquireInput, matching: Prisma.Sql, skipLocked: boolean): Promise<StatementRow> {
   const { userId } = input;
+  const lock = Prisma.sql`FOR NO KEY UPDATE OF p ${skipLocked ? Prisma.sql`SKIP LOCKED` : Prisma.empty}`;
   const [row] = await sqlRows<StatementRow>(q, Prisma.sql`
     WITH me AS (SELECT credit_balance FROM users WHERE id = ${userId}::uuid),
+    free AS (
+      SELECT ${CANDIDATE_COLUMNS} FROM proxies p
+      WHERE (SELECT credit_balance FROM me) >= 1 AND ${matching} AND p.leased_until IS NULL
+      ${ACQUIRE_ORDER} LIMIT 1 ${lock}),
+    lapsed AS (
+      SELECT ${CANDIDATE_COLUMNS} FROM proxies p
+      WHERE (SELECT credit_balance FROM me) >= 1 AND ${matching} AND p.leased_until <= now()
+      ${ACQUIRE_ORDER} LIMIT 1 ${lock}),
     picked AS (
-      SELECT ${PROXY_COLUMNS} FROM proxies p
-      WHERE (SELECT credit_balance FROM me) >= 1 AND ${matching} AND ${NO_LIVE_LEASE}
-        -- Rechecked on the newest row version when the row was locked by a concurrent acquire (the lease probe
-        -- above still sees this statement's snapshot): skips a proxy leased meanwhile instead of failing on
-        -- the unique index and retrying.
-        AND (p.last_leased_at IS NULL OR p.last_leased_at <= now())
-      ORDER BY p.score DESC, p.last_leased_at ASC NULLS FIRST, p.id
-      LIMIT 1 FOR NO KEY UPDATE OF p ${skipLocked ? Prisma.sql`SKIP LOCKED` : Prisma.empty}),
+      SELECT p.id, p.ip, p.port, p.protocol, p.country, p.anonymity, p.username, p.password
+      FROM (SELECT * FROM free UNION ALL SELECT * FROM lapsed) p ${ACQUIRE_ORDER} LIMIT 1),
     expired AS (
       UPDATE leases l SET expired_at = now()
       WHERE l.proxy_id = (SELECT id FROM picked) AND ${LIVE} AND l.expires_at <= now() RETURNING l.id),
@@ -173,7 +179,9 @@ async function leaseStatement(q: SqlRunner, input: AcquireInput, matching: Prism
         'Proxy acquired: ' || CASE WHEN family(picked.ip::inet) = 6 THEN '[' || picked.ip || ']' ELSE picked.ip END || ':' || picked.port,
         lease.id, lease.created_at
       FROM lease, picked RETURNING id),
-    touched AS (UPDATE proxies SET last_leased_at = lease.created_at FROM lease WHERE proxies.id = lease.proxy_id RETURNING proxies.id)
+    touched AS (
+      UPDATE proxies SET last_leased_at = lease.created_at, leased_until = lease.expires_at
+      FROM lease WHERE proxies.id = lease.proxy_id RETURNING proxies.id)
     SELECT me.credit_balance AS balance, picked.*, lease.id AS lease_id, lease.expires_at, charged.credit_balance AS credits_remaining
     FROM me LEFT JOIN picked ON TRUE LEFT JOIN charged ON TRUE LEFT JOIN lease ON TRUE`);
   if (!row) throw new Error(`acquire: user ${userId} does not exist`);
