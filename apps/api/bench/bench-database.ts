@@ -111,7 +111,7 @@ export interface BenchUser {
  * (recorded as a grant, so balances must equal transaction sums afterwards). */
 export async function resetUsers(db: Database, count: number, credits: number): Promise<BenchUser[]> {
   await db.$executeRawUnsafe('TRUNCATE leases, credit_transactions, api_keys, users CASCADE');
-  await db.$executeRawUnsafe('UPDATE proxies SET last_leased_at = NULL WHERE last_leased_at IS NOT NULL');
+  await db.$executeRawUnsafe('UPDATE proxies SET last_leased_at = NULL, leased_until = NULL WHERE last_leased_at IS NOT NULL OR leased_until IS NOT NULL');
   await db.$executeRawUnsafe('VACUUM ANALYZE proxies');
   const users: BenchUser[] = [];
   for (let i = 0; i < count; i += 1) {

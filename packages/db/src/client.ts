@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/client/index.js';
@@ -33,6 +34,25 @@ export function createDatabase(options: DatabaseOptions): Database {
  */
 export async function sqlRows<T extends object>(runner: SqlRunner, query: Prisma.Sql): Promise<T[]> {
   const result = await runner.query<T>(query.text, query.values as unknown[]);
+  return result.rows;
+}
+
+const preparedNames = new Map<string, string>();
+
+/**
+ * Like {@link sqlRows}, as a named prepared statement: each connection plans the statement's text once and
+ * reuses the plan for later values (PostgreSQL switches to a generic plan after a few executions). For hot,
+ * fixed-shape statements whose planning costs more than their execution; not for queries whose best plan
+ * depends on the values.
+ */
+export async function preparedRows<T extends object>(runner: SqlRunner, query: Prisma.Sql): Promise<T[]> {
+  const text = query.text;
+  let name = preparedNames.get(text);
+  if (name === undefined) {
+    name = `pp_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    preparedNames.set(text, name);
+  }
+  const result = await runner.query<T>({ name, text, values: query.values as unknown[] });
   return result.rows;
 }
 

@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/client/index.js';
-import { sqlRows, type Database } from './client.js';
+import { preparedRows, sqlRows, type Database } from './client.js';
 
 export interface LeaseEnd {
   leaseId: string;
@@ -18,7 +18,7 @@ export interface LeaseEnd {
  */
 export async function releaseLease(db: Database, userId: string, leaseId: string): Promise<LeaseEnd | null> {
   type Row = { id: string; released_at: Date | null; expires_at: Date };
-  const [released] = await sqlRows<Row>(
+  const [released] = await preparedRows<Row>(
     db.pool,
     Prisma.sql`
     WITH target AS (SELECT proxy_id FROM leases WHERE id = ${leaseId}::uuid AND user_id = ${userId}::uuid),

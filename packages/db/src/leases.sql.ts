@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/client/index.js';
 import type { Anonymity, ProxyProtocol } from '../generated/client/index.js';
-import { sqlRows, type Database, type SqlRunner } from './client.js';
+import { preparedRows, sqlRows, type Database, type SqlRunner } from './client.js';
 import { proxyFilterConditions, sqlAnd } from './proxies.sql.js';
 
 export interface AcquireFilters {
@@ -147,7 +147,7 @@ type StatementRow = { balance: number; lease_id: string | null; expires_at: Date
 async function leaseStatement(q: SqlRunner, input: AcquireInput, matching: Prisma.Sql, skipLocked: boolean): Promise<StatementRow> {
   const { userId } = input;
   const lock = Prisma.sql`FOR NO KEY UPDATE OF p ${skipLocked ? Prisma.sql`SKIP LOCKED` : Prisma.empty}`;
-  const [row] = await sqlRows<StatementRow>(q, Prisma.sql`
+  const [row] = await preparedRows<StatementRow>(q, Prisma.sql`
     WITH me AS (SELECT credit_balance FROM users WHERE id = ${userId}::uuid),
     free AS (
       SELECT ${CANDIDATE_COLUMNS} FROM proxies p
