@@ -36,7 +36,13 @@ export interface LeaseGrant {
 }
 
 export type AcquireOutcome =
-  | { kind: 'acquired'; grant: LeaseGrant; creditsRemaining: number }
+  | {
+      kind: 'acquired';
+      grant: LeaseGrant;
+      creditsRemaining: number;
+      /** The proxy's previous lease, past due and not yet swept: this acquire marked it expired. */
+      lapsed?: { leaseId: string; userId: string; expiresAt: Date };
+    }
   /** The idempotency key already names a lease of this user (made within 24 h): nothing was charged. */
   | { kind: 'replayed'; grant: LeaseGrant }
   | { kind: 'insufficient_credits'; balance: number }
@@ -125,10 +131,22 @@ async function acquireOnce(q: SqlRunner, input: AcquireInput, hooks: AcquireHook
   const { id, ip, port, protocol, country, anonymity, username, password } = row as LeasedProxy & typeof row;
   const grant: LeaseGrant = { leaseId: row.lease_id, proxy: { id, ip, port, protocol, country, anonymity, username, password }, expiresAt: row.expires_at };
   await hooks.beforeCommit?.(grant, row.credits_remaining);
-  return { kind: 'acquired', grant, creditsRemaining: row.credits_remaining };
+  const lapsed =
+    row.lapsed_lease_id && row.lapsed_user_id && row.lapsed_expires_at
+      ? { leaseId: row.lapsed_lease_id, userId: row.lapsed_user_id, expiresAt: row.lapsed_expires_at }
+      : undefined;
+  return { kind: 'acquired', grant, creditsRemaining: row.credits_remaining, lapsed };
 }
 
-type StatementRow = { balance: number; lease_id: string | null; expires_at: Date | null; credits_remaining: number | null } & {
+type StatementRow = {
+  balance: number;
+  lease_id: string | null;
+  expires_at: Date | null;
+  credits_remaining: number | null;
+  lapsed_lease_id: string | null;
+  lapsed_user_id: string | null;
+  lapsed_expires_at: Date | null;
+} & {
   [K in keyof LeasedProxy]: LeasedProxy[K] | null;
 };
 
@@ -162,7 +180,7 @@ async function leaseStatement(q: SqlRunner, input: AcquireInput, matching: Prism
       FROM (SELECT * FROM free UNION ALL SELECT * FROM lapsed) p ${ACQUIRE_ORDER} LIMIT 1),
     expired AS (
       UPDATE leases l SET expired_at = now()
-      WHERE l.proxy_id = (SELECT id FROM picked) AND ${LIVE} AND l.expires_at <= now() RETURNING l.id),
+      WHERE l.proxy_id = (SELECT id FROM picked) AND ${LIVE} AND l.expires_at <= now() RETURNING l.id, l.user_id, l.expires_at),
     charged AS (
       UPDATE users SET credit_balance = credit_balance - 1, updated_at = now()
       WHERE id = ${userId}::uuid AND credit_balance >= 1 AND EXISTS (SELECT 1 FROM picked) AND (SELECT count(*) FROM expired) >= 0
@@ -182,8 +200,10 @@ async function leaseStatement(q: SqlRunner, input: AcquireInput, matching: Prism
     touched AS (
       UPDATE proxies SET last_leased_at = lease.created_at, leased_until = lease.expires_at
       FROM lease WHERE proxies.id = lease.proxy_id RETURNING proxies.id)
-    SELECT me.credit_balance AS balance, picked.*, lease.id AS lease_id, lease.expires_at, charged.credit_balance AS credits_remaining
-    FROM me LEFT JOIN picked ON TRUE LEFT JOIN charged ON TRUE LEFT JOIN lease ON TRUE`);
+    SELECT me.credit_balance AS balance, picked.*, lease.id AS lease_id, lease.expires_at, charged.credit_balance AS credits_remaining,
+      expired.id AS lapsed_lease_id, expired.user_id AS lapsed_user_id, expired.expires_at AS lapsed_expires_at
+    FROM me LEFT JOIN picked ON TRUE LEFT JOIN charged ON TRUE LEFT JOIN lease ON TRUE
+      LEFT JOIN expired ON lease.id IS NOT NULL`);
   if (!row) throw new Error(`acquire: user ${userId} does not exist`);
   return row;
 }

@@ -18,3 +18,6 @@ CREATE INDEX "proxies_leasable_protocol_idx" ON "proxies"("protocol", "score" DE
   WHERE "status" = 'active' AND "leased_until" IS NULL;
 CREATE INDEX "proxies_leasable_country_idx" ON "proxies"("country", "score" DESC, "last_leased_at" ASC NULLS FIRST, "id")
   WHERE "status" = 'active' AND "leased_until" IS NULL;
+
+-- Unused: the sweeper reads leases_live_expires_at_idx (live leases only); every acquire and release paid for it.
+DROP INDEX "leases_expires_at_idx";

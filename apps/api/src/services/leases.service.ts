@@ -1,5 +1,5 @@
 import { acquireLease, releaseLease } from '@proxy-pool/db';
-import { raiseCreditEvents } from './events.service.js';
+import { raiseCreditEvents, raiseLapsedLease } from './events.service.js';
 import type { LeaseGrant } from '@proxy-pool/db';
 import { z } from 'zod';
 import type { ApiContext } from '../context.js';
@@ -93,6 +93,7 @@ export async function acquireProxy(
       ctx.metrics.leasesAcquired.inc();
       ctx.metrics.creditsCharged.inc();
       raiseCreditEvents(ctx, caller.userId, outcome.creditsRemaining + 1, outcome.creditsRemaining);
+      if (outcome.lapsed) raiseLapsedLease(ctx, outcome.lapsed, outcome.grant.proxy);
       return renderLease(outcome.grant, outcome.creditsRemaining);
     case 'replayed':
       return replayAnswer(ctx, caller.userId, outcome.grant);

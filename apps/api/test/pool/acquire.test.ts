@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { eventually } from '@proxy-pool/test-kit';
 import { createTestUser, startTestApi, type TestApi, type TestUser } from '../support/harness.js';
 import { insertProxies, minutesAgo } from './seed.js';
 
@@ -107,18 +108,30 @@ describe('POST /proxies/acquire', () => {
     expect(await balance(user)).toBe(4);
   });
 
-  it('leases a proxy whose lease is past due at once, marking that lease expired', async () => {
+  it('leases a proxy whose lease is past due at once, marking that lease expired and telling its holder', async () => {
     const [holder, user] = await Promise.all([createTestUser(api.ctx), createTestUser(api.ctx, { credits: 1 })]);
     const [proxy] = await insertProxies(api.ctx, [{ country: 'QQ' }]);
+    // As an acquire ten minutes ago left it, and before the sweeper ran.
     const [old] = await api.ctx.db.$queryRaw<Array<{ id: string }>>`
-      INSERT INTO leases (id, proxy_id, user_id, created_at, expires_at)
-      VALUES (gen_random_uuid(), ${proxy!.id}::uuid, ${holder.userId}::uuid, now() - interval '10 minutes', now() - interval '5 minutes')
-      RETURNING id`;
+      WITH lease AS (
+        INSERT INTO leases (id, proxy_id, user_id, created_at, expires_at)
+        VALUES (gen_random_uuid(), ${proxy!.id}::uuid, ${holder.userId}::uuid, now() - interval '10 minutes', now() - interval '5 minutes')
+        RETURNING id, expires_at),
+      stamped AS (UPDATE proxies SET leased_until = (SELECT expires_at FROM lease) WHERE id = ${proxy!.id}::uuid RETURNING id)
+      SELECT id FROM lease WHERE (SELECT count(*) FROM stamped) = 1`;
     const res = await acquire(user, { country: 'QQ' });
     expect(res.status).toBe(200);
     expect(res.body.proxy.port).toBe(proxy!.port);
     const expired = await api.ctx.db.lease.findUniqueOrThrow({ where: { id: old!.id } });
     expect(expired.expiredAt).not.toBeNull();
+    const event = await eventually(async () => {
+      const jobs = await api.ctx.queues.events.getJobs(['waiting', 'prioritized', 'delayed']);
+      return jobs.map((job) => job.data).find((data) => data.type === 'lease.expired' && data.user_id === holder.userId);
+    }, 5_000, 'lease.expired for the previous holder');
+    expect(event.data).toMatchObject({ lease_id: old!.id, proxy_id: proxy!.id, ip: proxy!.ip, port: proxy!.port });
+    // The new holder's lease now guards the proxy.
+    const again = await acquire(await createTestUser(api.ctx, { credits: 1 }), { country: 'QQ' });
+    expect(again.status).toBe(409);
   });
 
   it('refuses bad input with 422, naming the field, and changes nothing', async () => {
