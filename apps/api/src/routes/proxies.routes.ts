@@ -14,8 +14,10 @@ export function proxiesRoutes(ctx: ApiContext): Router {
   const router = Router();
 
   router.get('/proxies', async (req, res) => {
-    const query = parseInput(proxyListQuerySchema, req.query, 'query parameters');
-    res.type('application/json').send(await proxyPageJson(ctx, query));
+    const url = req.originalUrl;
+    const rawQuery = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+    const body = await proxyPageJson(ctx, rawQuery, () => parseInput(proxyListQuerySchema, req.query, 'query parameters'));
+    res.set('Content-Type', 'application/json; charset=utf-8').send(body);
   });
 
   router.get('/proxies/export', async (req, res) => {

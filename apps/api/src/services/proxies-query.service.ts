@@ -129,9 +129,11 @@ export async function countMatching(ctx: ApiContext, filters: ProxyFilters): Pro
  * The answer to GET /proxies as UTF-8 JSON, ready to send. Pages are the API's most read answer and the pool
  * changes at the checkers' pace (minutes per proxy), so each distinct query is read from PostgreSQL at most
  * once per PROXY_PAGE_CACHE_MS (default 1 s) per API process; callers within that window share the bytes.
+ * The key is the raw query string, so a repeated query is answered before it is even parsed (validation is
+ * part of computing an answer; a refused query is never kept).
  */
-export function proxyPageJson(ctx: ApiContext, query: ProxyListQuery): Promise<Buffer> {
-  return ctx.proxyPages.get(JSON.stringify(query), async () => Buffer.from(JSON.stringify(await listProxies(ctx, query))));
+export function proxyPageJson(ctx: ApiContext, rawQuery: string, parse: () => ProxyListQuery): Promise<Buffer> {
+  return ctx.proxyPages.get(rawQuery, async () => Buffer.from(JSON.stringify(await listProxies(ctx, parse()))));
 }
 
 export async function listProxies(ctx: ApiContext, query: ProxyListQuery): Promise<Page<ProxyItem>> {
