@@ -4,20 +4,28 @@ import { authenticate } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { createRateLimits } from './http/rate-limit.js';
 import { requestContext } from './http/request-context.js';
-import { protectedRoutes, publicRoutes } from './routes/index.js';
+import { protectedRoutes, publicRoutes, type MountedRoutes } from './routes/index.js';
 
 /**
- * Hands a request to `router` only when its path is under one of `paths`: the routers sit on the app's root
- * (their routes carry full paths), and this spares each request a walk through every other router's routes.
+ * One app layer for many routers that sit on the app's root (their routes carry full paths): a request goes
+ * only to the routers whose prefixes cover its path, in order, instead of walking every router's routes.
  */
-function onlyUnder(paths: string[], router: Router): RequestHandler {
+function routeTable(entries: MountedRoutes[]): RequestHandler {
+  const covers = (entry: MountedRoutes, path: string) => entry.paths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
   const handler: RequestHandler = (req, res, next) => {
     const path = req.path;
-    if (paths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) router(req, res, next);
-    else next();
+    const candidates = entries.filter((entry) => covers(entry, path));
+    let index = 0;
+    const tryNext = (error?: unknown): void => {
+      if (error && error !== 'route' && error !== 'router') return next(error);
+      const entry = candidates[index++];
+      if (entry) entry.router(req, res, tryNext);
+      else next();
+    };
+    tryNext();
   };
-  // The router's routes stay visible to whatever lists the app's routes (the OpenAPI coverage check).
-  return Object.assign(handler, { stack: router.stack });
+  // The routers' routes stay visible to whatever lists the app's routes (the OpenAPI coverage check).
+  return Object.assign(handler, { stack: entries.flatMap((entry) => entry.router.stack) });
 }
 
 /** The Express app. Importable and testable: nothing listens until main.ts calls listen(). */
@@ -37,13 +45,13 @@ export function createApp(ctx: ApiContext, options: { extraRoutes?: Router[] } =
   const json = express.json({ limit: '1mb' });
   // No route reads a GET's body: those skip the parser.
   app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? next() : json(req, res, next)));
-  for (const entry of publicRoutes(ctx)) app.use(onlyUnder(entry.paths, entry.router));
+  app.use(routeTable(publicRoutes(ctx)));
   // Authentication guards known prefixes only, so an unknown path is a plain 404, not a 401.
   const guarded = protectedRoutes(ctx);
   const guardedPaths = guarded.flatMap((entry) => entry.paths);
   const limits = createRateLimits(ctx);
   if (guardedPaths.length > 0) app.use(guardedPaths, limits.authGate, authenticate(ctx, limits.onAuthFailure), limits.perKey);
-  for (const entry of guarded) app.use(onlyUnder(entry.paths, entry.router));
+  app.use(routeTable(guarded));
   for (const router of options.extraRoutes ?? []) app.use(router);
   app.use(notFoundHandler);
   app.use(errorHandler);
