@@ -30,7 +30,7 @@ export function watchKeyChanges(url: string, handlers: KeyChangeHandlers): { clo
     failed.removeAllListeners('notification');
     failed.end().catch(() => undefined);
     handlers.onLost();
-    if (!closed) timer = setTimeout(connect, RECONNECT_MS);
+    if (!closed) timer = setTimeout(connect, RECONNECT_MS).unref();
   };
 
   const connect = () => {
