@@ -12,11 +12,13 @@ WHERE l."proxy_id" = p."id" AND l."released_at" IS NULL AND l."expired_at" IS NU
 CREATE INDEX "proxies_leasable_idx" ON "proxies"("score" DESC, "last_leased_at" ASC NULLS FIRST, "id")
   WHERE "status" = 'active' AND "leased_until" IS NULL;
 CREATE INDEX "proxies_lease_ended_idx" ON "proxies"("leased_until") WHERE "leased_until" IS NOT NULL;
--- Acquires filtered by protocol or country walk the free proxies of that protocol or country only: with the
+-- Acquires filtered by protocol, country or anonymity walk the free proxies of that kind only: with the
 -- best ones of a kind leased, a walk of the index above would pass every better free proxy of other kinds.
 CREATE INDEX "proxies_leasable_protocol_idx" ON "proxies"("protocol", "score" DESC, "last_leased_at" ASC NULLS FIRST, "id")
   WHERE "status" = 'active' AND "leased_until" IS NULL;
 CREATE INDEX "proxies_leasable_country_idx" ON "proxies"("country", "score" DESC, "last_leased_at" ASC NULLS FIRST, "id")
+  WHERE "status" = 'active' AND "leased_until" IS NULL;
+CREATE INDEX "proxies_leasable_anonymity_idx" ON "proxies"("anonymity", "score" DESC, "last_leased_at" ASC NULLS FIRST, "id")
   WHERE "status" = 'active' AND "leased_until" IS NULL;
 
 -- Unused: the sweeper reads leases_live_expires_at_idx (live leases only); every acquire and release paid for it.
