@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createDatabase } from '@proxy-pool/db';
+import { createDatabase, type Database } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
 import { createQueue, createRedis, type QueueContext } from '@proxy-pool/queues';
 import { loadScraperConfig } from '../src/config.js';
 import { housekeepingProcessors } from '../src/housekeeping.js';
+import { privateDatabase, type PrivateDatabase } from '../../checker/test/support/private-database.js';
 
 const prefix = `hk${randomUUID().slice(0, 8)}`;
-const config = loadScraperConfig({ DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL, QUEUE_PREFIX: prefix, POOL_LOW_THRESHOLD: '1000000000' });
-const db = createDatabase({ url: config.DATABASE_URL });
-const redis = createRedis(config.REDIS_URL, 'worker');
+const redis = createRedis(process.env.REDIS_URL!, 'worker');
 const context: QueueContext = { connection: redis, prefix };
 const queues = { validate: createQueue('validate', context), events: createQueue('events', context) };
-const processors = housekeepingProcessors({ config, context, db, logger: createLogger({ service: 'test', console: false }), queues });
+// The sweeps act on every row of their database (every past-due lease, every dead proxy): a database of
+// their own keeps them off other tests' rows.
+let database: PrivateDatabase;
+let db: Database;
+let processors: ReturnType<typeof housekeepingProcessors>;
 
 async function queuedEvents(type: string) {
   const jobs = await queues.events.getJobs(['waiting', 'prioritized']);
@@ -20,6 +23,10 @@ async function queuedEvents(type: string) {
 }
 
 beforeAll(async () => {
+  database = await privateDatabase();
+  const config = loadScraperConfig({ DATABASE_URL: database.url, REDIS_URL: process.env.REDIS_URL, QUEUE_PREFIX: prefix, POOL_LOW_THRESHOLD: '1000000000' });
+  db = createDatabase({ url: config.DATABASE_URL });
+  processors = housekeepingProcessors({ config, context, db, logger: createLogger({ service: 'test', console: false }), queues });
   await redis.ping();
 });
 afterAll(async () => {
@@ -28,6 +35,7 @@ afterAll(async () => {
   await Promise.all(Object.values(queues).map((queue) => queue.close()));
   redis.disconnect();
   await db.$disconnect();
+  await database.drop();
 });
 
 describe('housekeeping tasks', () => {

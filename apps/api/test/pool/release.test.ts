@@ -1,17 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expireDueLeases } from '@proxy-pool/db';
+import { privateDatabase, type PrivateDatabase } from '../../../checker/test/support/private-database.js';
 import { createTestUser, startTestApi, type TestApi, type TestUser } from '../support/harness.js';
 import { insertProxies } from './seed.js';
 
+// The sweeper below expires every past-due lease of its database: a database of its own keeps it off other
+// tests' leases (an acquire test counts on its own past-due lease still being there).
+let database: PrivateDatabase;
 let api: TestApi;
 
-beforeAll(() => {
-  api = startTestApi();
+beforeAll(async () => {
+  database = await privateDatabase();
+  api = startTestApi({ DATABASE_URL: database.url });
 });
 
 afterAll(async () => {
   await api.close();
+  await database.drop();
 });
 
 const acquire = (user: TestUser, country: string) => api.request.post('/proxies/acquire').set(user.auth).send({ country });
