@@ -41,7 +41,7 @@ export async function upsertScrapedChunk(db: Database, sourceId: string, rows: r
       ORDER BY ip, port, protocol
     ), upserted AS (
       INSERT INTO proxies (id, ip, port, protocol, username, password)
-      SELECT gen_random_uuid(), ip, port, protocol, username, password FROM input
+      SELECT uuid_v7(), ip, port, protocol, username, password FROM input
       ON CONFLICT (ip, port, protocol) DO UPDATE SET
         last_seen_at = now(),
         username = COALESCE(EXCLUDED.username, proxies.username),
