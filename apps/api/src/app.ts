@@ -14,11 +14,11 @@ function routeTable(entries: MountedRoutes[]): RequestHandler {
   const covers = (entry: MountedRoutes, path: string) => entry.paths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
   const handler: RequestHandler = (req, res, next) => {
     const path = req.path;
-    const candidates = entries.filter((entry) => covers(entry, path));
     let index = 0;
     const tryNext = (error?: unknown): void => {
       if (error && error !== 'route' && error !== 'router') return next(error);
-      const entry = candidates[index++];
+      while (index < entries.length && !covers(entries[index]!, path)) index += 1;
+      const entry = entries[index++];
       if (entry) entry.router(req, res, tryNext);
       else next();
     };

@@ -17,7 +17,8 @@ export function proxiesRoutes(ctx: ApiContext): Router {
     const url = req.originalUrl;
     const rawQuery = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
     const body = await proxyPageJson(ctx, rawQuery, () => parseInput(proxyListQuerySchema, req.query, 'query parameters'));
-    res.set('Content-Type', 'application/json; charset=utf-8').send(body);
+    // The bytes are the final JSON answer: written as they are (Express's send would only re-derive headers).
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length }).end(body);
   });
 
   router.get('/proxies/export', async (req, res) => {
