@@ -32,7 +32,8 @@ export function openApiContext(config: ApiConfig, logger?: Logger): ApiContext {
     },
     version: readVersion(),
     metrics: createApiMetrics(),
-    proxyPages: new LocalCache<Buffer>(config.PROXY_PAGE_CACHE_MS),
+    // At most 256 answers of up to ~80 KB (limit=200): a bounded ~20 MB, plenty for one second's distinct queries.
+    proxyPages: new LocalCache<Buffer>(config.PROXY_PAGE_CACHE_MS, 256),
     keyHolders: new KeyHolderCache(db, config.DATABASE_URL, config.KEY_CACHE_MS),
   };
   // BullMQ reports connection errors on each queue; the fail-fast connection already logs them once.
