@@ -11,14 +11,16 @@ import { protectedRoutes, publicRoutes, type MountedRoutes } from './routes/inde
  * only to the routers whose prefixes cover its path, in order, instead of walking every router's routes.
  */
 function routeTable(entries: MountedRoutes[]): RequestHandler {
-  const covers = (entry: MountedRoutes, path: string) => entry.paths.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  const table = entries.map((entry) => ({ router: entry.router, paths: entry.paths, subtrees: entry.paths.map((prefix) => `${prefix}/`) }));
+  const covers = (entry: (typeof table)[number], path: string) =>
+    entry.paths.includes(path) || entry.subtrees.some((subtree) => path.startsWith(subtree));
   const handler: RequestHandler = (req, res, next) => {
     const path = req.path;
     let index = 0;
     const tryNext = (error?: unknown): void => {
       if (error && error !== 'route' && error !== 'router') return next(error);
-      while (index < entries.length && !covers(entries[index]!, path)) index += 1;
-      const entry = entries[index++];
+      while (index < table.length && !covers(table[index]!, path)) index += 1;
+      const entry = table[index++];
       if (entry) entry.router(req, res, tryNext);
       else next();
     };

@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/client/index.js';
-import type { Database } from './client.js';
+import { preparedRows, type Database } from './client.js';
 
 /** A credit transaction as written by {@link applyCreditChange}. */
 export interface CreditChangeRow {
@@ -125,21 +125,19 @@ export interface KeyHolder {
  * is a prepared statement on the raw pool (planned once per connection).
  */
 export async function findKeyHolder(db: Database, keyHash: string): Promise<KeyHolder | null> {
-  const result = await db.pool.query<KeyHolder>({
-    name: 'find-key-holder',
-    text: `SELECT k.id AS "apiKeyId", k.user_id AS "userId", u.role::text AS role
-           FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
-    values: [keyHash],
-  });
-  return result.rows[0] ?? null;
+  const [holder] = await preparedRows<KeyHolder>(
+    db.pool,
+    Prisma.sql`SELECT k.id AS "apiKeyId", k.user_id AS "userId", u.role::text AS role
+      FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ${keyHash} AND k.revoked_at IS NULL`,
+  );
+  return holder ?? null;
 }
 
 /** Stamps a key's last use, at most once a minute (a no-op within the minute). */
 export async function touchKeyLastUsed(db: Database, apiKeyId: string): Promise<void> {
-  await db.pool.query({
-    name: 'touch-key-last-used',
-    text: `UPDATE api_keys SET last_used_at = now()
-           WHERE id = $1::uuid AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')`,
-    values: [apiKeyId],
-  });
+  await preparedRows(
+    db.pool,
+    Prisma.sql`UPDATE api_keys SET last_used_at = now()
+      WHERE id = ${apiKeyId}::uuid AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')`,
+  );
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Anonymity, ProxyStatus } from '../generated/client/index.js';
+import { inTransaction } from './client.js';
 
 /** The figures a validation reads and rewrites. */
 export interface StoredFigures {
@@ -66,10 +67,8 @@ export async function recordValidations(
 ): Promise<FiguresUpdate[]> {
   const ids = [...new Set(checks.map((check) => check.proxyId))];
   if (ids.length === 0) return [];
-  return withDeadlockRetry(async () => {
-    const client = await store.pool.connect();
-    try {
-      await client.query('BEGIN');
+  return withDeadlockRetry(() =>
+    inTransaction(store.pool, async (client) => {
       const locked = await client.query<{ rows: string }>(
         `SELECT coalesce(json_agg(t), '[]')::text AS rows FROM (
            SELECT id, status, anonymity, host(exit_ip) AS "exitIp", trim(country) AS country, score, avg_latency_ms AS "avgLatencyMs",
@@ -84,15 +83,9 @@ export async function recordValidations(
       const present = new Set(rows.map((row) => row.id));
       const kept = checks.filter((check) => present.has(check.proxyId));
       if (kept.length > 0) await client.query(INSERT_CHECKS, [JSON.stringify(kept)]);
-      await client.query('COMMIT');
       return updates;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  });
+    }),
+  );
 }
 
 /**

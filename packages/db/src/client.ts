@@ -59,6 +59,22 @@ export async function preparedRows<T extends object>(runner: SqlRunner, query: P
   return result.rows;
 }
 
+/** Runs `work` on one connection of `pool` between BEGIN and COMMIT (ROLLBACK when it throws). */
+export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /** True when the database answers a trivial query within `timeoutMs`. */
 export async function pingDatabase(db: Database, timeoutMs = 1_500): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

@@ -1,4 +1,4 @@
-export { createDatabase, pingDatabase, preparedRows, sqlRows } from './client.js';
+export { createDatabase, inTransaction, pingDatabase, preparedRows, sqlRows } from './client.js';
 export type { Database, DatabaseOptions, SqlRunner } from './client.js';
 export { Prisma } from '../generated/client/index.js';
 export type {

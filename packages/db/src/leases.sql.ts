@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/client/index.js';
 import type { Anonymity, ProxyProtocol } from '../generated/client/index.js';
-import { preparedRows, sqlRows, type Database, type SqlRunner } from './client.js';
+import { inTransaction, preparedRows, sqlRows, type Database, type SqlRunner } from './client.js';
 import { proxyFilterConditions, sqlAnd } from './proxies.sql.js';
 
 export interface AcquireFilters {
@@ -77,7 +77,7 @@ export async function acquireLease(db: Database, input: AcquireInput, hooks: Acq
     try {
       const key = input.idempotencyKey;
       if (key === undefined) return await acquireOnce(db.pool, input, hooks);
-      return await inTransaction(db, async (tx) => {
+      return await inTransaction(db.pool, async (tx) => {
         const existing = await findLeaseByIdempotencyKey(tx, input.userId, key);
         return existing ? { kind: 'replayed', grant: existing } : acquireOnce(tx, input, hooks);
       });
@@ -90,22 +90,6 @@ export async function acquireLease(db: Database, input: AcquireInput, hooks: Acq
       if (constraint !== 'leases_one_live_per_proxy') throw error;
       if (attempt >= MAX_ATTEMPTS) return { kind: 'all_leased' };
     }
-  }
-}
-
-/** Runs `work` on one connection between BEGIN and COMMIT (ROLLBACK when it throws). */
-async function inTransaction<T>(db: Database, work: (tx: SqlRunner) => Promise<T>): Promise<T> {
-  const client = await db.pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
   }
 }
 
@@ -165,16 +149,14 @@ type StatementRow = {
 async function leaseStatement(q: SqlRunner, input: AcquireInput, matching: Prisma.Sql, skipLocked: boolean): Promise<StatementRow> {
   const { userId } = input;
   const lock = Prisma.sql`FOR NO KEY UPDATE OF p ${skipLocked ? Prisma.sql`SKIP LOCKED` : Prisma.empty}`;
+  const bestWhere = (leaseState: Prisma.Sql) => Prisma.sql`
+      SELECT ${CANDIDATE_COLUMNS} FROM proxies p
+      WHERE (SELECT credit_balance FROM me) >= 1 AND ${matching} AND ${leaseState}
+      ${ACQUIRE_ORDER} LIMIT 1 ${lock}`;
   const [row] = await preparedRows<StatementRow>(q, Prisma.sql`
     WITH me AS (SELECT credit_balance FROM users WHERE id = ${userId}::uuid),
-    free AS (
-      SELECT ${CANDIDATE_COLUMNS} FROM proxies p
-      WHERE (SELECT credit_balance FROM me) >= 1 AND ${matching} AND p.leased_until IS NULL
-      ${ACQUIRE_ORDER} LIMIT 1 ${lock}),
-    lapsed AS (
-      SELECT ${CANDIDATE_COLUMNS} FROM proxies p
-      WHERE (SELECT credit_balance FROM me) >= 1 AND ${matching} AND p.leased_until <= now()
-      ${ACQUIRE_ORDER} LIMIT 1 ${lock}),
+    free AS (${bestWhere(Prisma.sql`p.leased_until IS NULL`)}),
+    lapsed AS (${bestWhere(Prisma.sql`p.leased_until <= now()`)}),
     picked AS (
       SELECT p.id, p.ip, p.port, p.protocol, p.country, p.anonymity, p.username, p.password
       FROM (SELECT * FROM free UNION ALL SELECT * FROM lapsed) p ${ACQUIRE_ORDER} LIMIT 1),
@@ -224,12 +206,8 @@ export async function findLeaseByIdempotencyKey(q: SqlRunner, userId: string, ke
   return { leaseId, expiresAt, proxy };
 }
 
-/** The name of the unique constraint a PostgreSQL error (from node-postgres, or through Prisma's pg adapter) violated, if any. */
-export function uniqueViolation(error: unknown): string | null {
-  const direct = error as { code?: string; constraint?: string };
-  if (direct?.code === '23505') return direct.constraint ?? '';
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: string; originalMessage?: string } } } })?.meta
-    ?.driverAdapterError?.cause;
-  if (cause?.originalCode !== '23505') return null;
-  return /unique constraint "([^"]+)"/.exec(cause.originalMessage ?? '')?.[1] ?? '';
+/** The name of the unique constraint a node-postgres error violated, if any. */
+function uniqueViolation(error: unknown): string | null {
+  const failed = error as { code?: string; constraint?: string };
+  return failed?.code === '23505' ? (failed.constraint ?? '') : null;
 }

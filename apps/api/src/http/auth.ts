@@ -46,17 +46,17 @@ export function authenticate(ctx: ApiContext, onFailure?: AuthFailureHook): Requ
       throw unauthorized(BROWSER_PATHS.some((path) => req.originalUrl.startsWith(path)));
     }
     req.auth = holder;
-    touchLastUsed(ctx, holder.apiKeyId, lastWritten, () => req.log);
+    touchLastUsed(ctx, holder.apiKeyId, lastWritten, req.log);
     next();
   };
 }
 
-function touchLastUsed(ctx: ApiContext, keyId: string, lastWritten: Map<string, number>, log: () => { warn: (m: string, meta: object) => void }): void {
+function touchLastUsed(ctx: ApiContext, keyId: string, lastWritten: Map<string, number>, log: { warn: (m: string, meta: object) => void }): void {
   const now = Date.now();
   if (now - (lastWritten.get(keyId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
   lastWritten.set(keyId, now);
   if (lastWritten.size > 10_000) lastWritten.clear();
-  touchKeyLastUsed(ctx.db, keyId).catch((error: unknown) => log().warn('last_used_at update failed', { error }));
+  touchKeyLastUsed(ctx.db, keyId).catch((error: unknown) => log.warn('last_used_at update failed', { error }));
 }
 
 export const requireAdmin: RequestHandler = (req, _res, next) => {

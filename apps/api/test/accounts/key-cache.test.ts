@@ -32,7 +32,7 @@ describe('API key cache', () => {
     const query = pool.query.bind(pool);
     let lookups = 0;
     pool.query = ((config: unknown, values?: unknown) => {
-      if ((config as { name?: string })?.name === 'find-key-holder') lookups += 1;
+      if ((config as { text?: string })?.text?.includes('FROM api_keys k JOIN users u')) lookups += 1;
       return query(config as never, values as never);
     }) as typeof pool.query;
     try {
