@@ -131,6 +131,9 @@ describe('with private targets not allowed', () => {
   });
 });
 
+/** Every event raised on the scraper's queue, whatever state its fan-out job is in (the scraper's own events worker may hold it). */
+const raisedEvents = () => scraper.scraper.queues.events.getJobs(['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed']);
+
 describe('source health', () => {
   it('counts failures, raises source.failing once at the threshold, and resets on success', async () => {
     lists.setRoute('/flaky.txt', { status: 503, body: 'down' });
@@ -138,8 +141,7 @@ describe('source health', () => {
     for (let attempt = 0; attempt < 4; attempt++) await expect(scraper.scrape(source.id)).rejects.toThrow('HTTP 503');
     const failing = await scraper.scraper.db.source.findUniqueOrThrow({ where: { id: source.id } });
     expect(failing).toMatchObject({ consecutiveFailures: 4, lastError: 'HTTP 503' });
-    const events = await scraper.scraper.queues.events.getJobs(['waiting', 'delayed', 'completed', 'failed']);
-    const raised = events.filter((job) => job.data.type === 'source.failing' && job.data.data.source_id === source.id);
+    const raised = (await raisedEvents()).filter((job) => job.data.type === 'source.failing' && job.data.data.source_id === source.id);
     expect(raised).toHaveLength(1);
     expect(raised[0]!.data.data).toEqual({ source_id: source.id, url: source.url, consecutive_failures: 3, last_error: 'HTTP 503' });
 
@@ -148,7 +150,7 @@ describe('source health', () => {
     const healthy = await scraper.scraper.db.source.findUniqueOrThrow({ where: { id: source.id } });
     expect(healthy).toMatchObject({ consecutiveFailures: 0, lastError: null, lastDiscovered: 20, lastNew: result.proxies_new, lastSkipped: 0 });
     expect(healthy.lastScrapedAt).toBeInstanceOf(Date);
-    const completed = (await scraper.scraper.queues.events.getJobs(['waiting', 'delayed', 'completed', 'failed'])).filter(
+    const completed = (await raisedEvents()).filter(
       (job) => job.data.type === 'scrape.completed' && job.data.data.source_id === source.id,
     );
     expect(completed).toHaveLength(1);
