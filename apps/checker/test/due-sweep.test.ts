@@ -19,7 +19,7 @@ beforeAll(async () => {
   const dead = await Promise.all(Array.from({ length: DEAD }, () => deadPort()));
   ids = [];
   for (const proxy of fleet.proxies) ids.push(await world.addProxy({ port: proxy.port, protocol: 'http' }));
-  for (const port of dead) ids.push(await world.addProxy({ port: port.port, protocol: 'socks5' }));
+  for (const port of dead) ids.push(await world.addProxy({ ip: port.host, port: port.port, protocol: 'socks5' }));
   checkers = [await world.startChecker(), await world.startChecker()];
 });
 

@@ -46,7 +46,8 @@ describe('kill -9 of a checker in the middle of a sweep', () => {
   it('loses no job: another checker takes the stalled job over and every proxy ends checked, once complete', async () => {
     const stuck = await Promise.all(holes.map((hole) => world.addProxy({ port: hole.port, protocol: 'http' })));
     const good = await Promise.all(healthy.map((proxy) => world.addProxy({ port: proxy.port, protocol: 'http' })));
-    const refused = await world.addProxy({ port: (await deadPort()).port, protocol: 'http' });
+    const dead = await deadPort();
+    const refused = await world.addProxy({ ip: dead.host, port: dead.port, protocol: 'http' });
     const first = await startChild({ TOTAL_TIMEOUT_MS: '60000' });
     const job = await world.validateQueue.add('validate', { proxy_ids: [...stuck, ...good, refused] });
     await eventually(async () => (holes.every((hole) => hole.stats.accepted > 0) ? true : undefined), 15_000, 'checks in flight');

@@ -39,7 +39,8 @@ async function startChild(): Promise<{ process: ChildProcess; output: () => stri
 describe('SIGTERM on a checker process in the middle of a long job', () => {
   it('exits 0 within the drain time, storing finished checks and handing the rest back', async () => {
     const stuck = await Promise.all(holes.map((hole) => world.addProxy({ port: hole.port, protocol: 'http' })));
-    const refused = await world.addProxy({ port: (await deadPort()).port, protocol: 'http' });
+    const dead = await deadPort();
+    const refused = await world.addProxy({ ip: dead.host, port: dead.port, protocol: 'http' });
     const run = await startChild();
     child = run.process;
     const job = await world.validateQueue.add('validate', { proxy_ids: [...stuck, refused] });

@@ -56,7 +56,7 @@ async function validated(id: string) {
 describe('the validate worker on broken proxies', () => {
   it('marks a dead port dead at once, with the refusal in its check row', async () => {
     const port = await deadPort();
-    const { result, proxy, checks } = await validated(await world.addProxy({ port: port.port, protocol: 'http' }));
+    const { result, proxy, checks } = await validated(await world.addProxy({ ip: port.host, port: port.port, protocol: 'http' }));
     expect(result).toEqual({ checked: 1, active: 0, dead: 1 });
     expect(proxy).toMatchObject({ status: 'dead', score: 0, uptimeRatio: 0, consecutiveFailures: 1, checksTotal: 1, checksPassed: 0 });
     expect(checks).toEqual([{ checker_name: 'tcp_connect', stage: 1, passed: false, latency_ms: null, detail: 'connection refused' }]);
@@ -121,7 +121,7 @@ describe('the validate worker on broken proxies', () => {
 
   it('writes nothing for ids that do not exist and counts only what it checked', async () => {
     const port = await deadPort();
-    const id = await world.addProxy({ port: port.port, protocol: 'socks5' });
+    const id = await world.addProxy({ ip: port.host, port: port.port, protocol: 'socks5' });
     const result = await world.validate([id, '00000000-0000-4000-8000-000000000000']);
     expect(result).toEqual({ checked: 1, active: 0, dead: 1 });
   });

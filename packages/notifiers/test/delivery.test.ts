@@ -95,7 +95,7 @@ describe('event delivery', () => {
 
   it('shows an unreachable notifier unhealthy, and healthy again after a success', async () => {
     const dead = await deadPort();
-    const notifiers = notifiersOf([webhook('down', `http://127.0.0.1:${dead.port}/hook`, ['*'])]);
+    const notifiers = notifiersOf([webhook('down', `http://${dead.host}:${dead.port}/hook`, ['*'])]);
     const world = await track(await startWorld(notifiers, { notifyJobOptions: quickRetries(3, 50) }));
     expect(await notifierStatuses(notifiers, world.health)).toEqual([{ name: 'down', healthy: true, subscribes_to: ['*'] }]);
 
@@ -105,7 +105,7 @@ describe('event delivery', () => {
     expect(await world.health.read('down')).toMatchObject({ consecutive_failures: 3, last_success_at: null, last_error: expect.stringMatching(/ECONNREFUSED/) });
     expect(world.logs.some((line) => line.message === 'notification dropped after its last attempt' && line.level === 'error')).toBe(true);
 
-    const revived = await track(await httpReceiver({ port: dead.port }));
+    const revived = await track(await httpReceiver({ host: dead.host, port: dead.port }));
     await publishEvent(world.eventsQueue, buildEvent('proxy.pool_low', { active_proxies: 2, threshold: 10 }), world.logger);
     await waitFor(async () => (await settledCounts(world.notifyQueue))?.completed === 1, 15_000, 'recovery');
     expect(revived.requests).toHaveLength(1);

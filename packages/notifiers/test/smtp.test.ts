@@ -50,7 +50,7 @@ describe('smtp notifier', () => {
 
   it('fails when the server is unreachable or will not do the TLS it must', async () => {
     const dead = await deadPort();
-    await expect(mailer(dead.port).deliver(event)).rejects.toThrow(/smtp mail: .*ECONNREFUSED/);
+    await expect(mailer(dead.port, { host: dead.host }).deliver(event)).rejects.toThrow(/smtp mail: .*ECONNREFUSED/);
     const before = open.mails.length;
     await expect(mailer(open.port, { require_tls: true }).deliver(event)).rejects.toThrow(/smtp mail: .*STARTTLS/);
     expect(open.mails.length).toBe(before);

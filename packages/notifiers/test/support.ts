@@ -19,9 +19,9 @@ export interface HttpReceiver {
 
 /**
  * A loopback webhook receiver. `answer(n)` picks the status of the n-th request (1-based): e.g. fail three
- * times, then accept. Listens on `port` when given (to bring a dead port back to life).
+ * times, then accept. Listens on `host` and `port` when given (to bring a dead port back to life).
  */
-export async function httpReceiver(options: { answer?: (n: number) => number; port?: number; delayMs?: number } = {}): Promise<HttpReceiver> {
+export async function httpReceiver(options: { answer?: (n: number) => number; host?: string; port?: number; delayMs?: number } = {}): Promise<HttpReceiver> {
   const requests: ReceivedRequest[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
@@ -39,12 +39,12 @@ export async function httpReceiver(options: { answer?: (n: number) => number; po
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no TCP address');
   return {
-    url: `http://127.0.0.1:${address.port}/hook`,
+    url: `http://${options.host ?? '127.0.0.1'}:${address.port}/hook`,
     port: address.port,
     requests,
     close: () =>

@@ -65,7 +65,7 @@ describe('webhook notifier', () => {
 
   it('fails on a dead port and on a receiver that never answers, within its timeout', async () => {
     const dead = await deadPort();
-    await expect(hook(`http://127.0.0.1:${dead.port}/`).deliver(event)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(hook(`http://${dead.host}:${dead.port}/`).deliver(event)).rejects.toThrow(/ECONNREFUSED/);
     const started = Date.now();
     await expect(hook(`http://127.0.0.1:${hole.port}/`, { timeout_ms: 300 }).deliver(event)).rejects.toThrow('webhook ops: no answer within 300 ms');
     expect(Date.now() - started).toBeLessThan(2000);

@@ -12,7 +12,8 @@ beforeAll(async () => {
   proxy = await forwardProxy({ kind: 'anonymous', exitAddress: '127.0.0.9' });
   const { db } = world.api.ctx;
   activeId = (await db.proxy.create({ data: { ip: '127.0.0.1', port: proxy.port, protocol: 'http', tags: { provider: 'test' } } })).id;
-  deadId = (await db.proxy.create({ data: { ip: '127.0.0.1', port: (await deadPort()).port, protocol: 'socks4' } })).id;
+  const dead = await deadPort();
+  deadId = (await db.proxy.create({ data: { ip: dead.host, port: dead.port, protocol: 'socks4' } })).id;
   await world.validate([activeId, deadId]);
   await world.validate([activeId, deadId]);
 });

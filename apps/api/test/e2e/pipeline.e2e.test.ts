@@ -47,7 +47,7 @@ beforeAll(async () => {
   db = createDatabase({ url: database.url });
   target = await cannedPage({ body: 'hello through the proxy' });
   servers.push(target);
-  const lines: Array<{ scheme: string; port: number; auth?: string }> = [];
+  const lines: Array<{ scheme: string; host?: string; port: number; auth?: string }> = [];
   let n = 10;
   for (const kind of ['elite', 'anonymous', 'transparent'] as const) {
     for (let i = 0; i < PER_KIND; i += 1) {
@@ -80,22 +80,28 @@ beforeAll(async () => {
     lines.push({ scheme: 'socks5', port: proxy.port, auth: `user:${SOCKS_PASSWORD}@` });
     expected.set(proxy.port, { protocol: 'socks5', status: 'active', exitIp: exit });
   }
+  // The black holes listen before the dead ports are chosen, and a dead port lives on its own address
+  // (DEAD_HOST), so no server here or elsewhere can take it; its number is kept apart from every other one
+  // because the expectations are keyed by port.
+  const holes = [];
+  for (let i = 0; i < FAILING_EACH; i += 1) holes.push(await blackHole());
+  servers.push(...holes);
+  const holePorts = new Set(holes.map((hole) => hole.port));
   for (let i = 0; i < FAILING_EACH; i += 1) {
-    const dead = await deadPort();
-    lines.push({ scheme: 'http', port: dead.port });
+    let dead = await deadPort();
+    while (expected.has(dead.port) || holePorts.has(dead.port)) dead = await deadPort();
+    lines.push({ scheme: 'http', host: dead.host, port: dead.port });
     expected.set(dead.port, { protocol: 'http', status: 'failed' });
   }
-  for (let i = 0; i < FAILING_EACH; i += 1) {
-    const hole = await blackHole();
-    servers.push(hole);
+  holes.forEach((hole, i) => {
     lines.push({ scheme: i % 2 === 0 ? 'http' : 'socks5', port: hole.port });
     expected.set(hole.port, { protocol: i % 2 === 0 ? 'http' : 'socks5', status: 'failed' });
-  }
+  });
   lines.sort((a, b) => (b.auth ? 1 : 0) - (a.auth ? 1 : 0));
   const third = Math.ceil(lines.length / 3);
-  const plain = lines.slice(0, third).map((l) => `${l.scheme}://${l.auth ?? ''}127.0.0.1:${l.port}`).join('\n');
-  const json = JSON.stringify({ data: lines.slice(third, 2 * third).map((l) => ({ ip: '127.0.0.1', port: l.port, protocol: l.scheme })) });
-  const csv = ['ip,port,protocol', ...lines.slice(2 * third).map((l) => `127.0.0.1,${l.port},${l.scheme}`)].join('\n');
+  const plain = lines.slice(0, third).map((l) => `${l.scheme}://${l.auth ?? ''}${l.host ?? '127.0.0.1'}:${l.port}`).join('\n');
+  const json = JSON.stringify({ data: lines.slice(third, 2 * third).map((l) => ({ ip: l.host ?? '127.0.0.1', port: l.port, protocol: l.scheme })) });
+  const csv = ['ip,port,protocol', ...lines.slice(2 * third).map((l) => `${l.host ?? '127.0.0.1'},${l.port},${l.scheme}`)].join('\n');
   // socks5 with auth must be in the plaintext part (URL credentials): keep them there.
   expect(lines.slice(third).some((l) => l.auth)).toBe(false);
   lists = await sourceListServer({
@@ -146,12 +152,19 @@ describe('the whole pipeline in child processes', () => {
     }
     expect(await api('POST', '/sources', userKey, { url: lists.urlFor('/list.txt'), cron_schedule: '0 0 1 1 *' })).toMatchObject({ status: 403 });
 
+    type Row = { id: string; port: number; protocol: string; status: string; anonymity: string | null; exit_ip: string | null; last_checked_at: Date | null; username: string | null; password: string | null };
+    let seen: Row[] = [];
     const rows = await eventually(async () => {
-      const found = await db.$queryRaw<Array<{ id: string; port: number; protocol: string; status: string; anonymity: string | null; exit_ip: string | null; last_checked_at: Date | null; username: string | null; password: string | null }>>`
+      seen = await db.$queryRaw<Row[]>`
         SELECT p.id, p.port, p.protocol::text, p.status::text, p.anonymity::text, host(p.exit_ip) AS exit_ip, p.last_checked_at, p.username, p.password
         FROM proxies p WHERE p.id IN (SELECT proxy_id FROM proxy_sources WHERE source_id = ANY(${sourceIds}::uuid[]))`;
-      return found.length === expected.size && found.every((row) => row.last_checked_at !== null) ? found : undefined;
-    }, 60_000, 'every proxy to be checked');
+      return seen.length === expected.size && seen.every((row) => row.last_checked_at !== null) ? seen : undefined;
+    }, 60_000, 'every proxy to be checked').catch((error: Error) => {
+      const ports = new Set(seen.map((row) => row.port));
+      const missing = [...expected.entries()].filter(([port]) => !ports.has(port));
+      const unchecked = seen.filter((row) => row.last_checked_at === null);
+      throw new Error(`${error.message}: ${seen.length} rows for ${expected.size} expected; missing ${JSON.stringify(missing)}; unchecked ${JSON.stringify(unchecked)}`);
+    });
 
     for (const row of rows) {
       const want = expected.get(row.port)!;
