@@ -29,6 +29,8 @@ export class Exchange {
   private ended = false;
   private phase = 'connect';
   private failure: CheckFailure | undefined;
+  /** Set by close(): the sockets' own 'close' events after it are the end of a finished exchange, not failures. */
+  private closed = false;
   private waiter: { reject(error: CheckFailure): void; retry(): void } | undefined;
   private readonly totalTimer: NodeJS.Timeout;
   private readonly unwatchAbort: () => void;
@@ -96,6 +98,7 @@ export class Exchange {
   }
 
   close(): void {
+    this.closed = true;
     clearTimeout(this.totalTimer);
     this.unwatchAbort();
     this.destroySockets();
@@ -143,7 +146,7 @@ export class Exchange {
   }
 
   private fail(detail: string): void {
-    if (this.failure !== undefined) return;
+    if (this.failure !== undefined || this.closed) return;
     this.failure = new CheckFailure(detail);
     this.destroySockets();
     this.waiter?.reject(this.failure);
