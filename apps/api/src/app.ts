@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler, type Router } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { ApiContext } from './context.js';
 import { authenticate } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -6,17 +6,36 @@ import { createRateLimits } from './http/rate-limit.js';
 import { requestContext } from './http/request-context.js';
 import { protectedRoutes, publicRoutes, type MountedRoutes } from './routes/index.js';
 
+/** Runs `handlers` in order as middleware would run them, then `done` (with the first error, if any). */
+function runInOrder(handlers: RequestHandler[], req: Request, res: Response, done: NextFunction): void {
+  let index = 0;
+  const step = (error?: unknown): void => {
+    if (error) return done(error);
+    const handler = handlers[index++];
+    if (handler === undefined) return done();
+    try {
+      const result: unknown = handler(req, res, step);
+      if (result instanceof Promise) result.catch(done);
+    } catch (thrown) {
+      done(thrown);
+    }
+  };
+  step();
+}
+
 /**
  * One app layer for many routers that sit on the app's root (their routes carry full paths): a request goes
  * only to the routers whose prefixes cover its path, in order, instead of walking every router's routes.
+ * `guard` (authentication, rate limits) runs first for every covered path, and for no other.
  */
-function routeTable(entries: MountedRoutes[]): RequestHandler {
+function routeTable(entries: MountedRoutes[], guard: RequestHandler[] = []): RequestHandler {
   const table = entries.map((entry) => ({ router: entry.router, paths: entry.paths, subtrees: entry.paths.map((prefix) => `${prefix}/`) }));
   const covers = (entry: (typeof table)[number], path: string) =>
     entry.paths.includes(path) || entry.subtrees.some((subtree) => path.startsWith(subtree));
   const handler: RequestHandler = (req, res, next) => {
     const path = req.path;
-    let index = 0;
+    let index = table.findIndex((entry) => covers(entry, path));
+    if (index < 0) return next();
     const tryNext = (error?: unknown): void => {
       if (error && error !== 'route' && error !== 'router') return next(error);
       while (index < table.length && !covers(table[index]!, path)) index += 1;
@@ -24,7 +43,8 @@ function routeTable(entries: MountedRoutes[]): RequestHandler {
       if (entry) entry.router(req, res, tryNext);
       else next();
     };
-    tryNext();
+    if (guard.length === 0) return tryNext();
+    runInOrder(guard, req, res, (error?: unknown) => (error ? next(error) : tryNext()));
   };
   // The routers' routes stay visible to whatever lists the app's routes (the OpenAPI coverage check).
   return Object.assign(handler, { stack: entries.flatMap((entry) => entry.router.stack) });
@@ -49,11 +69,8 @@ export function createApp(ctx: ApiContext, options: { extraRoutes?: Router[] } =
   app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? next() : json(req, res, next)));
   app.use(routeTable(publicRoutes(ctx)));
   // Authentication guards known prefixes only, so an unknown path is a plain 404, not a 401.
-  const guarded = protectedRoutes(ctx);
-  const guardedPaths = guarded.flatMap((entry) => entry.paths);
   const limits = createRateLimits(ctx);
-  if (guardedPaths.length > 0) app.use(guardedPaths, limits.authGate, authenticate(ctx, limits.onAuthFailure), limits.perKey);
-  app.use(routeTable(guarded));
+  app.use(routeTable(protectedRoutes(ctx), [limits.authGate, authenticate(ctx, limits.onAuthFailure), limits.perKey]));
   for (const router of options.extraRoutes ?? []) app.use(router);
   app.use(notFoundHandler);
   app.use(errorHandler);
