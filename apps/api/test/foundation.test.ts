@@ -25,6 +25,16 @@ describe('error envelope', () => {
     expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String), details: {} } });
   });
 
+  it('asks for a key only under the guarded prefixes: a path that merely starts like one is a plain 404', async () => {
+    for (const path of ['/proxies', '/proxies/export', '/proxies/no-such-thing/deeper', '/stats/pool', '/account']) {
+      expect({ path, status: (await api.request.get(path)).status }).toEqual({ path, status: 401 });
+    }
+    for (const path of ['/proxiesX', '/statistics', '/accounts', '/sourcesfoo']) {
+      const res = await api.request.get(path);
+      expect({ path, status: res.status, code: res.body.error?.code }).toEqual({ path, status: 404, code: 'NOT_FOUND' });
+    }
+  });
+
   it('answers malformed JSON with 400 in the envelope', async () => {
     const res = await api.request.post('/auth/register').set('Content-Type', 'application/json').send('{"email": ');
     expect(res.status).toBe(400);
