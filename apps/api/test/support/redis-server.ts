@@ -23,7 +23,13 @@ export class ScratchRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  private get running(): boolean {
+    return this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null;
+  }
+
+  /** Starts the server unless it runs already (a second one on the same port would fail and hide the first). */
   async up(): Promise<void> {
+    if (this.running) return;
     const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
@@ -38,7 +44,7 @@ export class ScratchRedis {
 
   async down(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null) return;
+    if (!child || !this.running) return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
