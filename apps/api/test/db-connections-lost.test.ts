@@ -46,3 +46,17 @@ describe('PostgreSQL drops the API connections', () => {
     expect(lease.status).toBe(200);
   });
 });
+
+describe('closing the API', () => {
+  it('ends its database connections, also when it only ever ran raw queries', async () => {
+    const url = new URL(database.url);
+    url.searchParams.set('application_name', 'closing-api');
+    const closing = startTestApi({ DATABASE_URL: url.toString(), PROXY_PAGE_CACHE_MS: '0', KEY_CACHE_MS: '0' });
+    const connections = async () =>
+      (await admin.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'closing-api'`)[0]!.n;
+    expect((await closing.request.get('/proxies').query({ country: 'XT' }).set(user.auth)).status).toBe(200);
+    expect(await connections()).toBeGreaterThan(0);
+    await closing.close();
+    await eventually(async () => ((await connections()) === 0 ? true : undefined), 5_000, 'the closed API to have no connection');
+  });
+});

@@ -25,8 +25,17 @@ export function createDatabase(options: DatabaseOptions): Database {
   // An idle connection whose server went away (restart, failover, terminated backend) reports it here; the pool
   // drops that connection and opens another on next use. Without a listener the process would crash on it.
   pool.on('error', () => undefined);
-  const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const client = new PrismaClient({ adapter: new PrismaPg(pool) });
   Object.defineProperty(client, 'pool', { value: pool, enumerable: false });
+  // The pool is this function's, not Prisma's: a process that only ran raw queries never started Prisma's
+  // engine, and Prisma's own disconnect would then leave the pool's connections open.
+  const disconnectPrisma = client.$disconnect.bind(client);
+  Object.defineProperty(client, '$disconnect', {
+    value: async () => {
+      await disconnectPrisma();
+      if (!pool.ending && !pool.ended) await pool.end();
+    },
+  });
   return client as Database;
 }
 
