@@ -43,7 +43,7 @@ export async function startTestScraper(overrides: Record<string, string> = {}, o
   const eventsConnection = createRedis(env.REDIS_URL!, 'worker');
   const events = createQueueEvents('scrape', { connection: eventsConnection, prefix: env.QUEUE_PREFIX! });
   await events.waitUntilReady();
-  const { db, queues, redis } = running.scraper;
+  const { db, queues } = running.scraper;
   return {
     ...running,
     env,
@@ -56,10 +56,11 @@ export async function startTestScraper(overrides: Record<string, string> = {}, o
     },
     close: async () => {
       await events.close();
-      eventsConnection.disconnect();
-      const keys = await redis.keys(`${env.QUEUE_PREFIX}:*`);
-      if (keys.length > 0) await redis.del(...keys);
       await running.stop();
+      // After the stop: a scraper still running could write again (a schedule's next run, an event).
+      const keys = await eventsConnection.keys(`${env.QUEUE_PREFIX}:*`);
+      if (keys.length > 0) await eventsConnection.del(...keys);
+      eventsConnection.disconnect();
     },
   };
 }

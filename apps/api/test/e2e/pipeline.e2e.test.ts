@@ -5,7 +5,7 @@ import { createDatabase, type Database } from '@proxy-pool/db';
 import { blackHole, cannedPage, deadPort, forwardProxy, socks4Server, socks5Server, sourceListServer } from '@proxy-pool/test-kit';
 import type { ServerHandle, SourceListServer } from '@proxy-pool/test-kit';
 import { privateDatabase, type PrivateDatabase } from '../../../checker/test/support/private-database.js';
-import { baseEnv, createAdmin, eventually, freePort, readLog, startChild, stopChild, type Child } from './support/processes.js';
+import { baseEnv, clearQueuePrefix, createAdmin, eventually, freePort, readLog, startChild, stopChild, type Child } from './support/processes.js';
 
 jest.setTimeout(150_000);
 
@@ -130,6 +130,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const child of children) await stopChild(child);
   for (const server of servers) await server.close().catch(() => undefined);
+  await clearQueuePrefix(env);
   await db?.$disconnect();
   await database?.drop();
 });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { createRedis } from '@proxy-pool/queues';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 export const LOG_DIR = '/tmp/e2e-logs';
@@ -26,6 +27,17 @@ export function baseEnv(overrides: Record<string, string> = {}): Record<string, 
     NODE_ENV: 'test',
     ...overrides,
   };
+}
+
+/** Deletes every Redis key under the env's QUEUE_PREFIX (queues, schedules, caches): run after the children stop. */
+export async function clearQueuePrefix(env: Record<string, string>): Promise<void> {
+  const redis = createRedis(env.REDIS_URL!, 'worker');
+  try {
+    const keys = await redis.keys(`${env.QUEUE_PREFIX}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export interface Child {
