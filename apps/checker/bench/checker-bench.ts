@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createLogger } from '@proxy-pool/logger';
 import { createQueue, createRedis, enqueue } from '@proxy-pool/queues';
-import { fleetHost } from '@proxy-pool/test-kit';
+import { clearKeys, fleetHost } from '@proxy-pool/test-kit';
 import { enqueueDueProxies } from '../src/maintenance/index.js';
 import { builtinCheckerList } from '../src/checker.js';
 import { loadCheckerConfig } from '../src/config.js';
@@ -192,8 +192,7 @@ try {
   if (!(error instanceof SkipSweep)) throw error;
 } finally {
   await validateQueue.close();
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await clearKeys(redis, prefix);
   redis.disconnect();
   await running.stop();
   await database.drop();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDatabase, type Database } from '@proxy-pool/db';
 import { createQueue, createRedis, type TypedQueue } from '@proxy-pool/queues';
+import { clearKeys } from '@proxy-pool/test-kit';
 import type { Redis } from 'ioredis';
 import { loadCheckerConfig } from '../src/config.js';
 import { ensureMaintenanceSchedulers, MAINTENANCE_SCHEDULER_IDS, maintenanceProcessors } from '../src/maintenance/index.js';
@@ -28,8 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await validateQueue?.close();
   await maintenanceQueue?.close();
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await clearKeys(redis, prefix);
   redis?.disconnect();
   await db?.$disconnect();
   await database?.drop();

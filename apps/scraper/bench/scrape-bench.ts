@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@proxy-pool/logger';
 import { createQueueEvents, createRedis, enqueue } from '@proxy-pool/queues';
-import { loopbackProxyLine, sourceListServer } from '@proxy-pool/test-kit';
+import { clearKeys, loopbackProxyLine, sourceListServer } from '@proxy-pool/test-kit';
 import { startScraper } from '../src/main.js';
 
 const LINES = Number(process.env.BENCH_LINES ?? 100_000);
@@ -88,8 +88,7 @@ try {
 } finally {
   await queueEvents.close();
   eventsConnection.disconnect();
-  const keys = await running.scraper.redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await running.scraper.redis.del(...keys);
+  await clearKeys(running.scraper.redis, prefix);
   await running.stop();
   await server.close();
   database.child?.stdin!.end();

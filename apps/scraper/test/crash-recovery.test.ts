@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDatabase, type Database } from '@proxy-pool/db';
 import { createQueue, createRedis, enqueue, type TypedQueue } from '@proxy-pool/queues';
-import { loopbackProxyLine, sourceListServer, type SourceListServer } from '@proxy-pool/test-kit';
+import { clearKeys, loopbackProxyLine, sourceListServer, type SourceListServer } from '@proxy-pool/test-kit';
 import type { Redis } from 'ioredis';
 import { eventually, testEnv } from './support.js';
 
@@ -47,8 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await queue?.close();
-  const keys = await redis.keys(`${env.QUEUE_PREFIX}:*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await clearKeys(redis, env.QUEUE_PREFIX!);
   redis?.disconnect();
   await db?.$disconnect();
   await lists?.close();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDatabase, type Database } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
 import { createQueue, createRedis, type QueueContext } from '@proxy-pool/queues';
+import { clearKeys } from '@proxy-pool/test-kit';
 import { loadScraperConfig } from '../src/config.js';
 import { housekeepingProcessors } from '../src/housekeeping.js';
 import { privateDatabase, type PrivateDatabase } from '../../checker/test/support/private-database.js';
@@ -30,8 +31,7 @@ beforeAll(async () => {
   await redis.ping();
 });
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
+  await clearKeys(redis, prefix);
   await Promise.all(Object.values(queues).map((queue) => queue.close()));
   redis.disconnect();
   await db.$disconnect();

@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import type { Source } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
 import { createQueueEvents, createRedis, enqueue, type ScrapeResult } from '@proxy-pool/queues';
+import { clearKeys } from '@proxy-pool/test-kit';
 import { startScraper, type RunningScraper } from '../src/main.js';
 import type { ScraperOptions } from '../src/scraper.js';
 
@@ -58,8 +59,7 @@ export async function startTestScraper(overrides: Record<string, string> = {}, o
       await events.close();
       await running.stop();
       // After the stop: a scraper still running could write again (a schedule's next run, an event).
-      const keys = await eventsConnection.keys(`${env.QUEUE_PREFIX}:*`);
-      if (keys.length > 0) await eventsConnection.del(...keys);
+      await clearKeys(eventsConnection, env.QUEUE_PREFIX!);
       eventsConnection.disconnect();
     },
   };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildEvent, checkEventData, createQueue, createRedis, EVENT_PAYLOADS, EVENT_TYPES, pingRedis, publishEvent, type PoolEvent } from '@proxy-pool/queues';
+import { clearKeys } from '@proxy-pool/test-kit';
 import type { Redis } from 'ioredis';
 import { creditEvents, watchPoolLevel } from '../src/index.js';
 
@@ -13,8 +14,7 @@ beforeAll(async () => {
   expect(await pingRedis(redis, 5_000)).toBe(true);
 });
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await clearKeys(redis, prefix);
   redis.disconnect();
 });
 

@@ -4,6 +4,7 @@ import { createDatabase, type Database } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
 import type { Notifier } from '@proxy-pool/plugin-contracts';
 import { createQueue, createRedis, pingRedis, type TypedQueue } from '@proxy-pool/queues';
+import { clearKeys } from '@proxy-pool/test-kit';
 import type { JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { NotifierHealthStore, startEventWorkers, type EventWorkers } from '../src/index.js';
@@ -63,8 +64,7 @@ export async function startWorld(notifiers: readonly Notifier[], options: { noti
     async close() {
       await workers.close();
       await Promise.all([eventsQueue.close(), notifyQueue.close()]);
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await clearKeys(redis, prefix);
       redis.disconnect();
       connection.disconnect();
       await db.$disconnect();

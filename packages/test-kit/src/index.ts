@@ -17,3 +17,5 @@ export type { SourceListServer, SourceRoute } from './source-list-server.js';
 export { fleetHost, startProxyFleet } from './proxy-fleet.js';
 export type { FleetKind, FleetOptions, ProxyFleet } from './proxy-fleet.js';
 export { eventually } from './eventually.js';
+export { clearKeys } from './redis-keys.js';
+export type { KeyStore } from './redis-keys.js';

@@ -14,7 +14,9 @@ const PER_KIND = 40;
 const FAILING_EACH = 30;
 const SOCKS_PASSWORD = `sp-${randomUUID()}`;
 type Expect = { protocol: string; status: 'active' | 'failed'; anonymity?: string; exitIp?: string };
-const expected = new Map<number, Expect>();
+/** What each listed proxy must become, by `ip:port`. */
+const expected = new Map<string, Expect>();
+const at = (ip: string, port: number) => `${ip}:${port}`;
 const servers: Array<{ close: () => Promise<void> }> = [];
 const children: Child[] = [];
 let lists: SourceListServer;
@@ -47,15 +49,15 @@ beforeAll(async () => {
   db = createDatabase({ url: database.url });
   target = await cannedPage({ body: 'hello through the proxy' });
   servers.push(target);
-  const lines: Array<{ scheme: string; host?: string; port: number; auth?: string }> = [];
+  const lines: Array<{ scheme: string; host: string; port: number; auth?: string }> = [];
   let n = 10;
   for (const kind of ['elite', 'anonymous', 'transparent'] as const) {
     for (let i = 0; i < PER_KIND; i += 1) {
       const exit = `127.0.${n}.${i + 2}`;
       const proxy = await forwardProxy({ kind, exitAddress: exit });
       servers.push(proxy);
-      lines.push({ scheme: 'http', port: proxy.port });
-      expected.set(proxy.port, { protocol: 'http', status: 'active', anonymity: kind, exitIp: exit });
+      lines.push({ scheme: 'http', host: proxy.host, port: proxy.port });
+      expected.set(at(proxy.host, proxy.port), { protocol: 'http', status: 'active', anonymity: kind, exitIp: exit });
     }
     n += 1;
   }
@@ -63,45 +65,39 @@ beforeAll(async () => {
     const exit = `127.0.20.${i + 2}`;
     const proxy = await forwardProxy({ kind: 'elite', exitAddress: exit });
     servers.push(proxy);
-    lines.push({ scheme: 'https', port: proxy.port });
-    expected.set(proxy.port, { protocol: 'https', status: 'active', exitIp: exit });
+    lines.push({ scheme: 'https', host: proxy.host, port: proxy.port });
+    expected.set(at(proxy.host, proxy.port), { protocol: 'https', status: 'active', exitIp: exit });
   }
   for (let i = 0; i < PER_KIND; i += 1) {
     const exit = `127.0.21.${i + 2}`;
     const proxy = await socks4Server({ exitAddress: exit });
     servers.push(proxy);
-    lines.push({ scheme: 'socks4', port: proxy.port });
-    expected.set(proxy.port, { protocol: 'socks4', status: 'active', exitIp: exit });
+    lines.push({ scheme: 'socks4', host: proxy.host, port: proxy.port });
+    expected.set(at(proxy.host, proxy.port), { protocol: 'socks4', status: 'active', exitIp: exit });
   }
   for (let i = 0; i < PER_KIND; i += 1) {
     const exit = `127.0.22.${i + 2}`;
     const proxy = await socks5Server({ exitAddress: exit, auth: { username: 'user', password: SOCKS_PASSWORD } });
     servers.push(proxy);
-    lines.push({ scheme: 'socks5', port: proxy.port, auth: `user:${SOCKS_PASSWORD}@` });
-    expected.set(proxy.port, { protocol: 'socks5', status: 'active', exitIp: exit });
+    lines.push({ scheme: 'socks5', host: proxy.host, port: proxy.port, auth: `user:${SOCKS_PASSWORD}@` });
+    expected.set(at(proxy.host, proxy.port), { protocol: 'socks5', status: 'active', exitIp: exit });
   }
-  // The black holes listen before the dead ports are chosen, and a dead port lives on its own address
-  // (DEAD_HOST), so no server here or elsewhere can take it; its number is kept apart from every other one
-  // because the expectations are keyed by port.
-  const holes = [];
-  for (let i = 0; i < FAILING_EACH; i += 1) holes.push(await blackHole());
-  servers.push(...holes);
-  const holePorts = new Set(holes.map((hole) => hole.port));
   for (let i = 0; i < FAILING_EACH; i += 1) {
-    let dead = await deadPort();
-    while (expected.has(dead.port) || holePorts.has(dead.port)) dead = await deadPort();
+    const dead = await deadPort();
     lines.push({ scheme: 'http', host: dead.host, port: dead.port });
-    expected.set(dead.port, { protocol: 'http', status: 'failed' });
+    expected.set(at(dead.host, dead.port), { protocol: 'http', status: 'failed' });
   }
-  holes.forEach((hole, i) => {
-    lines.push({ scheme: i % 2 === 0 ? 'http' : 'socks5', port: hole.port });
-    expected.set(hole.port, { protocol: i % 2 === 0 ? 'http' : 'socks5', status: 'failed' });
-  });
+  for (let i = 0; i < FAILING_EACH; i += 1) {
+    const hole = await blackHole();
+    servers.push(hole);
+    lines.push({ scheme: i % 2 === 0 ? 'http' : 'socks5', host: hole.host, port: hole.port });
+    expected.set(at(hole.host, hole.port), { protocol: i % 2 === 0 ? 'http' : 'socks5', status: 'failed' });
+  }
   lines.sort((a, b) => (b.auth ? 1 : 0) - (a.auth ? 1 : 0));
   const third = Math.ceil(lines.length / 3);
-  const plain = lines.slice(0, third).map((l) => `${l.scheme}://${l.auth ?? ''}${l.host ?? '127.0.0.1'}:${l.port}`).join('\n');
-  const json = JSON.stringify({ data: lines.slice(third, 2 * third).map((l) => ({ ip: l.host ?? '127.0.0.1', port: l.port, protocol: l.scheme })) });
-  const csv = ['ip,port,protocol', ...lines.slice(2 * third).map((l) => `${l.host ?? '127.0.0.1'},${l.port},${l.scheme}`)].join('\n');
+  const plain = lines.slice(0, third).map((l) => `${l.scheme}://${l.auth ?? ''}${l.host}:${l.port}`).join('\n');
+  const json = JSON.stringify({ data: lines.slice(third, 2 * third).map((l) => ({ ip: l.host, port: l.port, protocol: l.scheme })) });
+  const csv = ['ip,port,protocol', ...lines.slice(2 * third).map((l) => `${l.host},${l.port},${l.scheme}`)].join('\n');
   // socks5 with auth must be in the plaintext part (URL credentials): keep them there.
   expect(lines.slice(third).some((l) => l.auth)).toBe(false);
   lists = await sourceListServer({
@@ -153,22 +149,22 @@ describe('the whole pipeline in child processes', () => {
     }
     expect(await api('POST', '/sources', userKey, { url: lists.urlFor('/list.txt'), cron_schedule: '0 0 1 1 *' })).toMatchObject({ status: 403 });
 
-    type Row = { id: string; port: number; protocol: string; status: string; anonymity: string | null; exit_ip: string | null; last_checked_at: Date | null; username: string | null; password: string | null };
+    type Row = { id: string; ip: string; port: number; protocol: string; status: string; anonymity: string | null; exit_ip: string | null; last_checked_at: Date | null; username: string | null; password: string | null };
     let seen: Row[] = [];
     const rows = await eventually(async () => {
       seen = await db.$queryRaw<Row[]>`
-        SELECT p.id, p.port, p.protocol::text, p.status::text, p.anonymity::text, host(p.exit_ip) AS exit_ip, p.last_checked_at, p.username, p.password
+        SELECT p.id, host(p.ip) AS ip, p.port, p.protocol::text, p.status::text, p.anonymity::text, host(p.exit_ip) AS exit_ip, p.last_checked_at, p.username, p.password
         FROM proxies p WHERE p.id IN (SELECT proxy_id FROM proxy_sources WHERE source_id = ANY(${sourceIds}::uuid[]))`;
       return seen.length === expected.size && seen.every((row) => row.last_checked_at !== null) ? seen : undefined;
     }, 60_000, 'every proxy to be checked').catch((error: Error) => {
-      const ports = new Set(seen.map((row) => row.port));
-      const missing = [...expected.entries()].filter(([port]) => !ports.has(port));
+      const found = new Set(seen.map((row) => at(row.ip, row.port)));
+      const missing = [...expected.entries()].filter(([address]) => !found.has(address));
       const unchecked = seen.filter((row) => row.last_checked_at === null);
       throw new Error(`${error.message}: ${seen.length} rows for ${expected.size} expected; missing ${JSON.stringify(missing)}; unchecked ${JSON.stringify(unchecked)}`);
     });
 
     for (const row of rows) {
-      const want = expected.get(row.port)!;
+      const want = expected.get(at(row.ip, row.port))!;
       expect({ port: row.port, protocol: row.protocol }).toEqual({ port: row.port, protocol: want.protocol });
       if (want.status === 'failed') {
         expect({ port: row.port, status: row.status }).toEqual({ port: row.port, status: 'dead' });
@@ -180,7 +176,7 @@ describe('the whole pipeline in child processes', () => {
     }
 
     // Walk every page of the active pool as a user would.
-    const items: Array<{ port: number }> = [];
+    const items: Array<{ ip: string; port: number }> = [];
     let cursor: string | null = null;
     do {
       const page: { status: number; body: any } = await api('GET', `/proxies?status=active&limit=200${cursor ? `&cursor=${cursor}` : ''}`, userKey);
@@ -189,13 +185,13 @@ describe('the whole pipeline in child processes', () => {
       items.push(...page.body.items);
       cursor = page.body.next_cursor;
     } while (cursor);
-    const mine = items.filter((item) => expected.has(item.port));
+    const mine = items.filter((item) => expected.has(at(item.ip, item.port)));
     expect(mine).toHaveLength(PER_KIND * 6);
 
     expect((await api('POST', `/admin/users/${userId}/credits`, adminKey, { amount: 5, description: 'e2e top-up' })).status).toBe(201);
     const lease = await api('POST', '/proxies/acquire', userKey, { protocol: 'http', anonymity: 'elite', lease_duration_seconds: 60 });
     expect(lease.status).toBe(200);
-    expect(expected.get(lease.body.proxy.port)).toMatchObject({ protocol: 'http', anonymity: 'elite' });
+    expect(expected.get(at(lease.body.proxy.ip, lease.body.proxy.port))).toMatchObject({ protocol: 'http', anonymity: 'elite' });
     const through = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = httpRequest({ host: lease.body.proxy.ip, port: lease.body.proxy.port, method: 'GET', path: `${target.url}/` }, (res) => {
         let body = '';

@@ -4,7 +4,7 @@ import { createJudgeHandler } from '@proxy-pool/checkers';
 import { createDatabase, type Database, type ProxyProtocol } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
 import { createQueue, createQueueEvents, createRedis, enqueue, type ResultOf, type TypedQueue } from '@proxy-pool/queues';
-import { httpServer, type ServerHandle } from '@proxy-pool/test-kit';
+import { clearKeys, httpServer, type ServerHandle } from '@proxy-pool/test-kit';
 import type { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startChecker, type RunningChecker } from '../../src/main.js';
@@ -99,8 +99,7 @@ export async function createCheckerWorld(overrides: Record<string, string> = {})
       for (const running of started) await running.stop().catch(() => undefined);
       await events?.close();
       await validateQueue.close();
-      const keys = await redis.keys(`${env.QUEUE_PREFIX}:*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await clearKeys(redis, env.QUEUE_PREFIX!);
       redis.disconnect();
       await db.$disconnect();
       await judge.close();

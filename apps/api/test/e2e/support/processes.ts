@@ -4,6 +4,7 @@ import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createRedis } from '@proxy-pool/queues';
+import { clearKeys } from '@proxy-pool/test-kit';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 export const LOG_DIR = '/tmp/e2e-logs';
@@ -33,8 +34,7 @@ export function baseEnv(overrides: Record<string, string> = {}): Record<string, 
 export async function clearQueuePrefix(env: Record<string, string>): Promise<void> {
   const redis = createRedis(env.REDIS_URL!, 'worker');
   try {
-    const keys = await redis.keys(`${env.QUEUE_PREFIX}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await clearKeys(redis, env.QUEUE_PREFIX!);
   } finally {
     redis.disconnect();
   }
