@@ -1,15 +1,27 @@
 import { notifierSettingsShape } from '@proxy-pool/notifiers';
 import { baseConfigShape, envBoolean, envInt, loadConfig, z } from '@proxy-pool/config';
 
-export const apiConfigSchema = z.object({
+/** Only development and tests may run on this built-in secret: anyone who knows it can forge judge answers. */
+export const DEVELOPMENT_JUDGE_SECRET = 'change-me-judge-secret';
+const judgeSecret = z.string().min(16).default(DEVELOPMENT_JUDGE_SECRET);
+
+/** Refuses the built-in judge secret outside NODE_ENV=development/test. */
+function requireJudgeSecret<T extends z.ZodType<{ NODE_ENV: string; JUDGE_SECRET: string }>>(schema: T): T {
+  return schema.refine((config) => config.NODE_ENV !== 'production' || config.JUDGE_SECRET !== DEVELOPMENT_JUDGE_SECRET, {
+    message: 'required when NODE_ENV=production (at least 16 random characters, the same for the API, the judge and every checker)',
+    path: ['JUDGE_SECRET'],
+  });
+}
+
+export const apiConfigSchema = requireJudgeSecret(z.object({
   ...baseConfigShape,
   ...notifierSettingsShape,
   /** `credits.low` is raised when a balance falls below this. */
   CREDITS_LOW_THRESHOLD: envInt(5, 0),
   HOST: z.string().default('0.0.0.0'),
   PORT: envInt(3000, 0, 65535),
-  /** Shared with checkers: the judge proves it saw a nonce with an HMAC under this secret. */
-  JUDGE_SECRET: z.string().min(16).default('change-me-judge-secret'),
+  /** Shared with checkers: the judge proves it saw a nonce with an HMAC under this secret (required in production). */
+  JUDGE_SECRET: judgeSecret,
   SIGNUP_CREDITS: envInt(10, 0, 1_000_000),
   /** Trust X-Forwarded-For from this many proxy hops (behind an ingress). */
   TRUST_PROXY_HOPS: envInt(0, 0, 10),
@@ -33,10 +45,33 @@ export const apiConfigSchema = z.object({
   PROXY_PAGE_CACHE_MS: envInt(1_000, 0, 60_000),
   /** How long this process remembers a live key's holder (revocations evict at once; 0: read every time). */
   KEY_CACHE_MS: envInt(60_000, 0, 3_600_000),
-});
+  /** A Bull Board admin may also pause, clean, obliterate and retry queues (others see it read-only). */
+  QUEUE_BOARD_SUPERADMINS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((email) => email.trim().toLowerCase()).filter(Boolean)),
+}));
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
 
 export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
   return loadConfig(apiConfigSchema, env);
+}
+
+/** The judge-only process (judge-main.ts): stateless, no database, no Redis, no API key. */
+export const judgeConfigSchema = requireJudgeSecret(
+  z.object({
+    NODE_ENV: baseConfigShape.NODE_ENV,
+    LOG_LEVEL: baseConfigShape.LOG_LEVEL,
+    JUDGE_SECRET: judgeSecret,
+    JUDGE_HOST: z.string().default('0.0.0.0'),
+    /** The public judge's own port: the only port of the system the internet must reach. */
+    JUDGE_PORT: envInt(8080, 0, 65535),
+  }),
+);
+
+export type JudgeConfig = z.infer<typeof judgeConfigSchema>;
+
+export function loadJudgeConfig(env: Record<string, string | undefined> = process.env): JudgeConfig {
+  return loadConfig(judgeConfigSchema, env);
 }

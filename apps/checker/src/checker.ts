@@ -56,7 +56,7 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
   const { logger } = options;
   const concurrency = effectiveConcurrency(config.CHECKER_CONCURRENCY, openFileLimit());
   if (concurrency < config.CHECKER_CONCURRENCY) logger.warn('checker concurrency capped by the open-file limit', { wanted: config.CHECKER_CONCURRENCY, effective: concurrency });
-  const ownIp = new OwnIpTracker({ judgeUrl: config.JUDGE_URL, secret: config.JUDGE_SECRET, refreshMs: config.OWN_IP_REFRESH_MINUTES * 60_000, logger });
+  const ownIp = new OwnIpTracker({ judgeUrl: config.JUDGE_URL, secret: config.JUDGE_SECRET, refreshMs: config.OWN_IP_REFRESH_MINUTES * 60_000, logger, allowPrivate: config.ALLOW_PRIVATE_TARGETS });
   const checkers = options.checkers ? await options.checkers(ownIp.current) : await builtinCheckerList(config, ownIp.current);
   const pipeline = createPipeline(checkers, { connectTimeoutMs: config.CONNECT_TIMEOUT_MS, totalTimeoutMs: config.TOTAL_TIMEOUT_MS });
   const semaphore = new Semaphore(concurrency);

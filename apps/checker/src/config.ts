@@ -1,14 +1,17 @@
 import { baseConfigShape, envInt, envUrl, loadConfig, z } from '@proxy-pool/config';
 import { maintenanceSettingsShape } from './maintenance/settings.js';
 
+/** Only development and tests may run on this built-in secret: anyone who knows it can forge judge answers. */
+const DEVELOPMENT_JUDGE_SECRET = 'change-me-judge-secret';
+
 export const checkerConfigSchema = z
   .object({
     ...baseConfigShape,
     ...maintenanceSettingsShape,
     /** The judge the stage-2 check requests through each proxy (the API's GET /judge). */
     JUDGE_URL: envUrl('http://127.0.0.1:3000/judge', ['http', 'https']),
-    /** Shared with the API: the judge proves it saw the nonce with an HMAC under this secret. */
-    JUDGE_SECRET: z.string().min(16).default('change-me-judge-secret'),
+    /** Shared with the API: the judge proves it saw the nonce with an HMAC under this secret (required in production). */
+    JUDGE_SECRET: z.string().min(16).default(DEVELOPMENT_JUDGE_SECRET),
     /** Validations in flight in this process, over all jobs; capped at a third of the open-file limit. */
     CHECKER_CONCURRENCY: envInt(500, 1, 100_000),
     /** Validate jobs (batches of up to 1,000 proxies) one process takes at once; they share the limit above. */
@@ -42,6 +45,10 @@ export const checkerConfigSchema = z
   .refine((config) => config.CONNECT_TIMEOUT_MS <= config.TOTAL_TIMEOUT_MS, {
     message: 'must not exceed TOTAL_TIMEOUT_MS',
     path: ['CONNECT_TIMEOUT_MS'],
+  })
+  .refine((config) => config.NODE_ENV !== 'production' || config.JUDGE_SECRET !== DEVELOPMENT_JUDGE_SECRET, {
+    message: 'required when NODE_ENV=production (at least 16 random characters, the same for the API, the judge and every checker)',
+    path: ['JUDGE_SECRET'],
   });
 
 export type CheckerConfig = z.infer<typeof checkerConfigSchema>;

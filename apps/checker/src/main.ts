@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '@proxy-pool/logger';
 import { Heartbeat, installShutdown, startHealthServer } from '@proxy-pool/worker-runtime';
 import { openChecker, type CheckerApp, type CheckerOptions } from './checker.js';
 import { loadCheckerConfig } from './config.js';
+import { privateJudgeProblem } from './public-judge.js';
 
 export interface RunningChecker {
   checker: CheckerApp;
@@ -54,6 +55,11 @@ export async function startChecker(
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const config = loadCheckerConfig();
+  const judgeProblem = await privateJudgeProblem(config.JUDGE_URL, config.ALLOW_PRIVATE_TARGETS);
+  if (judgeProblem) {
+    process.stderr.write(`checker refuses to start: ${judgeProblem}\n`);
+    process.exit(78);
+  }
   const logger = createLogger({ service: 'checker', level: config.LOG_LEVEL });
   const { checker, stop } = await startChecker(processEnvironment(), { logger, defaultMetrics: true });
   installShutdown({

@@ -1,11 +1,18 @@
 import { learnOwnIp } from '@proxy-pool/checkers';
 import type { Logger } from '@proxy-pool/logger';
+import { isPublicAddress } from '@proxy-pool/ssrf';
 
 export interface OwnIpOptions {
   judgeUrl: string;
   secret: string;
   refreshMs: number;
   logger: Logger;
+  /**
+   * Off (production): a non-public address from the judge is refused, not remembered. It means the request never
+   * left the local network (a judge URL inside the cluster, or a load balancer address the node routes internally),
+   * so it is not the address proxies see, and anonymity verdicts built on it would be wrong.
+   */
+  allowPrivate?: boolean;
   /** Between failed attempts before the first success. */
   retryMs?: number;
   timeoutMs?: number;
@@ -54,6 +61,9 @@ export class OwnIpTracker {
     if (this.stopped) return;
     try {
       const address = await learnOwnIp(this.options.judgeUrl, { secret: this.options.secret, timeoutMs: this.options.timeoutMs ?? 5_000 });
+      if (this.options.allowPrivate === false && !isPublicAddress(address)) {
+        throw new Error(`the judge saw this checker as ${address}, a private address: requests to JUDGE_URL must leave the local network through the same egress as proxy checks`);
+      }
       if (this.addresses[0] !== address) this.options.logger.info('own public IP learnt from the judge', { ip: address });
       this.addresses = [address, ...this.addresses.filter((known) => known !== address)].slice(0, REMEMBERED);
       this.markLearnt();
