@@ -23,7 +23,7 @@ export interface MountedRoutes {
 /** Routes that need no API key. */
 export function publicRoutes(ctx: ApiContext): MountedRoutes[] {
   return [
-    { paths: ['/health'], router: healthRoutes(ctx) },
+    { paths: ['/health', '/ready', '/live'], router: healthRoutes(ctx) },
     { paths: ['/auth/register'], router: registerRoutes(ctx) },
     { paths: ['/judge'], router: judgeRoutes(ctx) },
     { paths: ['/openapi.json', '/docs'], router: docsRoutes(ctx) },

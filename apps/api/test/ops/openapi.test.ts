@@ -124,7 +124,7 @@ describe('OpenAPI coverage', () => {
   });
 
   it('requires the bearer key everywhere but the public operations, and uses the routes’ own request schemas', () => {
-    const publicOps = ['GET /health', 'POST /auth/register', 'GET /judge', 'GET /metrics', 'GET /openapi.json', 'GET /docs'];
+    const publicOps = ['GET /health', 'GET /ready', 'GET /live', 'POST /auth/register', 'GET /judge', 'GET /metrics', 'GET /openapi.json', 'GET /docs'];
     for (const [p, item] of Object.entries(document.paths ?? {})) {
       for (const [method, op] of Object.entries(item ?? {}) as Array<[string, { security?: unknown[]; responses: Record<string, unknown> }]>) {
         const key = `${method.toUpperCase()} ${p}`;

@@ -12,6 +12,14 @@ const health = z
   })
   .meta({ id: 'Health' });
 
+const readiness = z
+  .object({
+    status: z.enum(['ready', 'not_ready', 'draining']),
+    postgres: connection.optional(),
+    redis: connection.optional(),
+  })
+  .meta({ id: 'Readiness' });
+
 const html = { 'text/html': z.string() };
 
 export const systemDocs: RouteDoc[] = [
@@ -27,6 +35,29 @@ export const systemDocs: RouteDoc[] = [
       200: { description: 'PostgreSQL and Redis answer.', schema: health },
       503: { description: 'PostgreSQL or Redis does not answer; the body names which.', schema: health },
     },
+  },
+  {
+    method: 'get',
+    path: '/ready',
+    summary: 'Readiness probe',
+    description: 'No authentication. 200 while PostgreSQL and Redis answer; 503 when either does not, and at once (without checking) after the process received SIGTERM, so a load balancer stops routing to it while in-flight requests finish.',
+    tags: ['System'],
+    public: true,
+    dependencies: false,
+    responses: {
+      200: { description: 'Ready for traffic.', schema: readiness },
+      503: { description: 'A dependency does not answer (named in the body), or the process is shutting down (`status: draining`).', schema: readiness },
+    },
+  },
+  {
+    method: 'get',
+    path: '/live',
+    summary: 'Liveness probe',
+    description: 'No authentication. 200 whenever the process answers HTTP; checks no dependency (a restart would not bring PostgreSQL or Redis back).',
+    tags: ['System'],
+    public: true,
+    dependencies: false,
+    responses: { 200: { description: 'The process is alive.', schema: z.object({ status: z.literal('live') }).meta({ id: 'Liveness' }) } },
   },
   {
     method: 'get',
