@@ -1,61 +1,152 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
+import { kustomize, REPO, type Doc } from './support/rendered-manifests.js';
+import { schemaProblems } from './support/schema-models.js';
 
-const DOCKER = path.resolve(import.meta.dirname, '../../../../docker');
-type Doc = Record<string, any>; // manifests are free-form YAML
+const OVERLAYS = ['single-node', 'production-keda'] as const;
+const rendered = Object.fromEntries(OVERLAYS.map((overlay) => [overlay, kustomize(`deploy/k8s/overlays/${overlay}`)])) as Record<(typeof OVERLAYS)[number], Doc[]>;
+const ROLES = ['proxy-pool-api', 'proxy-pool-checker', 'proxy-pool-judge', 'proxy-pool-scraper'];
+/** Defaults of the apps' own settings the drains must outlast, when a manifest does not set them. */
+const APP_DEFAULTS: Record<string, string> = { SCRAPE_TIMEOUT_MS: '30000', TOTAL_TIMEOUT_MS: '10000' };
 
-function load(file: string): Doc[] {
-  const docs = parseAllDocuments(readFileSync(path.join(DOCKER, file), 'utf8'));
-  for (const doc of docs) expect(doc.errors).toEqual([]);
-  return docs.map((doc) => doc.toJS() as Doc);
-}
+const byKind = (docs: Doc[], kind: string) => docs.filter((doc) => doc.kind === kind);
+const named = (docs: Doc[], kind: string, name: string) => docs.find((doc) => doc.kind === kind && doc.metadata.name === name)!;
+const envOf = (container: Doc, name: string): string | undefined =>
+  container.env?.find((entry: Doc) => entry.name === name)?.value ?? APP_DEFAULTS[name];
+const configOf = (docs: Doc[]) => byKind(docs, 'ConfigMap').find((doc) => doc.metadata.name.startsWith('proxy-pool-config'))!.data as Record<string, string>;
 
-const k8s = readdirSync(path.join(DOCKER, 'k8s')).filter((f) => f.endsWith('.yaml')).flatMap((f) => load(`k8s/${f}`));
-const byKind = (kind: string) => k8s.filter((doc) => doc.kind === kind);
+describe.each(OVERLAYS)('kubectl kustomize deploy/k8s/overlays/%s', (overlay) => {
+  const docs = rendered[overlay];
 
-describe('deployment files (linted offline: no Docker engine here)', () => {
-  it('every Kubernetes document has apiVersion, kind and a name', () => {
-    expect(k8s.length).toBeGreaterThan(10);
-    for (const doc of k8s) expect(doc).toMatchObject({ apiVersion: expect.any(String), kind: expect.any(String), metadata: { name: expect.any(String) } });
+  it('renders documents that all validate against the Kubernetes and KEDA schemas', () => {
+    expect(docs.length).toBeGreaterThan(15);
+    expect(docs.map(schemaProblems).filter(Boolean)).toEqual([]);
+    for (const doc of docs) expect(doc.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'proxy-pool' });
   });
 
-  it('deploys every role with probes, resources and a grace period above the drain time', () => {
-    const deployments = byKind('Deployment');
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['proxy-pool-api', 'proxy-pool-checker', 'proxy-pool-scraper']);
+  it('holds no secret values: every role reads proxy-pool-secrets, created outside the manifests', () => {
+    expect(byKind(docs, 'Secret')).toEqual([]);
+    for (const deployment of byKind(docs, 'Deployment')) {
+      const sources = JSON.stringify(deployment.spec.template.spec);
+      expect(sources).toContain('"proxy-pool-secrets"');
+      expect(sources).not.toMatch(/postgres(ql)?:\/\/|redis:\/\//);
+    }
+  });
+
+  it('hardens every container: non-root, read-only root with a /tmp emptyDir, no escalation, no capabilities', () => {
+    const deployments = byKind(docs, 'Deployment');
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(ROLES);
     for (const deployment of deployments) {
-      const spec = deployment.spec.template.spec;
-      const container = spec.containers[0];
+      const pod = deployment.spec.template.spec;
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: expect.any(Object) });
+      for (const container of [...pod.containers, ...(pod.initContainers ?? [])]) {
+        expect({ name: container.name, securityContext: container.securityContext }).toEqual({
+          name: container.name,
+          securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        });
+        expect(container.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+        expect(container.resources.requests).toBeDefined();
+        expect(container.resources.limits.memory).toBeDefined();
+      }
+    }
+  });
+
+  it('probes every role, sleeps before stopping, and grants a grace period above the drain; drains outlast the work they wait for', () => {
+    for (const deployment of byKind(docs, 'Deployment')) {
+      const pod = deployment.spec.template.spec;
+      const [container] = pod.containers;
       expect(deployment.spec.selector.matchLabels).toEqual(deployment.spec.template.metadata.labels);
       expect(container.readinessProbe).toBeDefined();
       expect(container.livenessProbe).toBeDefined();
-      expect(container.resources.requests).toBeDefined();
-      expect(spec.securityContext.runAsNonRoot).toBe(true);
-      const drain = Number(container.env?.find((e: Doc) => e.name === 'DRAIN_MS')?.value ?? 0) / 1000;
-      expect(spec.terminationGracePeriodSeconds).toBeGreaterThan(drain);
+      const preStop = Number(container.lifecycle.preStop.exec.command[1]);
+      expect(preStop).toBeGreaterThan(0);
+      const drainSeconds = Number(envOf(container, 'DRAIN_MS') ?? 0) / 1000;
+      expect({ role: deployment.metadata.name, fits: pod.terminationGracePeriodSeconds > preStop + drainSeconds }).toEqual({ role: deployment.metadata.name, fits: true });
     }
+    const scraper = named(docs, 'Deployment', 'proxy-pool-scraper').spec.template.spec.containers[0];
+    expect(Number(envOf(scraper, 'DRAIN_MS'))).toBeGreaterThan(Number(envOf(scraper, 'SCRAPE_TIMEOUT_MS')));
+    const checker = named(docs, 'Deployment', 'proxy-pool-checker').spec.template.spec.containers[0];
+    expect(Number(envOf(checker, 'DRAIN_MS'))).toBeGreaterThan(Number(envOf(checker, 'TOTAL_TIMEOUT_MS')));
+    const api = named(docs, 'Deployment', 'proxy-pool-api').spec.template.spec.containers[0];
+    expect(api.readinessProbe.httpGet.path).toBe('/ready');
+    expect(api.livenessProbe.httpGet.path).toBe('/live');
   });
 
-  it('has the migration Job, Services, PodDisruptionBudgets, a KEDA ScaledObject keeping one checker, and an HPA', () => {
-    expect(byKind('Job')).toHaveLength(1);
-    expect(byKind('Service')).toHaveLength(3);
-    expect(byKind('PodDisruptionBudget')).toHaveLength(3);
-    const [scaled] = byKind('ScaledObject');
-    expect(scaled?.spec).toMatchObject({ scaleTargetRef: { name: 'proxy-pool-checker' }, minReplicaCount: 1 });
-    expect(scaled?.spec.triggers[0]).toMatchObject({ type: 'redis', metadata: { listName: 'pp:validate:wait' } });
-    expect(byKind('HorizontalPodAutoscaler')[0]?.spec).toMatchObject({ scaleTargetRef: { name: 'proxy-pool-checker' }, minReplicas: 1 });
+  it('migrates before any role that uses the database starts, with no hand step', () => {
+    for (const name of ['proxy-pool-api', 'proxy-pool-scraper', 'proxy-pool-checker']) {
+      const [init] = named(docs, 'Deployment', name).spec.template.spec.initContainers;
+      expect(init).toMatchObject({ name: 'migrate', image: expect.stringMatching(/^proxy-pool-migrate:/) });
+    }
+    expect(named(docs, 'Deployment', 'proxy-pool-judge').spec.template.spec.initContainers).toBeUndefined();
+    expect(byKind(docs, 'Job')).toEqual([]);
   });
 
-  it('composes PostgreSQL, Redis, a one-shot migration and the three roles from Dockerfile targets that exist', () => {
-    const [compose] = load('compose.yml');
-    expect(Object.keys(compose!.services).sort()).toEqual(['api', 'checker', 'migrate', 'postgres', 'redis', 'scraper']);
-    const targets = [...readFileSync(path.join(DOCKER, 'Dockerfile'), 'utf8').matchAll(/^FROM \S+ AS (\S+)$/gm)].map((m) => m[1]);
-    for (const name of ['api', 'scraper', 'checker', 'migrate']) {
-      expect(targets).toContain(compose!.services[name].build.target);
-      expect(compose!.services[name].build.target).toBe(name);
-    }
-    expect(compose!.services.api.depends_on.migrate.condition).toBe('service_completed_successfully');
-    expect(readFileSync(path.join(DOCKER, 'Dockerfile'), 'utf8')).toMatch(/^USER node$/m);
+  it('exposes the judge alone to the internet, keeping callers’ addresses, and points JUDGE_URL at a public host', () => {
+    const judge = named(docs, 'Service', 'proxy-pool-judge');
+    expect(judge.spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local' });
+    for (const service of byKind(docs, 'Service').filter((s) => s.metadata.name !== 'proxy-pool-judge')) expect(service.spec.type ?? 'ClusterIP').toBe('ClusterIP');
+    const container = named(docs, 'Deployment', 'proxy-pool-judge').spec.template.spec.containers[0];
+    expect(container.command.join(' ')).toContain('judge-main');
+    expect(container.envFrom.some((source: Doc) => source.secretRef)).toBe(false);
+    const judgeUrl = new URL(configOf(docs).JUDGE_URL!);
+    const serviceNames = byKind(docs, 'Service').map((s) => s.metadata.name);
+    expect(serviceNames.some((name) => judgeUrl.hostname === name || judgeUrl.hostname.startsWith(`${name}.`))).toBe(false);
+    expect(judgeUrl.hostname).not.toMatch(/\.svc(\.|$)|^localhost$|^127\./);
+    expect(judgeUrl.pathname).toBe('/judge');
+    expect(Number(judgeUrl.port || 80)).toBe(judge.spec.ports[0].port);
+  });
+
+  it('denies ingress by default; the judge takes its port from anywhere and has no egress', () => {
+    const policies = byKind(docs, 'NetworkPolicy');
+    const deny = policies.find((p) => p.metadata.name === 'proxy-pool-default-deny-ingress')!;
+    expect(deny.spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'proxy-pool' } }, policyTypes: ['Ingress'] });
+    const judge = policies.find((p) => p.metadata.name === 'proxy-pool-judge')!;
+    expect(judge.spec.ingress).toEqual([{ ports: [{ port: 8080, protocol: 'TCP' }] }]);
+    expect(judge.spec.egress).toEqual([]);
+  });
+});
+
+describe('autoscaling', () => {
+  it('production-keda: KEDA owns the checker count, reading Redis with credentials from the secret', () => {
+    const docs = rendered['production-keda'];
+    expect(named(docs, 'Deployment', 'proxy-pool-checker').spec.replicas).toBeUndefined();
+    const scaled = named(docs, 'ScaledObject', 'proxy-pool-checker');
+    expect(scaled.spec).toMatchObject({ scaleTargetRef: { name: 'proxy-pool-checker' }, minReplicaCount: 1 });
+    const [trigger] = scaled.spec.triggers;
+    expect(trigger).toMatchObject({ type: 'redis', metadata: { listName: `${configOf(docs).QUEUE_PREFIX}:validate:wait` }, authenticationRef: { name: 'proxy-pool-redis' } });
+    expect(trigger.metadata.address).toBeUndefined();
+    const auth = named(docs, 'TriggerAuthentication', 'proxy-pool-redis');
+    expect(auth.spec.secretTargetRef.map((ref: Doc) => [ref.parameter, ref.name]).sort()).toEqual([['address', 'proxy-pool-secrets'], ['password', 'proxy-pool-secrets']]);
+    expect(named(docs, 'Deployment', 'proxy-pool-api').spec.replicas).toBeGreaterThan(1);
+  });
+
+  it('single-node: fixed replicas and no KEDA objects', () => {
+    const docs = rendered['single-node'];
+    expect(byKind(docs, 'ScaledObject')).toEqual([]);
+    expect(byKind(docs, 'TriggerAuthentication')).toEqual([]);
+    for (const deployment of byKind(docs, 'Deployment')) expect(deployment.spec.replicas).toBe(1);
+  });
+});
+
+describe('repository hygiene', () => {
+  it('commits no Secret manifest under deploy/', () => {
+    const files = readdirSync(path.join(REPO, 'deploy'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f));
+    for (const file of files) expect({ file, secret: /^kind:\s*Secret\s*$/m.test(readFileSync(path.join(REPO, 'deploy', file), 'utf8')) }).toEqual({ file, secret: false });
+  });
+
+  it('composes PostgreSQL, Redis, a one-shot migration, the public judge and the roles from Dockerfile targets that exist', () => {
+    const compose = parse(readFileSync(path.join(REPO, 'docker/compose.yml'), 'utf8')) as Doc;
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'checker', 'judge', 'migrate', 'postgres', 'redis', 'scraper']);
+    const dockerfile = readFileSync(path.join(REPO, 'docker/Dockerfile'), 'utf8');
+    const targets = [...dockerfile.matchAll(/^FROM \S+ AS (\S+)$/gm)].map((m) => m[1]);
+    for (const name of ['api', 'scraper', 'checker', 'migrate']) expect(targets).toContain(compose.services[name].build.target);
+    expect(compose.services.judge.ports).toEqual(['8080:8080']);
+    expect(compose.services.api.depends_on.migrate.condition).toBe('service_completed_successfully');
+    expect(JSON.stringify(compose)).not.toMatch(/JUDGE_URL[^,]*http:\/\/(api|judge)[:/]/);
+    expect(dockerfile).toMatch(/^USER node$/m);
   });
 });
