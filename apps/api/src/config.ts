@@ -20,6 +20,8 @@ export const apiConfigSchema = requireJudgeSecret(z.object({
   CREDITS_LOW_THRESHOLD: envInt(5, 0),
   HOST: z.string().default('0.0.0.0'),
   PORT: envInt(3000, 0, 65535),
+  /** On SIGTERM, in-flight requests get this long to finish (keep it below the orchestrator's grace period). */
+  DRAIN_MS: envInt(25_000, 0, 600_000),
   /** Shared with checkers: the judge proves it saw a nonce with an HMAC under this secret (required in production). */
   JUDGE_SECRET: judgeSecret,
   SIGNUP_CREDITS: envInt(10, 0, 1_000_000),

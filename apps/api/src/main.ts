@@ -1,37 +1,70 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { processEnvironment } from '@proxy-pool/config';
+import { listen, PortUnavailableError } from '@proxy-pool/worker-runtime';
 import { createApp } from './app.js';
+import { answerClientErrorsInEnvelope } from './http/client-errors.js';
 import { closeApiContext, openApiContext } from './bootstrap.js';
 import { loadApiConfig } from './config.js';
+import type { ApiContext } from './context.js';
+
+export interface RunningApi {
+  server: Server;
+  ctx: ApiContext;
+  /**
+   * Stops accepting connections, lets in-flight requests finish (at most DRAIN_MS, then cuts what is left),
+   * then closes the API's connections to PostgreSQL and Redis.
+   */
+  stop: () => Promise<void>;
+}
 
 /** Starts the API and returns a stop function (used by the all-in-one launcher too). */
-export async function startApi(env: Record<string, string | undefined>): Promise<{ server: Server; stop: () => Promise<void> }> {
+export async function startApi(env: Record<string, string | undefined>): Promise<RunningApi> {
   const config = loadApiConfig(env);
   const ctx = openApiContext(config);
-  const app = createApp(ctx);
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(config.PORT, config.HOST, () => resolve(listening));
-  });
-  ctx.logger.info('api listening', { host: config.HOST, port: config.PORT, version: ctx.version });
-  const stop = async () => {
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const drain = setTimeout(() => server.closeAllConnections(), 5_000);
-    await closed;
-    clearTimeout(drain);
+  const server = createServer(createApp(ctx));
+  answerClientErrorsInEnvelope(server);
+  try {
+    await listen(server, config.PORT, config.HOST, 'PORT');
+  } catch (error) {
     await closeApiContext(ctx);
-  };
-  return { server, stop };
+    throw error;
+  }
+  ctx.logger.info('api listening', { host: config.HOST, port: config.PORT, version: ctx.version });
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= drainAndClose(server, ctx, config.DRAIN_MS));
+  return { server, ctx, stop };
+}
+
+async function drainAndClose(server: Server, ctx: ApiContext, drainMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections go as soon as they are idle; a request in flight keeps its connection until answered.
+  server.closeIdleConnections();
+  const sweep = setInterval(() => server.closeIdleConnections(), 100);
+  const deadline = setTimeout(() => {
+    ctx.logger.warn('drain time exceeded, closing the remaining connections', { drain_ms: drainMs });
+    server.closeAllConnections();
+  }, drainMs);
+  await closed;
+  clearInterval(sweep);
+  clearTimeout(deadline);
+  await closeApiContext(ctx);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { stop } = await startApi(processEnvironment());
-  const shutdown = () => {
-    stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  try {
+    const { stop, ctx } = await startApi(processEnvironment());
+    const shutdown = () => {
+      ctx.logger.info('shutting down', { drain_ms: ctx.config.DRAIN_MS });
+      stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  } catch (error) {
+    if (!(error instanceof PortUnavailableError)) throw error;
+    process.stderr.write(`${JSON.stringify({ level: 'error', message: error.message, port: error.port, setting: error.setting, service: 'api' })}\n`);
+    process.exit(1);
+  }
 }

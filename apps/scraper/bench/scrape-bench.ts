@@ -18,7 +18,7 @@ const TARGET_SECONDS = 4;
 
 async function throwawayDatabase(): Promise<{ url: string; child?: ChildProcess }> {
   if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL };
-  const script = fileURLToPath(new URL('../../../packages/standalone/src/test-database.ts', import.meta.url));
+  const script = fileURLToPath(new URL('../../../packages/test-kit/src/test-database.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';

@@ -1,5 +1,6 @@
 export { createDatabase, inTransaction, pingDatabase, preparedRows, sqlRows } from './client.js';
 export type { Database, DatabaseOptions, SqlRunner } from './client.js';
+export { databaseUnavailable, raiseDatabaseError } from './dependency-errors.js';
 export { Prisma } from '../generated/client/index.js';
 export type {
   User,
@@ -28,3 +29,5 @@ export * from './maintenance.sql.js';
 export * from './check-results.sql.js';
 export * from './check-claims.sql.js';
 export { watchKeyChanges, KEY_CHANGES_CHANNEL, EVERY_KEY, type KeyChangeHandlers } from './key-changes.js';
+export { createDatabaseIfMissing, migrateDatabase, pendingMigrations } from './migrate.js';
+export { withDatabase } from './cli-adapter.js';

@@ -1,10 +1,17 @@
 import { createServer, type Server } from 'node:http';
+import { listen } from './listen.js';
+
+/** Readiness with reasons: `problems` lists what is wrong (shown in the /readyz answer). */
+export interface Readiness {
+  ready: boolean;
+  problems?: string[];
+}
 
 export interface HealthChecks {
   /** Liveness: the process is making progress (recent job activity or an idle heartbeat). */
   isLive: () => boolean;
-  /** Readiness: Redis and PostgreSQL answer. */
-  isReady: () => Promise<boolean>;
+  /** Readiness: Redis and PostgreSQL answer (and whatever else the role needs, e.g. its job schedulers). */
+  isReady: () => Promise<boolean | Readiness>;
   /** Optional Prometheus text for /metrics. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
 }
@@ -19,7 +26,10 @@ export async function startHealthServer(port: number, checks: HealthChecks, host
       answer(live ? 200 : 503, { status: live ? 'ok' : 'stalled' });
     } else if (path === '/readyz') {
       checks.isReady().then(
-        (ready) => answer(ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' }),
+        (verdict) => {
+          const { ready, problems = [] } = typeof verdict === 'boolean' ? { ready: verdict } : verdict;
+          answer(ready ? 200 : 503, problems.length > 0 ? { status: ready ? 'ready' : 'not ready', problems } : { status: ready ? 'ready' : 'not ready' });
+        },
         () => answer(503, { status: 'not ready' }),
       );
     } else if (path === '/metrics' && checks.metrics) {
@@ -31,6 +41,6 @@ export async function startHealthServer(port: number, checks: HealthChecks, host
       answer(404, { status: 'not found' });
     }
   });
-  await new Promise<void>((resolve) => server.listen(port, host, () => resolve()));
+  await listen(server, port, host, 'HEALTH_PORT');
   return server;
 }

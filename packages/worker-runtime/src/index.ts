@@ -1,4 +1,5 @@
-export { startHealthServer, type HealthChecks } from './health-server.js';
+export { startHealthServer, type HealthChecks, type Readiness } from './health-server.js';
 export { Heartbeat } from './heartbeat.js';
 export { installShutdown, type ShutdownOptions } from './shutdown.js';
 export { observeQueueDepth, observeWorkerJobs } from './queue-metrics.js';
+export { listen, PortUnavailableError } from './listen.js';
