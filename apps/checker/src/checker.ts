@@ -2,7 +2,7 @@ import { createGeoipChecker, createHttpAnonymityChecker, tcpConnectChecker } fro
 import { createDatabase, openCheckStore, pingDatabase, type Database } from '@proxy-pool/db';
 import type { Logger } from '@proxy-pool/logger';
 import type { Checker } from '@proxy-pool/plugin-contracts';
-import { createRedis, createWorker, pingRedis, type QueueContext } from '@proxy-pool/queues';
+import { createRedis, createWorker, dependencyErrorHandler, pingRedis, watchRedis, type QueueContext } from '@proxy-pool/queues';
 import { observeWorkerJobs } from '@proxy-pool/worker-runtime';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -12,6 +12,7 @@ import { scoringFromConfig } from './figures.js';
 import { createCheckerMetrics, type CheckerMetrics } from './metrics.js';
 import { OwnIpTracker } from './own-ip.js';
 import { createPipeline, type Pipeline } from './pipeline.js';
+import { privateProxyRefusal } from './proxy-address-policy.js';
 import { databaseBatchWriter, ResultWriter } from './result-writer.js';
 import { Semaphore } from './semaphore.js';
 import { createUrlTestProcessor } from './url-test/url-test.processor.js';
@@ -58,11 +59,12 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
   if (concurrency < config.CHECKER_CONCURRENCY) logger.warn('checker concurrency capped by the open-file limit', { wanted: config.CHECKER_CONCURRENCY, effective: concurrency });
   const ownIp = new OwnIpTracker({ judgeUrl: config.JUDGE_URL, secret: config.JUDGE_SECRET, refreshMs: config.OWN_IP_REFRESH_MINUTES * 60_000, logger, allowPrivate: config.ALLOW_PRIVATE_TARGETS });
   const checkers = options.checkers ? await options.checkers(ownIp.current) : await builtinCheckerList(config, ownIp.current);
-  const pipeline = createPipeline(checkers, { connectTimeoutMs: config.CONNECT_TIMEOUT_MS, totalTimeoutMs: config.TOTAL_TIMEOUT_MS });
+  const refuseAddress = privateProxyRefusal(config.ALLOW_PRIVATE_TARGETS);
+  const pipeline = createPipeline(checkers, { connectTimeoutMs: config.CONNECT_TIMEOUT_MS, totalTimeoutMs: config.TOTAL_TIMEOUT_MS, refuseAddress });
   const semaphore = new Semaphore(concurrency);
   const metrics = createCheckerMetrics(() => semaphore.inFlight, () => semaphore.waiting, options.defaultMetrics);
   const redis = createRedis(config.REDIS_URL, 'worker');
-  redis.on('error', (error) => logger.debug('redis error', { error: error.message }));
+  const redisWatch = watchRedis(redis, { logger, summaryEveryMs: config.DEPENDENCY_SUMMARY_EVERY_MS });
   const context: QueueContext = { connection: redis, prefix: config.QUEUE_PREFIX };
   const db = createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const store = openCheckStore(config.DATABASE_URL, CHECK_POOL_SIZE);
@@ -91,13 +93,13 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
       stalledInterval: config.VALIDATE_STALLED_INTERVAL_MS,
     },
   );
-  const urlTest = createWorker('urlTest', createUrlTestProcessor({ db, allowPrivate: config.ALLOW_PRIVATE_TARGETS }), context, {
+  const urlTest = createWorker('urlTest', createUrlTestProcessor({ db, allowPrivate: config.ALLOW_PRIVATE_TARGETS, refuseAddress }), context, {
     concurrency: config.URL_TEST_JOB_CONCURRENCY,
   });
   urlTest.on('completed', () => metrics.urlTests.inc());
   observeWorkerJobs(metrics.registry, [validate as unknown as Worker, urlTest as unknown as Worker]);
   for (const [name, worker] of Object.entries({ validate, urlTest })) {
-    worker.on('error', (error) => logger.warn(`${name} worker error`, { error: error.message }));
+    worker.on('error', dependencyErrorHandler(redisWatch, (error) => logger.warn(`${name} worker error`, { error: error.message })));
     worker.on('failed', (job, error) => logger.warn(`${name} job failed`, { job_id: job?.id, error: error.message }));
   }
   let stopping = false;
@@ -133,6 +135,7 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
     stopWorkers,
     close: async () => {
       await stopWorkers(config.DRAIN_MS);
+      redisWatch.close();
       redis.disconnect();
       await Promise.allSettled([db.$disconnect(), store.close()]);
     },

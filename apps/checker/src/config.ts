@@ -1,4 +1,5 @@
 import { baseConfigShape, envInt, envUrl, loadConfig, z } from '@proxy-pool/config';
+import { dependencyLogSettingsShape } from './dependency-settings.js';
 import { maintenanceSettingsShape } from './maintenance/settings.js';
 
 /** Only development and tests may run on this built-in secret: anyone who knows it can forge judge answers. */
@@ -8,6 +9,7 @@ export const checkerConfigSchema = z
   .object({
     ...baseConfigShape,
     ...maintenanceSettingsShape,
+    ...dependencyLogSettingsShape,
     /** The judge the stage-2 check requests through each proxy (the API's GET /judge). */
     JUDGE_URL: envUrl('http://127.0.0.1:3000/judge', ['http', 'https']),
     /** Shared with the API: the judge proves it saw the nonce with an HMAC under this secret (required in production). */

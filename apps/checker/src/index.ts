@@ -6,3 +6,5 @@ export { Semaphore } from './semaphore.js';
 export { effectiveConcurrency, openFileLimit } from './fd-limit.js';
 export * from './proxy-state.js';
 export * from './maintenance/index.js';
+export { dependencyLogSettingsShape } from './dependency-settings.js';
+export { privateProxyRefusal, type AddressRefusal } from './proxy-address-policy.js';

@@ -2,6 +2,7 @@ import type { CheckRow } from '@proxy-pool/db';
 import { orderCheckers } from '@proxy-pool/plugin-contracts';
 import type { CheckFacts, Checker, CheckOutcome, CheckTarget } from '@proxy-pool/plugin-contracts';
 import { NEVER_ABORTED, onAbort } from './abort-fanout.js';
+import type { AddressRefusal } from './proxy-address-policy.js';
 import type { ValidationOutcome } from './proxy-state.js';
 
 /** One checker's result: one proxy_checks row (the writer adds the proxy id). */
@@ -19,6 +20,8 @@ export interface PipelineOptions {
   connectTimeoutMs: number;
   /** Whole validation, every stage included. */
   totalTimeoutMs: number;
+  /** Proxies this refuses are not connected to: the first checker's row fails with the reason. */
+  refuseAddress?: AddressRefusal;
 }
 
 export interface Pipeline {
@@ -53,6 +56,12 @@ export function createPipeline(checkers: readonly Checker[], options: PipelineOp
 
 async function runValidation(stages: Checker[][], options: PipelineOptions, target: CheckTarget, outer: AbortSignal = NEVER_ABORTED): Promise<ValidationResult> {
   const started = performance.now();
+  const refusal = options.refuseAddress?.(target.ip);
+  const first = stages[0]?.[0];
+  if (refusal !== undefined && first !== undefined) {
+    const checks = [{ checkerName: first.name, stage: first.stage, passed: false, latencyMs: null, detail: refusal, createdAt: new Date() }];
+    return { outcome: { passed: false, latencyMs: null }, checks, abandoned: false, durationMs: performance.now() - started };
+  }
   const deadline = started + options.totalTimeoutMs;
   // Checkers enforce their own timeouts; this only stops waiting for one that does not (or at abandonment).
   let cutOff: (detail: string) => void = () => undefined;

@@ -1,4 +1,4 @@
-import { maintenanceSettingsShape } from '@proxy-pool/checker';
+import { dependencyLogSettingsShape, maintenanceSettingsShape } from '@proxy-pool/checker';
 import { baseConfigShape, envBoolean, envInt, loadConfig, z } from '@proxy-pool/config';
 import { notifierSettingsShape } from '@proxy-pool/notifiers';
 
@@ -25,6 +25,13 @@ export const scraperConfigSchema = z.object({
   SCRAPE_STALLED_INTERVAL_MS: envInt(30_000, 500),
   /** SIGTERM: time allowed to finish active jobs before exiting anyway. */
   DRAIN_MS: envInt(25_000, 0),
+  /**
+   * How often the job schedulers (source crons, maintenance) are compared with Redis and repaired: Redis
+   * restarted without persistence (or flushed) loses them, and nothing else brings them back. Also done at
+   * once whenever the Redis connection comes back.
+   */
+  SCHEDULER_RECONCILE_EVERY_MS: envInt(60_000, 100, 3_600_000),
+  ...dependencyLogSettingsShape,
   /** Run the maintenance worker and its schedulers (off for scrape-only processes, e.g. tests). */
   MAINTENANCE_ENABLED: envBoolean(true),
   ...maintenanceSettingsShape,

@@ -1,13 +1,24 @@
-import { ensureMaintenanceSchedulers, maintenanceProcessors, type MaintenanceProcessor, type MaintenanceTask } from '@proxy-pool/checker';
+import { maintenanceProcessors, maintenanceSchedulers, type MaintenanceProcessor, type MaintenanceTask } from '@proxy-pool/checker';
 import { countProxies, expireDueLeases, type Database } from '@proxy-pool/db';
 import type { Logger } from '@proxy-pool/logger';
 import { buildNotifiers, NotifierHealthStore, startEventWorkers, watchPoolLevel, type EventWorkers } from '@proxy-pool/notifiers';
-import { buildEvent, createQueue, createWorker, publishEvent, type QueueContext, type TypedQueue } from '@proxy-pool/queues';
+import {
+  buildEvent,
+  createQueue,
+  createWorker,
+  publishEvent,
+  type ExpectedScheduler,
+  type QueueContext,
+  type SchedulerSet,
+  type TypedQueue,
+} from '@proxy-pool/queues';
 import type { Worker } from 'bullmq';
 import type { ScraperConfig } from './config.js';
 
 export interface Housekeeping {
   workers: Worker[];
+  /** The maintenance schedulers this role keeps (none when maintenance is off). */
+  schedulers: SchedulerSet | undefined;
   /** Stops taking maintenance and notification jobs; waits for active ones. */
   close(): Promise<void>;
 }
@@ -18,6 +29,8 @@ export interface HousekeepingDeps {
   db: Database;
   logger: Logger;
   queues: { validate: TypedQueue<'validate'>; events: TypedQueue<'events'> };
+  /** Receives the `error` events of this role's queues and workers (Redis outages are logged as one state). */
+  onQueueError?: (error: Error) => void;
 }
 
 /** Every maintenance task this role runs, keyed by the job's `task`. */
@@ -52,17 +65,13 @@ export function startHousekeeping(deps: HousekeepingDeps): Housekeeping {
   const { config, context, db, logger } = deps;
   const processors = housekeepingProcessors(deps);
   const maintenanceQueue = createQueue('maintenance', context);
-  const scheduled = !config.MAINTENANCE_ENABLED
-    ? Promise.resolve()
-    : ensureMaintenanceSchedulers(maintenanceQueue, config)
-    .then(() => maintenanceQueue.upsertJobScheduler('maintenance:sweep-leases', { every: config.LEASE_SWEEP_EVERY_SECONDS * 1000 }, { name: 'maintenance', data: { task: 'sweep-leases' } }))
-    .then(() => maintenanceQueue.upsertJobScheduler('maintenance:pool-watch', { every: config.POOL_WATCH_EVERY_SECONDS * 1000 }, { name: 'maintenance', data: { task: 'pool-watch' } }))
-    .catch((error: unknown) => logger.warn('maintenance schedulers not set up yet', { error: (error as Error).message }));
   const maintenance = createWorker('maintenance', (payload) => processors[payload.task](), context, {
     concurrency: 2,
     autorun: config.MAINTENANCE_ENABLED,
   });
-  maintenance.on('error', (error) => logger.warn('maintenance worker error', { error: error.message }));
+  const onError = deps.onQueueError ?? ((error: Error) => logger.warn('maintenance worker error', { error: error.message }));
+  maintenance.on('error', onError);
+  maintenanceQueue.on('error', onError);
   maintenance.on('failed', (job, error) => logger.warn('maintenance task failed', { task: job?.data.task, error: error.message }));
 
   const notifiers = buildNotifiers(config.NOTIFIERS, { allowPrivate: config.ALLOW_PRIVATE_TARGETS });
@@ -75,13 +84,34 @@ export function startHousekeeping(deps: HousekeepingDeps): Housekeeping {
     healthStore,
     logger,
     allowPrivate: config.ALLOW_PRIVATE_TARGETS,
+    onError: deps.onQueueError,
   });
   return {
     workers: [maintenance],
+    schedulers: config.MAINTENANCE_ENABLED ? housekeepingSchedulerSet(maintenanceQueue, config) : undefined,
     close: async () => {
-      await scheduled;
       await Promise.all([maintenance.close(), notifications.close()]);
       await maintenanceQueue.close();
     },
+  };
+}
+
+/** Every scheduler of the maintenance queue: the checker's maintenance tasks, lease expiry and the pool watch. */
+export function housekeepingSchedulers(config: ScraperConfig): ExpectedScheduler[] {
+  return [
+    ...maintenanceSchedulers(config),
+    { id: 'maintenance:sweep-leases', repeat: { every: config.LEASE_SWEEP_EVERY_SECONDS * 1000 }, template: { name: 'maintenance', data: { task: 'sweep-leases' } } },
+    { id: 'maintenance:pool-watch', repeat: { every: config.POOL_WATCH_EVERY_SECONDS * 1000 }, template: { name: 'maintenance', data: { task: 'pool-watch' } } },
+  ];
+}
+
+function housekeepingSchedulerSet(queue: TypedQueue<'maintenance'>, config: ScraperConfig): SchedulerSet {
+  const expected = housekeepingSchedulers(config);
+  const ids = new Set(expected.map((scheduler) => scheduler.id));
+  return {
+    name: 'maintenance schedules',
+    queue: queue as unknown as SchedulerSet['queue'],
+    expected: async () => expected,
+    owns: (id) => ids.has(id),
   };
 }

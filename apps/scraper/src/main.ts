@@ -6,8 +6,6 @@ import { Heartbeat, installShutdown, startHealthServer } from '@proxy-pool/worke
 import { loadScraperConfig } from './config.js';
 import { openScraper, type Scraper, type ScraperOptions } from './scraper.js';
 
-const RECONCILE_RETRY_MS = 5_000;
-
 export interface RunningScraper {
   scraper: Scraper;
   healthPort: number;
@@ -15,7 +13,7 @@ export interface RunningScraper {
   stop: () => Promise<void>;
 }
 
-/** Starts the scraper role: the scrape worker, the schedule reconcile, the health port. */
+/** Starts the scraper role: the scrape worker, the scheduler keeper, the health port. */
 export async function startScraper(
   env: Record<string, string | undefined>,
   options: Partial<ScraperOptions> = {},
@@ -36,23 +34,10 @@ export async function startScraper(
     },
     config.HEALTH_HOST,
   );
-  let stopped = false;
-  let retry: NodeJS.Timeout | undefined;
-  const reconcile = () => {
-    scraper.reconcileSchedules().then(
-      (report) => logger.info('source schedules reconciled', { ...report }),
-      (error: unknown) => {
-        logger.warn('schedule reconcile failed, retrying', { error: (error as Error).message });
-        if (!stopped) retry = setTimeout(reconcile, RECONCILE_RETRY_MS).unref();
-      },
-    );
-  };
-  reconcile();
+  scraper.schedules.start();
   const healthPort = (health.address() as AddressInfo).port;
   logger.info('scraper started', { concurrency: config.SCRAPER_CONCURRENCY, health_port: healthPort, queue_prefix: config.QUEUE_PREFIX });
   const stop = async () => {
-    stopped = true;
-    clearTimeout(retry);
     heartbeat.stop();
     await scraper.close();
     await new Promise<void>((resolve) => health.close(() => resolve()));

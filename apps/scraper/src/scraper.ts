@@ -7,15 +7,19 @@ import {
   createQueue,
   createRedis,
   createWorker,
+  dependencyErrorHandler,
   pingRedis,
   reconcileSourceSchedules,
+  SchedulerKeeper,
+  sourceSchedulerSet,
+  watchRedis,
   type PayloadOf,
   type QueueContext,
   type ReconcileReport,
   type ResultOf,
   type TypedQueue,
 } from '@proxy-pool/queues';
-import { observeWorkerJobs } from '@proxy-pool/worker-runtime';
+import { observeWorkerJobs, type Readiness } from '@proxy-pool/worker-runtime';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ScraperConfig } from './config.js';
@@ -43,8 +47,12 @@ export interface Scraper {
   db: Database;
   redis: Redis;
   metrics: ScraperMetrics;
+  /** Keeps the source and maintenance schedulers in Redis (started by `startScraper`). */
+  schedules: SchedulerKeeper;
+  /** Reconciles the source schedulers once. */
   reconcileSchedules(): Promise<ReconcileReport>;
-  isReady(): Promise<boolean>;
+  /** Redis and PostgreSQL answer and every job scheduler this role keeps is in Redis. */
+  isReady(): Promise<Readiness>;
   /** Stops taking jobs and waits for active ones (BullMQ hands back whatever a forced exit leaves). */
   stopWorker(): Promise<void>;
   close(): Promise<void>;
@@ -54,7 +62,7 @@ export interface Scraper {
 export function openScraper(config: ScraperConfig, options: ScraperOptions): Scraper {
   const { logger } = options;
   const redis = createRedis(config.REDIS_URL, 'worker');
-  redis.on('error', (error) => logger.debug('redis error', { error: error.message }));
+  const redisWatch = watchRedis(redis, { logger, summaryEveryMs: config.DEPENDENCY_SUMMARY_EVERY_MS });
   const context: QueueContext = { connection: redis, prefix: config.QUEUE_PREFIX };
   const db = createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const queues = { scrape: createQueue('scrape', context), validate: createQueue('validate', context), events: createQueue('events', context) };
@@ -75,6 +83,7 @@ export function openScraper(config: ScraperConfig, options: ScraperOptions): Scr
       allowPrivate: config.ALLOW_PRIVATE_TARGETS,
       validateBatchSize: config.VALIDATE_BATCH_SIZE,
       upsertConcurrency: config.SCRAPE_UPSERT_CONCURRENCY,
+      claimSeconds: config.CHECK_LEASE_SECONDS,
     },
     failingAfter: config.SOURCE_FAILING_AFTER,
   });
@@ -97,9 +106,18 @@ export function openScraper(config: ScraperConfig, options: ScraperOptions): Scr
     context,
     { concurrency: config.SCRAPER_CONCURRENCY, lockDuration: config.SCRAPE_LOCK_DURATION_MS, stalledInterval: config.SCRAPE_STALLED_INTERVAL_MS },
   );
-  worker.on('error', (error) => logger.warn('scrape worker error', { error: error.message }));
+  worker.on('error', dependencyErrorHandler(redisWatch, (error) => logger.warn('scrape worker error', { error: error.message })));
+  const onQueueError = dependencyErrorHandler(redisWatch, (error) => logger.warn('queue error', { error: error.message }));
+  for (const queue of Object.values(queues)) queue.on('error', onQueueError);
   worker.on('failed', (job, error) => logger.debug('scrape job failed', { job_id: job?.id, error: error.message }));
-  const housekeeping = startHousekeeping({ config, context, db, logger, queues });
+  const housekeeping = startHousekeeping({ config, context, db, logger, queues, onQueueError });
+  const sourceSchedules = sourceSchedulerSet(queues.scrape, () => listSourceSchedules(db));
+  const schedules = new SchedulerKeeper({
+    sets: housekeeping.schedulers ? [sourceSchedules, housekeeping.schedulers] : [sourceSchedules],
+    connection: redis,
+    everyMs: config.SCHEDULER_RECONCILE_EVERY_MS,
+    logger,
+  });
   observeWorkerJobs(metrics.registry, [worker as unknown as Worker, ...housekeeping.workers]);
   let workerStopped: Promise<void> | undefined;
   const stopWorker = () => (workerStopped ??= Promise.all([worker.close(), housekeeping.close()]).then(() => undefined));
@@ -110,14 +128,40 @@ export function openScraper(config: ScraperConfig, options: ScraperOptions): Scr
     db,
     redis,
     metrics,
+    schedules,
     reconcileSchedules: () => reconcileSourceSchedules(queues.scrape, () => listSourceSchedules(db)),
-    isReady: async () => (await Promise.all([pingRedis(redis), pingDatabase(db)])).every(Boolean),
+    isReady: () => readiness(redis, db, schedules),
     stopWorker,
     close: async () => {
+      await schedules.stop();
       await stopWorker();
       await Promise.allSettled(Object.values(queues).map((queue) => queue.close()));
+      redisWatch.close();
       redis.disconnect();
       await db.$disconnect();
     },
   };
+}
+
+const SCHEDULER_CHECK_TIMEOUT_MS = 1_500;
+
+async function readiness(redis: Redis, db: Database, schedules: SchedulerKeeper): Promise<Readiness> {
+  const [redisUp, databaseUp] = await Promise.all([pingRedis(redis), pingDatabase(db)]);
+  const problems: string[] = [];
+  if (!redisUp) problems.push('redis does not answer');
+  if (!databaseUp) problems.push('postgres does not answer');
+  if (problems.length > 0) return { ready: false, problems };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), SCHEDULER_CHECK_TIMEOUT_MS);
+  });
+  try {
+    const missing = await Promise.race([schedules.missing(), timeout]);
+    for (const id of missing) problems.push(`job scheduler ${id} is missing`);
+  } catch (error) {
+    problems.push(`job schedulers not readable: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+  return { ready: problems.length === 0, problems };
 }

@@ -7,6 +7,8 @@ export interface StoreOptions {
   allowPrivate: boolean;
   validateBatchSize: number;
   upsertConcurrency: number;
+  /** How long a new proxy stays leased to the validate job queued for it (CHECK_LEASE_SECONDS). */
+  claimSeconds: number;
   chunkSize?: number;
 }
 
@@ -32,7 +34,7 @@ export function acceptableProxies(candidates: readonly ProxyCandidate[], allowPr
     const key = `${candidate.ip}|${candidate.port}|${candidate.protocol}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    proxies.push({ ip: candidate.ip, port: candidate.port, protocol: candidate.protocol, username: candidate.username, password: candidate.password });
+    proxies.push({ ip: candidate.ip, port: candidate.port, protocol: candidate.protocol, username: candidate.username, password: candidate.password, tags: candidate.tags });
   }
   return { proxies, refused };
 }
@@ -40,7 +42,9 @@ export function acceptableProxies(candidates: readonly ProxyCandidate[], allowPr
 /**
  * Upserts the proxies in chunks (a few statements in flight) and links them to the source. Each chunk's
  * new proxies are queued for validation as soon as the chunk lands, so a crash mid-scrape loses no
- * validation work for what was already written.
+ * validation work for what was already written. They are inserted leased (`claimSeconds`), so the due sweep
+ * never queues them a second time while that job waits in a backlog; if the job is lost, the lease runs out
+ * and the sweep picks them up.
  */
 export async function storeProxies(
   db: Database,
@@ -59,7 +63,7 @@ export async function storeProxies(
   const lane = async () => {
     while (next < chunks.length) {
       const chunk = chunks[next++]!;
-      const result = await upsertScrapedChunk(db, sourceId, chunk);
+      const result = await upsertScrapedChunk(db, sourceId, chunk, { claimSeconds: options.claimSeconds });
       total += result.total;
       created += result.newIds.length;
       await enqueueValidation(validateQueue, result.newIds, options.validateBatchSize);

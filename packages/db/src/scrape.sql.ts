@@ -7,6 +7,16 @@ export interface ScrapedProxy {
   protocol: 'http' | 'https' | 'socks4' | 'socks5';
   username?: string | null;
   password?: string | null;
+  /** What the list said about the proxy (country, anonymity, …); merged into the stored tags. */
+  tags?: Record<string, string> | undefined;
+}
+
+export interface UpsertChunkOptions {
+  /**
+   * New proxies are inserted leased for this long (`next_check_at = now() + claim`): the validate job queued
+   * for them right after the insert owns them, and the due sweep leaves them alone meanwhile.
+   */
+  claimSeconds: number;
 }
 
 export interface UpsertChunkResult {
@@ -23,29 +33,36 @@ const DEADLOCK = '40P01';
 
 /**
  * Upserts one chunk of proxies and links them to the source, in one statement (so one transaction):
- * a new (ip, port, protocol) is inserted as `unchecked`, a known one gets `last_seen_at` refreshed (and
- * upstream credentials when the list gives them). Rows are taken in key order so two scrapes sharing
- * proxies lock them in the same order. Input rows must be unique by (ip, port, protocol).
+ * a new (ip, port, protocol) is inserted as `unchecked` and leased for its first validation, a known one gets
+ * `last_seen_at` refreshed (and upstream credentials when the list gives them). Tags are merged: the stored
+ * tags keep every key any source gave, and a key this list names again takes this list's value. Rows are
+ * taken in key order so two scrapes sharing proxies lock them in the same order. Input rows must be unique
+ * by (ip, port, protocol).
  */
-export async function upsertScrapedChunk(db: Database, sourceId: string, rows: readonly ScrapedProxy[]): Promise<UpsertChunkResult> {
+export async function upsertScrapedChunk(db: Database, sourceId: string, rows: readonly ScrapedProxy[], options: UpsertChunkOptions): Promise<UpsertChunkResult> {
   if (rows.length === 0) return { total: 0, newIds: [] };
   const ips = rows.map((row) => row.ip);
   const ports = rows.map((row) => row.port);
   const protocols = rows.map((row) => row.protocol);
   const usernames = rows.map((row) => row.username ?? null);
   const passwords = rows.map((row) => row.password ?? null);
+  // Untagged rows send NULL: most lists carry no tags, and NULL costs nothing to parse.
+  const tags = rows.map((row) => (row.tags && Object.keys(row.tags).length > 0 ? JSON.stringify(row.tags) : null));
   const run = () => db.$queryRaw<Array<{ total: number; new_ids: string[] | null }>>`
     WITH input AS (
-      SELECT * FROM unnest(${ips}::inet[], ${ports}::int[], ${protocols}::"ProxyProtocol"[], ${usernames}::text[], ${passwords}::text[])
-        AS t(ip, port, protocol, username, password)
+      SELECT * FROM unnest(${ips}::inet[], ${ports}::int[], ${protocols}::"ProxyProtocol"[], ${usernames}::text[], ${passwords}::text[], ${tags}::text[])
+        AS t(ip, port, protocol, username, password, tags)
       ORDER BY ip, port, protocol
     ), upserted AS (
-      INSERT INTO proxies (id, ip, port, protocol, username, password)
-      SELECT uuid_v7(), ip, port, protocol, username, password FROM input
+      INSERT INTO proxies (id, ip, port, protocol, username, password, tags, next_check_at)
+      SELECT uuid_v7(), ip, port, protocol, username, password, COALESCE(tags::jsonb, '{}'::jsonb),
+        now() + make_interval(secs => ${options.claimSeconds}::float8)
+      FROM input
       ON CONFLICT (ip, port, protocol) DO UPDATE SET
         last_seen_at = now(),
         username = COALESCE(EXCLUDED.username, proxies.username),
-        password = COALESCE(EXCLUDED.password, proxies.password)
+        password = COALESCE(EXCLUDED.password, proxies.password),
+        tags = proxies.tags || EXCLUDED.tags
       RETURNING id, (xmax = 0) AS inserted
     ), linked AS (
       INSERT INTO proxy_sources (proxy_id, source_id)

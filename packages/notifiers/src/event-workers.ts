@@ -24,6 +24,8 @@ export interface EventWorkersOptions {
   notifyJobOptions?: JobsOptions;
   eventsConcurrency?: number;
   notifyConcurrency?: number;
+  /** Receives the `error` events of the workers and the notify queue (default: each one logged). */
+  onError?: (error: Error) => void;
 }
 
 export interface EventWorkers {
@@ -75,7 +77,9 @@ export function startEventWorkers(options: EventWorkersOptions): EventWorkers {
       error: error.message,
     });
   });
-  for (const worker of [events, notify]) worker.on('error', (error) => log.error('notification worker error', { error: error.message }));
+  const onError = options.onError ?? ((error: Error) => log.error('notification worker error', { error: error.message }));
+  for (const worker of [events, notify]) worker.on('error', onError);
+  notifyQueue.on('error', onError);
 
   return {
     async close() {

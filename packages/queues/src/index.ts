@@ -6,3 +6,6 @@ export { UnrecoverableError } from 'bullmq';
 export * from './source-schedules.js';
 export * from './event-payloads.js';
 export * from './publish-event.js';
+export * from './scheduler-sets.js';
+export * from './scheduler-keeper.js';
+export * from './dependency-watch.js';

@@ -1,3 +1,5 @@
+import type { ExpectedScheduler, ReconcileReport, SchedulerSet } from './scheduler-sets.js';
+import { reconcileSchedulerSet } from './scheduler-sets.js';
 import type { TypedQueue } from './typed-queues.js';
 
 /** What scheduling needs to know about a source. */
@@ -13,6 +15,14 @@ export const SOURCE_SCHEDULE_TZ = 'UTC';
 
 export const sourceSchedulerId = (sourceId: string): string => `${SCHEDULER_PREFIX}${sourceId}`;
 
+function sourceScheduler(source: SchedulableSource): ExpectedScheduler {
+  return {
+    id: sourceSchedulerId(source.id),
+    repeat: { pattern: source.cronSchedule, tz: SOURCE_SCHEDULE_TZ },
+    template: { name: 'scrape', data: { source_id: source.id, trigger: 'schedule' } },
+  };
+}
+
 /**
  * Makes the source's job scheduler match the source: an active source gets one scheduler (upserted, so
  * repeating this is harmless and two replicas doing it at once never create two), an inactive one none.
@@ -22,57 +32,33 @@ export async function syncSourceSchedule(queue: TypedQueue<'scrape'>, source: Sc
     await removeSourceSchedule(queue, source.id);
     return;
   }
-  await queue.upsertJobScheduler(
-    sourceSchedulerId(source.id),
-    { pattern: source.cronSchedule, tz: SOURCE_SCHEDULE_TZ },
-    { name: 'scrape', data: { source_id: source.id, trigger: 'schedule' } },
-  );
+  const scheduler = sourceScheduler(source);
+  await queue.upsertJobScheduler(scheduler.id, scheduler.repeat, { name: 'scrape', data: { source_id: source.id, trigger: 'schedule' } });
 }
 
 export async function removeSourceSchedule(queue: TypedQueue<'scrape'>, sourceId: string): Promise<void> {
   await queue.removeJobScheduler(sourceSchedulerId(sourceId));
 }
 
-export interface ReconcileReport {
-  upserted: number;
-  unchanged: number;
-  removed: number;
+/** The scrape queue's source schedulers: one per active source, `source:<id>`; other schedulers are not ours. */
+export function sourceSchedulerSet(queue: TypedQueue<'scrape'>, loadSources: () => Promise<readonly SchedulableSource[]>): SchedulerSet {
+  return {
+    name: 'source schedules',
+    queue: queue as unknown as SchedulerSet['queue'],
+    expected: async () => (await loadSources()).filter((source) => source.isActive).map(sourceScheduler),
+    owns: (id) => id.startsWith(SCHEDULER_PREFIX),
+  };
 }
 
 /**
- * Repairs drift between the sources table and the scrape queue's schedulers (run at scraper start-up):
- * schedulers of deleted or inactive sources go, active sources get theirs; a scheduler already matching
- * its source is left alone so a restart does not reset its next run.
- *
- * Schedulers are read before sources: the API commits a source before upserting its scheduler, so any
- * scheduler seen here belongs to a source the later read sees, and a concurrent create is never undone.
+ * Repairs drift between the sources table and the scrape queue's schedulers: schedulers of deleted or inactive
+ * sources go, active sources get theirs; a scheduler already matching its source is left alone so a repeat
+ * does not reset its next run.
  */
 export async function reconcileSourceSchedules(
   queue: TypedQueue<'scrape'>,
   loadSources: () => Promise<readonly SchedulableSource[]>,
 ): Promise<ReconcileReport> {
-  const existing = await queue.getJobSchedulers(0, -1);
-  const sources = await loadSources();
-  const wanted = new Map(sources.filter((source) => source.isActive).map((source) => [sourceSchedulerId(source.id), source]));
-  const report: ReconcileReport = { upserted: 0, unchanged: 0, removed: 0 };
-  const current = new Map<string, { pattern?: string | undefined; tz?: string | undefined }>();
-  for (const scheduler of existing) {
-    if (!scheduler.key.startsWith(SCHEDULER_PREFIX)) continue;
-    if (wanted.has(scheduler.key)) {
-      current.set(scheduler.key, scheduler);
-    } else {
-      await queue.removeJobScheduler(scheduler.key);
-      report.removed++;
-    }
-  }
-  for (const [id, source] of wanted) {
-    const scheduler = current.get(id);
-    if (scheduler?.pattern === source.cronSchedule && scheduler.tz === SOURCE_SCHEDULE_TZ) {
-      report.unchanged++;
-      continue;
-    }
-    await syncSourceSchedule(queue, source);
-    report.upserted++;
-  }
-  return report;
+  const { upserted, unchanged, removed } = await reconcileSchedulerSet(sourceSchedulerSet(queue, loadSources));
+  return { upserted, unchanged, removed };
 }

@@ -4,6 +4,7 @@ export {
   ensureMaintenanceSchedulers,
   MAINTENANCE_SCHEDULER_IDS,
   maintenanceProcessors,
+  maintenanceSchedulers,
   type MaintenanceDeps,
   type MaintenanceProcessor,
   type MaintenanceTask,

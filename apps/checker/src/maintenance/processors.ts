@@ -1,5 +1,5 @@
 import { deleteLongDeadProxies, pruneOldChecks, type Database } from '@proxy-pool/db';
-import type { PayloadOf, ResultOf, TypedQueue } from '@proxy-pool/queues';
+import type { ExpectedScheduler, PayloadOf, ResultOf, TypedQueue } from '@proxy-pool/queues';
 import { enqueueDueProxies } from './enqueue-due.js';
 import type { MaintenanceSettings } from './settings.js';
 
@@ -47,14 +47,23 @@ export const MAINTENANCE_SCHEDULER_IDS = {
   'delete-dead': 'maintenance:delete-dead',
 } as const;
 
-/** Creates (or updates in place) the job schedulers of the checker's maintenance tasks. */
-export async function ensureMaintenanceSchedulers(queue: TypedQueue<'maintenance'>, settings: MaintenanceSettings): Promise<void> {
+/** The job schedulers of the checker's maintenance tasks, as the role that runs them keeps them. */
+export function maintenanceSchedulers(settings: MaintenanceSettings): ExpectedScheduler[] {
   const every: Record<keyof typeof MAINTENANCE_SCHEDULER_IDS, number> = {
     'enqueue-due': settings.ENQUEUE_DUE_EVERY_SECONDS * 1000,
     'prune-checks': settings.PRUNE_CHECKS_EVERY_MINUTES * 60_000,
     'delete-dead': settings.DELETE_DEAD_EVERY_MINUTES * 60_000,
   };
-  for (const [task, id] of Object.entries(MAINTENANCE_SCHEDULER_IDS) as Array<[keyof typeof MAINTENANCE_SCHEDULER_IDS, string]>) {
-    await queue.upsertJobScheduler(id, { every: every[task] }, { name: 'maintenance', data: { task } });
+  return (Object.entries(MAINTENANCE_SCHEDULER_IDS) as Array<[keyof typeof MAINTENANCE_SCHEDULER_IDS, string]>).map(([task, id]) => ({
+    id,
+    repeat: { every: every[task] },
+    template: { name: 'maintenance', data: { task } },
+  }));
+}
+
+/** Creates (or updates in place) the job schedulers of the checker's maintenance tasks. */
+export async function ensureMaintenanceSchedulers(queue: TypedQueue<'maintenance'>, settings: MaintenanceSettings): Promise<void> {
+  for (const scheduler of maintenanceSchedulers(settings)) {
+    await queue.upsertJobScheduler(scheduler.id, scheduler.repeat, { name: 'maintenance', data: scheduler.template.data as PayloadOf<'maintenance'> });
   }
 }

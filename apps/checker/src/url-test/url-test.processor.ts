@@ -1,12 +1,15 @@
 import { selectUrlTestProxies, type Database } from '@proxy-pool/db';
 import { UnrecoverableError, type Processor, type UrlTestResult } from '@proxy-pool/queues';
 import { checkUrl, ssrfGotOptions } from '@proxy-pool/ssrf';
+import type { AddressRefusal } from '../proxy-address-policy.js';
 import { proxyFailureForStatus } from './errors.js';
 import { getThroughProxy } from './through-proxy.js';
 
 export interface UrlTestDeps {
   db: Database;
   allowPrivate: boolean;
+  /** Proxies at addresses this refuses are reported unreachable without a connection. */
+  refuseAddress: AddressRefusal;
 }
 
 /**
@@ -23,7 +26,8 @@ export function createUrlTestProcessor(deps: UrlTestDeps): Processor<'urlTest'> 
     const timeoutMs = Math.round(payload.timeout_seconds * 1000);
     const results: UrlTestResult['results'] = await Promise.all(
       proxies.map(async (proxy) => {
-        const answer = await getThroughProxy(proxy, verdict.url, timeoutMs, ssrfGuards);
+        const refusal = deps.refuseAddress(proxy.ip);
+        const answer = refusal !== undefined ? { statusCode: null, latencyMs: null, error: refusal } : await getThroughProxy(proxy, verdict.url, timeoutMs, ssrfGuards);
         const proxyFailure = answer.statusCode === null ? undefined : proxyFailureForStatus(answer.statusCode);
         const reachable = answer.statusCode !== null && proxyFailure === undefined;
         return {
