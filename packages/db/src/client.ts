@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/client/index.js';
 import type { Prisma } from '../generated/client/index.js';
+import { raiseDatabaseError } from './dependency-errors.js';
 
 export interface DatabaseOptions {
   url: string;
@@ -45,7 +46,7 @@ export function createDatabase(options: DatabaseOptions): Database {
  * Dates, json as values.
  */
 export async function sqlRows<T extends object>(runner: SqlRunner, query: Prisma.Sql): Promise<T[]> {
-  const result = await runner.query<T>(query.text, query.values as unknown[]);
+  const result = await runner.query<T>(query.text, query.values as unknown[]).catch(raiseDatabaseError);
   return result.rows;
 }
 
@@ -64,13 +65,16 @@ export async function preparedRows<T extends object>(runner: SqlRunner, query: P
     name = `pp_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
     preparedNames.set(text, name);
   }
-  const result = await runner.query<T>({ name, text, values: query.values as unknown[] });
+  const result = await runner.query<T>({ name, text, values: query.values as unknown[] }).catch(raiseDatabaseError);
   return result.rows;
 }
 
-/** Runs `work` on one connection of `pool` between BEGIN and COMMIT (ROLLBACK when it throws). */
+/**
+ * Runs `work` on one connection of `pool` between BEGIN and COMMIT (ROLLBACK when it throws). A connection
+ * that cannot be had or is lost on the way raises DependencyUnavailableError.
+ */
 export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch(raiseDatabaseError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -78,7 +82,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) 
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    raiseDatabaseError(error);
   } finally {
     client.release();
   }

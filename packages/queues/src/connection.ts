@@ -1,3 +1,4 @@
+import { DependencyUnavailableError } from '@proxy-pool/dependency-errors';
 import { Redis, type RedisOptions } from 'ioredis';
 
 export type RedisRole = 'producer' | 'worker';
@@ -16,6 +17,14 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
   return role === 'producer'
     ? new Redis(url, { ...common, maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : new Redis(url, { ...common, maxRetriesPerRequest: null });
+}
+
+/**
+ * Throws DependencyUnavailableError unless the connection is ready: BullMQ waits for a lost connection to come
+ * back instead of failing, so a request that must not hang checks first.
+ */
+export function assertRedisReady(redis: Redis): void {
+  if (redis.status !== 'ready') throw new DependencyUnavailableError('redis', `Redis is not connected (${redis.status}).`);
 }
 
 /** Resolves once the connection is ready (a fail-fast connection refuses commands until then). */
