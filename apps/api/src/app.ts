@@ -3,6 +3,7 @@ import type { ApiContext } from './context.js';
 import { authenticate } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { createRateLimits } from './http/rate-limit.js';
+import { requestBody } from './http/request-body.js';
 import { requestContext } from './http/request-context.js';
 import { protectedRoutes, publicRoutes, type MountedRoutes } from './routes/index.js';
 
@@ -64,9 +65,7 @@ export function createApp(ctx: ApiContext, options: { extraRoutes?: Router[] } =
       ctx.metrics.httpDuration.observe({ method, route, status: String(status) }, seconds),
     ),
   );
-  const json = express.json({ limit: '1mb' });
-  // No route reads a GET's body: those skip the parser.
-  app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? next() : json(req, res, next)));
+  app.use(requestBody());
   app.use(routeTable(publicRoutes(ctx)));
   // Authentication guards known prefixes only, so an unknown path is a plain 404, not a 401.
   const limits = createRateLimits(ctx);
