@@ -4,6 +4,7 @@ import type { LeaseGrant } from '@proxy-pool/db';
 import { z } from 'zod';
 import type { ApiContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
+import { realNumber } from '../http/validate.js';
 
 export const acquireBodySchema = z
   .object({
@@ -14,7 +15,7 @@ export const acquireBodySchema = z
       .transform((code) => code.toUpperCase())
       .optional(),
     anonymity: z.enum(['transparent', 'anonymous', 'elite']).optional(),
-    min_score: z.number().min(0).max(1).optional(),
+    min_score: realNumber(0, 1).optional(),
     lease_duration_seconds: z.number().int().min(1).max(3600).default(300),
   })
   // Unknown fields are refused: a misspelt filter must not silently lease (and charge for) an unwanted proxy.

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ApiContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { decodeCursor, encodeCursor, pageQueryShape, type Page } from '../http/pagination.js';
+import { realNumber } from '../http/validate.js';
 import { cachedJson } from './cache.service.js';
 
 /** A plain decimal (no exponent, no hex, no blanks): query values are strings and `Number('')` is 0. */
@@ -13,7 +14,7 @@ const decimal = (min: number, max: number) =>
     .string()
     .regex(/^-?\d+(\.\d+)?$/, 'must be a number')
     .transform(Number)
-    .pipe(z.number().min(min).max(max));
+    .pipe(realNumber(min, max));
 
 export const proxyFilterShape = {
   status: z.enum(['active', 'dead', 'unchecked']).optional(),

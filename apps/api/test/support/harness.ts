@@ -60,7 +60,7 @@ export interface TestUser {
 }
 
 /** Inserts a user with one API key straight into the database. */
-export async function createTestUser(ctx: ApiContext, options: { role?: 'user' | 'admin'; credits?: number } = {}): Promise<TestUser> {
+export async function createTestUser(ctx: Pick<ApiContext, 'db'>, options: { role?: 'user' | 'admin'; credits?: number } = {}): Promise<TestUser> {
   const email = `u-${randomUUID()}@example.test`;
   const key = generateApiKey();
   const user = await ctx.db.user.create({
