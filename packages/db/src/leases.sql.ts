@@ -67,9 +67,12 @@ const CANDIDATE_COLUMNS = Prisma.sql`${PROXY_COLUMNS}, p.score, p.last_leased_at
 
 /**
  * Leases the best free active proxy matching the filters to the user for one credit. Without an idempotency
- * key it is a single statement (its own transaction, one round trip); with one, a transaction that first looks
- * the key up and stores the answer (beforeCommit) before COMMIT. A concurrent duplicate key loses on the
- * unique index (user_id, idempotency_key), is rolled back whole, and replays the winner's lease.
+ * key it is a single statement (its own transaction, one round trip); with one, a transaction that first takes
+ * a lock on (user, key), then looks the key up, and stores the answer (beforeCommit) before COMMIT. The key
+ * is decided before anything else: a concurrent duplicate waits on the lock until the first transaction ends,
+ * then finds its lease and replays it; it never reaches the balance check (on a 1-credit account it would
+ * see the balance the first one spent: 402) or the proxy walk. The unique index (user_id, idempotency_key)
+ * remains the guarantee should two holders ever race past the lock.
  * It runs on the raw pool (one of the API's hottest paths), not through the Prisma client.
  */
 export async function acquireLease(db: Database, input: AcquireInput, hooks: AcquireHooks = {}): Promise<AcquireOutcome> {
@@ -78,6 +81,7 @@ export async function acquireLease(db: Database, input: AcquireInput, hooks: Acq
       const key = input.idempotencyKey;
       if (key === undefined) return await acquireOnce(db.pool, input, hooks);
       return await inTransaction(db.pool, async (tx) => {
+        await lockIdempotencyKey(tx, input.userId, key);
         const existing = await findLeaseByIdempotencyKey(tx, input.userId, key);
         return existing ? { kind: 'replayed', grant: existing } : acquireOnce(tx, input, hooks);
       });
@@ -188,6 +192,15 @@ async function leaseStatement(q: SqlRunner, input: AcquireInput, matching: Prism
       LEFT JOIN expired ON lease.id IS NOT NULL`);
   if (!row) throw new Error(`acquire: user ${userId} does not exist`);
   return row;
+}
+
+/**
+ * Serialises the transactions of one (user, idempotency key) until COMMIT or ROLLBACK. Each later statement
+ * of a READ COMMITTED transaction reads a fresh snapshot, so the lookup after the lock sees the lease a
+ * predecessor committed. A hash collision between two keys only makes them wait for each other.
+ */
+async function lockIdempotencyKey(tx: SqlRunner, userId: string, key: string): Promise<void> {
+  await sqlRows(tx, Prisma.sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${userId}:${key}`}, 0))`);
 }
 
 /** The user's lease made under this idempotency key within 24 h; an older key is cleared so it can be reused. */

@@ -89,3 +89,18 @@ describe('POST /proxies/acquire with an Idempotency-Key', () => {
     expect(leases[1]!.id).toBe(res.body.lease_id);
   });
 });
+
+describe('POST /proxies/acquire duplicates on the last credit', () => {
+  it('answers every one of 20 concurrent duplicates with the one lease (never 402), charging once', async () => {
+    const user = await createTestUser(api.ctx, { credits: 1 });
+    await insertProxies(api.ctx, Array.from({ length: 3 }, () => ({ country: 'XM' })));
+    const key = `last-credit-${randomUUID()}`;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => acquire(user, 'XM', key)));
+    expect(answers.map((res) => res.status)).toEqual(Array(20).fill(200));
+    for (const res of answers) expect(res.body).toEqual(answers[0]!.body);
+    expect(answers[0]!.body.credits_remaining).toBe(0);
+    expect(await charges(user)).toBe(1);
+    expect(await api.ctx.db.lease.count({ where: { userId: user.userId } })).toBe(1);
+    expect((await api.ctx.db.user.findUniqueOrThrow({ where: { id: user.userId } })).creditBalance).toBe(0);
+  });
+});
