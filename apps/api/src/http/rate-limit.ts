@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '@proxy-pool/logger';
 import type { Redis } from 'ioredis';
@@ -108,12 +109,26 @@ function rateLimited(what: string, limit: number, resetMs: number): AppError {
 
 const clientIp = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
+/**
+ * Whom failed authentications are counted against: the client IP and the credential it presented (a hash of
+ * the Authorization header), so one client retrying a wrong key behind a NAT blocks only that key, never
+ * the valid keys of its neighbours. Null when no credential was presented at all: that is Bull Board's
+ * sign-in challenge (or a client that forgot its key), costs no lookup and guesses nothing, so it is not a
+ * failed attempt; only the credentials a browser then sends are.
+ */
+function failedAuthSubject(req: Request): string | null {
+  const header = req.get('authorization');
+  if (header === undefined || header.trim() === '') return null;
+  const credential = createHash('sha256').update(header).digest('base64url').slice(0, 22);
+  return `${clientIp(req)}:${credential}`;
+}
+
 export interface RateLimits {
   /** Registrations per client IP and hour. */
   register: RequestHandler;
-  /** Before authentication: an IP past its failed-authentication limit gets 429 even with a valid key. */
+  /** Before authentication: a credential past its failed-authentication limit from this IP gets 429 without a lookup. */
   authGate: RequestHandler;
-  /** Counts a failed authentication for the client IP (wired as authenticate's onFailure). */
+  /** Counts a failed authentication for the client IP and presented credential (wired as authenticate's onFailure). */
   onAuthFailure: AuthFailureHook;
   /** After authentication: requests per API key and minute. */
   perKey: RequestHandler;
@@ -136,13 +151,15 @@ export function createRateLimits(ctx: ApiContext): RateLimits {
       next();
     },
     authGate: async (req, _res, next) => {
-      const state = await limiter.peek('auth-failures', clientIp(req));
-      if (state && state.count >= authLimit) throw rateLimited('failed authentications from this address', authLimit, state.resetMs);
+      const subject = failedAuthSubject(req);
+      const state = subject === null ? null : await limiter.peek('auth-failures', subject);
+      if (state && state.count >= authLimit) throw rateLimited('failed authentications with this credential from this address', authLimit, state.resetMs);
       next();
     },
     onAuthFailure: async (req) => {
-      const state = await limiter.hit('auth-failures', clientIp(req), MINUTE_MS);
-      if (state && state.count > authLimit) throw rateLimited('failed authentications from this address', authLimit, state.resetMs);
+      const subject = failedAuthSubject(req);
+      const state = subject === null ? null : await limiter.hit('auth-failures', subject, MINUTE_MS);
+      if (state && state.count > authLimit) throw rateLimited('failed authentications with this credential from this address', authLimit, state.resetMs);
     },
     perKey: async (req, _res, next) => {
       const keyId = req.auth?.apiKeyId;

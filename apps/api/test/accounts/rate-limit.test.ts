@@ -42,16 +42,31 @@ describe('rate limits', () => {
     expect((await api.request.post('/auth/register').send({ email, display_name: 'R' })).status).toBe(201);
   });
 
-  it('after too many failed authentications, answers 429 to the IP even with a valid key until the window passes', async () => {
+  it('after too many failed authentications, blocks only the failing credential from that IP: valid keys and the Bull Board sign-in challenge still get through', async () => {
     api = startTestApi({ RATE_LIMITS_ENABLED: 'true', RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '3' });
     const user = await createTestUser(api.ctx);
-    expect((await api.request.get('/account').set(user.auth)).status).toBe(200);
-    for (let i = 0; i < 3; i += 1) expect((await api.request.get('/account').set(bearer(BAD_KEY))).status).toBe(401);
+    const admin = await createTestUser(api.ctx, { role: 'admin' });
+    // A browser asking for the board with no credentials gets the sign-in challenge, however often.
+    for (let i = 0; i < 5; i += 1) {
+      const challenge = await api.request.get('/admin/queues');
+      expect({ status: challenge.status, challenge: challenge.headers['www-authenticate'] }).toEqual({ status: 401, challenge: expect.stringMatching(/^Basic /) });
+    }
+    // The same client (same IP) retries a wrong key, and a browser a wrong Bull Board password.
+    const wrongPassword = { Authorization: `Basic ${Buffer.from(`admin:${BAD_KEY}x`).toString('base64')}` };
+    for (let i = 0; i < 3; i += 1) {
+      expect((await api.request.get('/account').set(bearer(BAD_KEY))).status).toBe(401);
+      expect((await api.request.get('/admin/queues').set(wrongPassword)).status).toBe(401);
+    }
     expectRateLimited(await api.request.get('/account').set(bearer(BAD_KEY)), 60);
-    expectRateLimited(await api.request.get('/account').set(user.auth), 60);
-    expectRateLimited(await api.request.get('/auth/keys'), 60);
-    await shortenWindows('auth-failures:*');
+    expectRateLimited(await api.request.get('/admin/queues').set(wrongPassword), 60);
+    // Everyone else behind that address carries on.
     expect((await api.request.get('/account').set(user.auth)).status).toBe(200);
+    expect((await api.request.get('/admin/queues').set(admin.auth)).status).toBe(200);
+    expect((await api.request.get('/admin/queues').set({ Authorization: `Basic ${Buffer.from(`admin:${admin.key}`).toString('base64')}` })).status).toBe(200);
+    expect((await api.request.get('/admin/queues')).status).toBe(401);
+    // Another wrong key is a new credential: 401 until it too runs out of attempts.
+    expect((await api.request.get('/account').set(bearer(`${BAD_KEY.slice(0, -1)}y`))).status).toBe(401);
+    await shortenWindows('auth-failures:*');
     expect((await api.request.get('/account').set(bearer(BAD_KEY))).status).toBe(401);
   });
 
