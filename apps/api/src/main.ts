@@ -6,6 +6,7 @@ import { answerClientErrorsInEnvelope } from './http/client-errors.js';
 import { closeApiContext, openApiContext } from './bootstrap.js';
 import { loadApiConfig } from './config.js';
 import type { ApiContext } from './context.js';
+import { markDraining } from './routes/health.routes.js';
 
 export interface RunningApi {
   server: Server;
@@ -36,6 +37,7 @@ export async function startApi(env: Record<string, string | undefined>): Promise
 }
 
 async function drainAndClose(server: Server, ctx: ApiContext, drainMs: number): Promise<void> {
+  markDraining(ctx);
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // Keep-alive connections go as soon as they are idle; a request in flight keeps its connection until answered.
   server.closeIdleConnections();

@@ -8,3 +8,4 @@ export * from './proxy-state.js';
 export * from './maintenance/index.js';
 export { dependencyLogSettingsShape } from './dependency-settings.js';
 export { privateProxyRefusal, type AddressRefusal } from './proxy-address-policy.js';
+export { privateJudgeProblem } from './public-judge.js';

@@ -5,6 +5,7 @@ const standaloneSchema = z.object({
   DATABASE_URL: baseConfigShape.DATABASE_URL,
   REDIS_URL: baseConfigShape.REDIS_URL,
   LOG_LEVEL: baseConfigShape.LOG_LEVEL,
+  ALLOW_PRIVATE_TARGETS: baseConfigShape.ALLOW_PRIVATE_TARGETS,
   PORT: envInt(3000, 0, 65535),
   /** Embedded servers' data, their address files and generated secrets (git-ignored `./data`). */
   DATA_DIR: z.string().min(1).default('./data'),
@@ -16,6 +17,8 @@ const standaloneSchema = z.object({
   ADMIN_EMAIL: z.string().trim().default('admin@localhost'),
   /** On a first start, add the source catalog so the pool fills itself. */
   SEED_SOURCES: envBoolean(true),
+  /** A catalog file of your own (the format of packages/source-catalog/catalog.json) instead of the shipped one. */
+  SOURCE_CATALOG: z.string().min(1).optional(),
   /** How long a stop waits for in-flight requests and jobs before it ends them. */
   DRAIN_MS: envInt(25_000, 0, 600_000),
 });

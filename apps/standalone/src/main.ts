@@ -3,6 +3,7 @@
  * REDIS_URL when they answer; otherwise runs embedded PostgreSQL and Redis servers that keep their data under
  * DATA_DIR. Migrates, creates the first admin and adds the source catalog on a first start, then serves.
  */
+import { privateJudgeProblem } from '@proxy-pool/checker';
 import { createDatabase, createDatabaseIfMissing, migrateDatabase, pendingMigrations } from '@proxy-pool/db';
 import { ensureLocalServices, LocalServiceError } from '@proxy-pool/embedded-services';
 import { createLogger } from '@proxy-pool/logger';
@@ -48,6 +49,10 @@ try {
     await firstStart(db, config, env, apiUrl, logger);
   } finally {
     await db.$disconnect();
+  }
+  const judgeProblem = await privateJudgeProblem(env.JUDGE_URL, config.ALLOW_PRIVATE_TARGETS);
+  if (judgeProblem) {
+    logger.warn('public proxies cannot pass validation until the judge is reachable from the internet', { problem: judgeProblem });
   }
   roles = await startRoles(env);
   logger.info('proxy pool ready', { url: apiUrl, startup_ms: Date.now() - startedAt, judge_url: env.JUDGE_URL });
