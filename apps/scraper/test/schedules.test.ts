@@ -23,9 +23,9 @@ describe('start-up reconcile', () => {
 
   it('removes schedulers of deleted and inactive sources, upserts active ones, keeps matching ones', async () => {
     const queue = scraper.scraper.queues.scrape;
-    const active = await scraper.createSource(lists.urlFor('/list.txt'), { cronSchedule: '0 3 * * *' });
-    const changed = await scraper.createSource(lists.urlFor('/list.txt'), { cronSchedule: '0 4 * * *' });
-    const inactive = await scraper.createSource(lists.urlFor('/list.txt'), { isActive: false });
+    const active = await scraper.createSource(lists.urlFor('/list.txt?active'), { cronSchedule: '0 3 * * *' });
+    const changed = await scraper.createSource(lists.urlFor('/list.txt?changed'), { cronSchedule: '0 4 * * *' });
+    const inactive = await scraper.createSource(lists.urlFor('/list.txt?inactive'), { isActive: false });
     const deletedId = randomUUID();
     await syncSourceSchedule(queue, { id: changed.id, cronSchedule: '0 5 * * *', isActive: true });
     await syncSourceSchedule(queue, { id: inactive.id, cronSchedule: '0 0 1 1 *', isActive: true });
@@ -62,7 +62,7 @@ describe('two scraper replicas', () => {
         replica.scraper.worker.on('completed', (job) => runs.push({ jobId: String(job.id), trigger: job.data.trigger, worker: name }));
       }
       // Every second, from two replicas that both reconciled (and both upserted the scheduler again here).
-      const source = await first.createSource(lists.urlFor('/list.txt'), { cronSchedule: '* * * * * *' });
+      const source = await first.createSource(lists.urlFor('/list.txt?replicas'), { cronSchedule: '* * * * * *' });
       await Promise.all([first.scraper.reconcileSchedules(), second.scraper.reconcileSchedules()]);
       await Promise.all([first, second].map((replica) => syncSourceSchedule(replica.scraper.queues.scrape, source)));
       const started = Date.now();

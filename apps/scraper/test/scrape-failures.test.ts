@@ -86,7 +86,7 @@ describe('failed scrapes', () => {
   });
 
   it('marks the job failed in BullMQ and keeps serving the next job', async () => {
-    const source = await scraper.createSource(lists.urlFor('/error.txt'));
+    const source = await scraper.createSource(lists.urlFor('/error.txt?again'));
     const job = await enqueue(scraper.scraper.queues.scrape, 'scrape', { source_id: source.id, trigger: 'manual' });
     await eventually(async () => ((await job.getState()) === 'failed' ? true : undefined), 10_000, 'the job to fail');
     expect((await scraper.scraper.queues.scrape.getJob(String(job.id)))?.failedReason).toBe('HTTP 500');

@@ -1,4 +1,5 @@
 import type { Source } from '../generated/client/index.js';
+import { Prisma } from '../generated/client/index.js';
 import { olderThan } from './accounts.sql.js';
 import type { Database } from './client.js';
 
@@ -52,4 +53,47 @@ export async function listSourcesPage(db: Database, query: SourcePageQuery): Pro
     db.source.count({ where: filter }),
   ]);
   return { rows, total };
+}
+
+/**
+ * The form a source URL is stored and compared in: the WHATWG URL parser's serialisation (scheme and host
+ * lower-cased, default port dropped, an empty path as `/`, percent-encoding made uniform) without the
+ * fragment, which never reaches the server. Two spellings of one list therefore meet on `sources_url_key`.
+ * Throws on a string that is not a URL (callers validate first).
+ */
+export function normalizeSourceUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.hash = '';
+  return parsed.href;
+}
+
+export interface NewSourceRow {
+  url: string;
+  parserName: string;
+  cronSchedule: string;
+  defaultProtocol: Source['defaultProtocol'];
+  isActive: boolean;
+}
+
+/**
+ * Inserts a source under its normalised URL; null when a source with that URL exists already (decided by the
+ * unique index, so of two concurrent inserts of one URL exactly one succeeds).
+ */
+export async function insertSource(db: Database, row: NewSourceRow): Promise<Source | null> {
+  try {
+    return await db.source.create({ data: { ...row, url: normalizeSourceUrl(row.url) } });
+  } catch (error) {
+    if (isUniqueUrlViolation(error)) return null;
+    throw error;
+  }
+}
+
+/** The source stored under this URL (compared normalised), if any. */
+export function findSourceByUrl(db: Database, url: string): Promise<Source | null> {
+  return db.source.findUnique({ where: { url: normalizeSourceUrl(url) } });
+}
+
+/** True for the error Prisma raises when a write hits `sources_url_key`. */
+export function isUniqueUrlViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }

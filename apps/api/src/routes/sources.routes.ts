@@ -6,7 +6,7 @@ import { requireAdmin } from '../http/auth.js';
 import { pageQueryShape } from '../http/pagination.js';
 import { parseInput } from '../http/validate.js';
 import { scrapeSourceNow } from '../services/source-scrape.service.js';
-import { createSource, deleteSource, findSource, listSources, renderSource, updateSource } from '../services/sources.service.js';
+import { createSource, deleteSource, findSource, listSources, renderSource, updateSource, type SourceReader } from '../services/sources.service.js';
 
 const httpUrl = z
   .string()
@@ -26,7 +26,8 @@ export const createBody = z
   .object({
     ...sourceFields,
     parser_name: sourceFields.parser_name.optional(),
-    default_protocol: sourceFields.default_protocol.default('http'),
+    // Omitted: the protocol the URL path names (`/socks5.txt`), else http (see protocolFromUrlPath).
+    default_protocol: sourceFields.default_protocol.optional(),
     is_active: sourceFields.is_active.default(true),
   })
   .strict();
@@ -35,18 +36,20 @@ export const listQuery = z.object({ ...pageQueryShape, is_active: z.enum(['true'
 
 /** Express loses the path's parameter types once a middleware precedes the handler. */
 const sourceId = (req: Request): string => String(req.params.source_id);
+/** Every /sources route runs after authentication. */
+const reader = (req: Request): SourceReader => req.auth?.role ?? 'user';
 
 /** /sources: anyone with a key reads; writes and manual scrapes need the admin role. */
 export function sourcesRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.get('/sources', async (req, res) => {
-    res.json(await listSources(ctx, parseInput(listQuery, req.query, 'query')));
+    res.json(await listSources(ctx, parseInput(listQuery, req.query, 'query'), reader(req)));
   });
   router.post('/sources', requireAdmin, async (req, res) => {
     res.status(201).json(await createSource(ctx, parseInput(createBody, req.body, 'body')));
   });
   router.get('/sources/:source_id', async (req, res) => {
-    res.json(renderSource(await findSource(ctx, sourceId(req))));
+    res.json(renderSource(await findSource(ctx, sourceId(req)), reader(req)));
   });
   router.patch('/sources/:source_id', requireAdmin, async (req, res) => {
     res.json(await updateSource(ctx, sourceId(req), parseInput(patchBody, req.body, 'body')));

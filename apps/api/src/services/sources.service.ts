@@ -1,19 +1,20 @@
-import { CronExpressionParser } from 'cron-parser';
-import { listSourcesPage, type Source } from '@proxy-pool/db';
-import { redact } from '@proxy-pool/logger';
-import { builtinParsers, detectParser } from '@proxy-pool/parsers';
-import type { ProxyProtocol, SourceParser } from '@proxy-pool/plugin-contracts';
-import { removeSourceSchedule, SOURCE_SCHEDULE_TZ, syncSourceSchedule } from '@proxy-pool/queues';
+import { findSourceByUrl, isUniqueUrlViolation, listSourcesPage, normalizeSourceUrl, type Source } from '@proxy-pool/db';
+import { detectParser } from '@proxy-pool/parsers';
+import type { ProxyProtocol } from '@proxy-pool/plugin-contracts';
+import { removeSourceSchedule, syncSourceSchedule } from '@proxy-pool/queues';
+import { createScheduledSource, cronProblem, parserProblem, protocolFromUrlPath, SOURCE_PARSERS } from '@proxy-pool/source-catalog';
 import { checkUrl } from '@proxy-pool/ssrf';
 import type { ApiContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { createdAtPosition, toPage, type Page } from '../http/pagination.js';
+import type { AuthContext } from '../http/request-types.js';
 import { assertId, cursorPosition, type PageRequest } from './accounts.service.js';
 import { withQueue } from './queue-guard.js';
 import { createSampleFetcher } from './source-sample.js';
+import { visibleSourceUrl } from './source-url-view.js';
 
-/** The parsers the API accepts by name and asks during auto-detection (the scraper registers the same list). */
-export const registeredParsers: readonly SourceParser[] = builtinParsers;
+/** Who reads a source: admins see its URL whole, other users without query string (see visibleSourceUrl). */
+export type SourceReader = AuthContext['role'];
 
 /** A source as the API shows it: the spec's fields plus its scrape health. */
 export interface SourceView {
@@ -37,17 +38,17 @@ export interface SourceInput {
   url: string;
   parser_name?: string | undefined;
   cron_schedule: string;
-  default_protocol: ProxyProtocol;
+  /** Omitted: the protocol the URL path names (`/socks5.txt`), else http. */
+  default_protocol?: ProxyProtocol | undefined;
   is_active: boolean;
 }
 
 export type SourcePatch = Partial<SourceInput>;
 
-export function renderSource(row: Source): SourceView {
+export function renderSource(row: Source, reader: SourceReader): SourceView {
   return {
     id: row.id,
-    // Anyone with a key may read sources; credentials inside a list URL are not theirs to see.
-    url: redact(row.url) as string,
+    url: visibleSourceUrl(row.url, reader),
     parser_name: row.parserName,
     cron_schedule: row.cronSchedule,
     default_protocol: row.defaultProtocol,
@@ -63,10 +64,10 @@ export function renderSource(row: Source): SourceView {
   };
 }
 
-export async function listSources(ctx: ApiContext, query: PageRequest & { is_active?: boolean | undefined }): Promise<Page<SourceView>> {
+export async function listSources(ctx: ApiContext, query: PageRequest & { is_active?: boolean | undefined }, reader: SourceReader): Promise<Page<SourceView>> {
   const after = cursorPosition(query.cursor);
   const { rows, total } = await listSourcesPage(ctx.db, { isActive: query.is_active, after, take: query.limit + 1 });
-  return toPage(rows, query.limit, total, renderSource, createdAtPosition);
+  return toPage(rows, query.limit, total, (row) => renderSource(row, reader), createdAtPosition);
 }
 
 export async function findSource(ctx: ApiContext, id: string): Promise<Source> {
@@ -79,21 +80,24 @@ export async function findSource(ctx: ApiContext, id: string): Promise<Source> {
 const fieldError = (field: string, message: string) => new AppError('VALIDATION_ERROR', `Invalid body: ${field}.`, { fields: [{ field, message }] });
 
 /** 422 with cron-parser's own reason unless the expression is a 5- or 6-field cron line or an @alias. */
-export function assertCron(expression: string): void {
-  const fields = expression.trim().split(/\s+/).length;
-  if (!expression.trim().startsWith('@') && (fields < 5 || fields > 6)) {
-    throw fieldError('cron_schedule', `expected 5 fields (minute hour day month weekday) or 6 with seconds, got ${fields}`);
-  }
-  try {
-    CronExpressionParser.parse(expression, { tz: SOURCE_SCHEDULE_TZ });
-  } catch (error) {
-    throw fieldError('cron_schedule', (error as Error).message);
-  }
+function assertCron(expression: string): void {
+  const problem = cronProblem(expression);
+  if (problem !== null) throw fieldError('cron_schedule', problem);
 }
 
 function assertParserName(name: string): void {
-  if (registeredParsers.some((parser) => parser.name === name)) return;
-  throw fieldError('parser_name', `unknown parser "${name}"; registered: ${registeredParsers.map((parser) => parser.name).join(', ')}`);
+  const problem = parserProblem(name);
+  if (problem !== null) throw fieldError('parser_name', problem);
+}
+
+/** 409 naming the source that already lists this URL (compared normalised, see normalizeSourceUrl). */
+async function sourceExists(ctx: ApiContext, url: string): Promise<AppError> {
+  const existing = await findSourceByUrl(ctx.db, url);
+  return new AppError('SOURCE_EXISTS', 'A source with this URL exists already.', {
+    field: 'url',
+    url: normalizeSourceUrl(url),
+    ...(existing === null ? {} : { source_id: existing.id }),
+  });
 }
 
 async function assertSafeUrl(ctx: ApiContext, url: string): Promise<void> {
@@ -115,35 +119,39 @@ async function detectParserName(ctx: ApiContext, url: string): Promise<string> {
     samplers.set(ctx, sampler);
   }
   const fetched = await sampler(url);
-  const parsers = registeredParsers.map((parser) => parser.name);
+  const parsers = SOURCE_PARSERS.map((parser) => parser.name);
   if (!fetched.ok) {
     throw new AppError('NO_MATCHING_PARSER', `Cannot auto-detect the format: fetching a sample failed (${fetched.reason}). Give parser_name.`, {
       reason: fetched.reason,
       parsers,
     });
   }
-  const parser = detectParser(registeredParsers, fetched.sample);
+  const parser = detectParser(SOURCE_PARSERS, fetched.sample);
   if (parser === null) {
     throw new AppError('NO_MATCHING_PARSER', 'No registered parser recognises this source. Give parser_name or check the URL.', { parsers });
   }
   return parser.name;
 }
 
-/** Validates, detects the parser when none is given, stores the source, then schedules it. */
+/**
+ * Validates, refuses a URL that has a source already (before any sample is fetched), detects the parser
+ * when none is given, stores the source and schedules it. A concurrent create of the same URL loses on the
+ * unique index and gets the same 409.
+ */
 export async function createSource(ctx: ApiContext, input: SourceInput): Promise<SourceView> {
   assertCron(input.cron_schedule);
   if (input.parser_name !== undefined) assertParserName(input.parser_name);
   await assertSafeUrl(ctx, input.url);
+  if ((await findSourceByUrl(ctx.db, input.url)) !== null) throw await sourceExists(ctx, input.url);
   const parserName = input.parser_name ?? (await detectParserName(ctx, input.url));
-  const row = await ctx.db.source.create({
-    data: { url: input.url, parserName, cronSchedule: input.cron_schedule, defaultProtocol: input.default_protocol, isActive: input.is_active },
-  });
-  // Committed first, scheduled second (the scraper's reconcile relies on that order); no scheduler, no source.
-  await withQueue(ctx, () => syncSourceSchedule(ctx.queues.scrape, row)).catch(async (error: unknown) => {
-    await ctx.db.source.delete({ where: { id: row.id } }).catch(() => undefined);
-    throw error;
-  });
-  return renderSource(row);
+  const defaultProtocol = input.default_protocol ?? protocolFromUrlPath(input.url) ?? 'http';
+  const row = await createScheduledSource(
+    ctx.db,
+    { url: input.url, parserName, cronSchedule: input.cron_schedule, defaultProtocol, isActive: input.is_active },
+    (source) => withQueue(ctx, () => syncSourceSchedule(ctx.queues.scrape, source)),
+  );
+  if (row === null) throw await sourceExists(ctx, input.url);
+  return renderSource(row, 'admin');
 }
 
 /** Changes only the given fields; the scheduler follows the new schedule and activity. */
@@ -153,14 +161,17 @@ export async function updateSource(ctx: ApiContext, id: string, patch: SourcePat
   if (patch.parser_name !== undefined) assertParserName(patch.parser_name);
   if (patch.url !== undefined) await assertSafeUrl(ctx, patch.url);
   const data = {
-    ...(patch.url === undefined ? {} : { url: patch.url }),
+    ...(patch.url === undefined ? {} : { url: normalizeSourceUrl(patch.url) }),
     ...(patch.parser_name === undefined ? {} : { parserName: patch.parser_name }),
     ...(patch.cron_schedule === undefined ? {} : { cronSchedule: patch.cron_schedule }),
     ...(patch.default_protocol === undefined ? {} : { defaultProtocol: patch.default_protocol }),
     ...(patch.is_active === undefined ? {} : { isActive: patch.is_active }),
   };
-  if (Object.keys(data).length === 0) return renderSource(before);
-  const row = await ctx.db.source.update({ where: { id }, data });
+  if (Object.keys(data).length === 0) return renderSource(before, 'admin');
+  const row = await ctx.db.source.update({ where: { id }, data }).catch(async (error: unknown) => {
+    if (patch.url !== undefined && isUniqueUrlViolation(error)) throw await sourceExists(ctx, patch.url);
+    throw error;
+  });
   if (row.cronSchedule !== before.cronSchedule || row.isActive !== before.isActive) {
     await withQueue(ctx, () => syncSourceSchedule(ctx.queues.scrape, row)).catch(async (error: unknown) => {
       const { cronSchedule, isActive } = before;
@@ -168,7 +179,7 @@ export async function updateSource(ctx: ApiContext, id: string, patch: SourcePat
       throw error;
     });
   }
-  return renderSource(row);
+  return renderSource(row, 'admin');
 }
 
 /** Removes the scheduler, then the source; its proxies stay (other sources may list them). */

@@ -21,15 +21,19 @@ afterAll(async () => {
 });
 
 const create = (body: Record<string, unknown>) => api.request.post('/sources').set(api.admin.auth).send(body);
-const validBody = (extra: Record<string, unknown> = {}) => ({ url: listUrl, parser_name: 'plaintext', cron_schedule: '*/30 * * * *', ...extra });
+let copies = 0;
+/** A URL of the list no source has yet (a query the list server ignores): a URL is listed once. */
+const freshUrl = () => `${listUrl}?copy=${++copies}`;
+const validBody = (extra: Record<string, unknown> = {}) => ({ url: freshUrl(), parser_name: 'plaintext', cron_schedule: '*/30 * * * *', ...extra });
 
 describe('POST /sources', () => {
   it('creates a source (201) with defaults and schedules it', async () => {
-    const res = await create(validBody());
+    const body = validBody();
+    const res = await create(body);
     expect(res.status).toBe(201);
     for (const field of [...SPEC_FIELDS, ...HEALTH_FIELDS]) expect(res.body).toHaveProperty(field);
     expect(res.body).toMatchObject({
-      url: listUrl,
+      url: body.url,
       parser_name: 'plaintext',
       cron_schedule: '*/30 * * * *',
       default_protocol: 'http',

@@ -26,8 +26,11 @@ afterAll(async () => {
   await lists?.close();
 });
 
+let copies = 0;
+/** A new source for the list at `path`: each gets a URL of its own (a query the list server ignores), since a URL is listed once. */
 async function createSource(path: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const res = await api.request.post('/sources').set(api.admin.auth).send({ url: lists.urlFor(path), cron_schedule: '0 0 1 1 *', ...extra });
+  const url = `${lists.urlFor(path)}?copy=${++copies}`;
+  const res = await api.request.post('/sources').set(api.admin.auth).send({ url, cron_schedule: '0 0 1 1 *', ...extra });
   expect(res.status).toBe(201);
   return res.body.id as string;
 }
