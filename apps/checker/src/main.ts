@@ -1,15 +1,14 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { processEnvironment } from '@proxy-pool/config';
 import { createLogger, type Logger } from '@proxy-pool/logger';
-import { Heartbeat, installShutdown, startHealthServer } from '@proxy-pool/worker-runtime';
+import { installShutdown, startWorkerHealth } from '@proxy-pool/worker-runtime';
 import { openChecker, type CheckerApp, type CheckerOptions } from './checker.js';
 import { loadCheckerConfig } from './config.js';
 import { privateJudgeProblem } from './public-judge.js';
 
 export interface RunningChecker {
   checker: CheckerApp;
-  healthPort: number;
+  /** Undefined when started without a health server. */
+  healthPort: number | undefined;
   /** Stops taking jobs, lets active ones finish (within DRAIN_MS), closes connections and the health port. */
   stop: () => Promise<void>;
 }
@@ -18,26 +17,24 @@ export interface RunningChecker {
 export async function startChecker(
   env: Record<string, string | undefined>,
   options: Partial<CheckerOptions> = {},
+  runtime: { healthServer?: boolean } = {},
 ): Promise<RunningChecker> {
   const config = loadCheckerConfig(env);
   const logger: Logger =
     options.logger ?? createLogger({ service: 'checker', level: config.LOG_LEVEL, pretty: config.NODE_ENV === 'development' && process.stdout.isTTY });
   const checker = await openChecker(config, { ...options, logger });
-  const heartbeat = new Heartbeat();
-  for (const worker of Object.values(checker.workers)) {
-    worker.on('completed', () => heartbeat.beat());
-    worker.on('failed', () => heartbeat.beat());
-  }
-  const health: Server = await startHealthServer(
-    config.HEALTH_PORT,
-    {
-      isLive: () => heartbeat.isLive(),
-      isReady: () => checker.isReady(),
-      metrics: async () => ({ contentType: checker.metrics.registry.contentType, body: await checker.metrics.registry.metrics() }),
-    },
-    config.HEALTH_HOST,
-  );
-  const healthPort = (health.address() as AddressInfo).port;
+  const health = await startWorkerHealth({
+    enabled: runtime.healthServer ?? true,
+    port: config.HEALTH_PORT,
+    host: config.HEALTH_HOST,
+    workers: Object.values(checker.workers),
+    isReady: () => checker.isReady(),
+    registry: checker.metrics.registry,
+  }).catch(async (error: unknown) => {
+    await checker.close();
+    throw error;
+  });
+  const healthPort = health.port;
   logger.info('checker started', {
     concurrency: checker.semaphore.limit,
     job_concurrency: config.VALIDATE_JOB_CONCURRENCY,
@@ -46,9 +43,8 @@ export async function startChecker(
     queue_prefix: config.QUEUE_PREFIX,
   });
   const stop = async () => {
-    heartbeat.stop();
     await checker.close();
-    await new Promise<void>((resolve) => health.close(() => resolve()));
+    await health.close();
   };
   return { checker, healthPort, stop };
 }

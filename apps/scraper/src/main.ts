@@ -1,14 +1,13 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { processEnvironment } from '@proxy-pool/config';
 import { createLogger, type Logger } from '@proxy-pool/logger';
-import { Heartbeat, installShutdown, startHealthServer } from '@proxy-pool/worker-runtime';
+import { installShutdown, startWorkerHealth } from '@proxy-pool/worker-runtime';
 import { loadScraperConfig } from './config.js';
 import { openScraper, type Scraper, type ScraperOptions } from './scraper.js';
 
 export interface RunningScraper {
   scraper: Scraper;
-  healthPort: number;
+  /** Undefined when started without a health server. */
+  healthPort: number | undefined;
   /** Stops taking jobs, lets active ones finish, closes connections and the health port. */
   stop: () => Promise<void>;
 }
@@ -17,30 +16,29 @@ export interface RunningScraper {
 export async function startScraper(
   env: Record<string, string | undefined>,
   options: Partial<ScraperOptions> = {},
+  runtime: { healthServer?: boolean } = {},
 ): Promise<RunningScraper> {
   const config = loadScraperConfig(env);
   const logger: Logger =
     options.logger ?? createLogger({ service: 'scraper', level: config.LOG_LEVEL, pretty: config.NODE_ENV === 'development' && process.stdout.isTTY });
   const scraper = openScraper(config, { ...options, logger });
-  const heartbeat = new Heartbeat();
-  scraper.worker.on('completed', () => heartbeat.beat());
-  scraper.worker.on('failed', () => heartbeat.beat());
-  const health: Server = await startHealthServer(
-    config.HEALTH_PORT,
-    {
-      isLive: () => heartbeat.isLive(),
-      isReady: () => scraper.isReady(),
-      metrics: async () => ({ contentType: scraper.metrics.registry.contentType, body: await scraper.metrics.registry.metrics() }),
-    },
-    config.HEALTH_HOST,
-  );
+  const health = await startWorkerHealth({
+    enabled: runtime.healthServer ?? true,
+    port: config.HEALTH_PORT,
+    host: config.HEALTH_HOST,
+    workers: [scraper.worker],
+    isReady: () => scraper.isReady(),
+    registry: scraper.metrics.registry,
+  }).catch(async (error: unknown) => {
+    await scraper.close();
+    throw error;
+  });
   scraper.schedules.start();
-  const healthPort = (health.address() as AddressInfo).port;
+  const healthPort = health.port;
   logger.info('scraper started', { concurrency: config.SCRAPER_CONCURRENCY, health_port: healthPort, queue_prefix: config.QUEUE_PREFIX });
   const stop = async () => {
-    heartbeat.stop();
     await scraper.close();
-    await new Promise<void>((resolve) => health.close(() => resolve()));
+    await health.close();
   };
   return { scraper, healthPort, stop };
 }

@@ -12,15 +12,15 @@ export interface RunningRoles {
 
 /** Starts each role in this process. A role that fails to start stops the ones already running. */
 export async function startRoles(env: Env): Promise<RunningRoles> {
-  // The API's /health and /metrics speak for the process: the workers' own health ports stay closed
-  // (port 0 on loopback: no fixed port that a second launcher on this host could clash with).
-  const workerEnv = { ...env, HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1' };
+  // The API's /health speaks for the process: the workers open no health ports of their own, so a second
+  // launcher on this host (another PORT) has nothing to clash on.
+  const noHealthPort = { healthServer: false };
   const api = await startApi(env);
-  const scraper = await startScraper(workerEnv).catch(async (error: unknown) => {
+  const scraper = await startScraper(env, {}, noHealthPort).catch(async (error: unknown) => {
     await api.stop();
     throw error;
   });
-  const checker = await startChecker(workerEnv).catch(async (error: unknown) => {
+  const checker = await startChecker(env, {}, noHealthPort).catch(async (error: unknown) => {
     await scraper.stop();
     await api.stop();
     throw error;
