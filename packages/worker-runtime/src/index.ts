@@ -3,3 +3,4 @@ export { Heartbeat } from './heartbeat.js';
 export { installShutdown, type ShutdownOptions } from './shutdown.js';
 export { observeQueueDepth, observeWorkerJobs } from './queue-metrics.js';
 export { listen, PortUnavailableError } from './listen.js';
+export { startWorkerHealth, type WorkerHealth, type WorkerHealthOptions } from './worker-health.js';
