@@ -81,7 +81,10 @@ function prepareDataDir(dataDir: string, owner: { uid: number; gid: number } | u
     chownSync(dataDir, owner.uid, owner.gid);
     // Every folder above the cluster must be traversable by the server's user.
     for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-      if ((statSync(dir).mode & 0o001) === 0) throw new LocalServiceError(`PostgreSQL (run as the postgres user) cannot reach ${dataDir}: ${dir} is not searchable by others`);
+      if ((statSync(dir).mode & 0o001) === 0) throw new LocalServiceError(
+          `PostgreSQL (run as the postgres user, since this process is root) cannot reach ${dataDir}: ${dir} is not searchable by others; ` +
+            `run \`chmod o+x ${dir}\` or set DATA_DIR to a folder the postgres user can reach`,
+        );
     }
   }
 }
