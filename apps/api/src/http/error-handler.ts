@@ -25,6 +25,7 @@ const BODY_ERRORS: Record<string, () => AppError> = {
   // The body's declared Content-Length does not match what arrived.
   'request.size.invalid': () => new AppError('BAD_REQUEST', 'The request body does not match its Content-Length.'),
   'request.aborted': () => new AppError('BAD_REQUEST', 'The request body was not sent completely.'),
+  'entity.encoding.invalid': () => new AppError('BAD_REQUEST', 'The request body is not valid UTF-8.'),
 };
 
 /** Turns anything thrown into the spec's error envelope. 500s reveal nothing but an error id that is in the log. */
