@@ -1,5 +1,5 @@
 import type { LookupFunction } from 'node:net';
-import { createDatabase, listSourceSchedules, pingDatabase, type Database } from '@proxy-pool/db';
+import { createDatabase, listSourceSchedules, type Database } from '@proxy-pool/db';
 import type { Logger } from '@proxy-pool/logger';
 import { builtinParsers } from '@proxy-pool/parsers';
 import type { SourceParser } from '@proxy-pool/plugin-contracts';
@@ -8,7 +8,6 @@ import {
   createRedis,
   createWorker,
   dependencyErrorHandler,
-  pingRedis,
   reconcileSourceSchedules,
   SchedulerKeeper,
   sourceSchedulerSet,
@@ -25,6 +24,7 @@ import type { Redis } from 'ioredis';
 import type { ScraperConfig } from './config.js';
 import { createScraperMetrics, type ScraperMetrics } from './metrics.js';
 import { startHousekeeping, type Housekeeping } from './housekeeping.js';
+import { scraperReadiness } from './readiness.js';
 import { createScrapeProcessor } from './scrape-source.processor.js';
 
 /** The parsers this app registers: the built-ins, in their auto-detection order. */
@@ -130,7 +130,7 @@ export function openScraper(config: ScraperConfig, options: ScraperOptions): Scr
     metrics,
     schedules,
     reconcileSchedules: () => reconcileSourceSchedules(queues.scrape, () => listSourceSchedules(db)),
-    isReady: () => readiness(redis, db, schedules),
+    isReady: () => scraperReadiness(redis, db, schedules),
     stopWorker,
     close: async () => {
       await schedules.stop();
@@ -141,27 +141,4 @@ export function openScraper(config: ScraperConfig, options: ScraperOptions): Scr
       await db.$disconnect();
     },
   };
-}
-
-const SCHEDULER_CHECK_TIMEOUT_MS = 1_500;
-
-async function readiness(redis: Redis, db: Database, schedules: SchedulerKeeper): Promise<Readiness> {
-  const [redisUp, databaseUp] = await Promise.all([pingRedis(redis), pingDatabase(db)]);
-  const problems: string[] = [];
-  if (!redisUp) problems.push('redis does not answer');
-  if (!databaseUp) problems.push('postgres does not answer');
-  if (problems.length > 0) return { ready: false, problems };
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error('timed out')), SCHEDULER_CHECK_TIMEOUT_MS);
-  });
-  try {
-    const missing = await Promise.race([schedules.missing(), timeout]);
-    for (const id of missing) problems.push(`job scheduler ${id} is missing`);
-  } catch (error) {
-    problems.push(`job schedulers not readable: ${(error as Error).message}`);
-  } finally {
-    clearTimeout(timer);
-  }
-  return { ready: problems.length === 0, problems };
 }

@@ -43,6 +43,8 @@ export async function startTestScraper(overrides: Record<string, string> = {}, o
   const running = await startScraper(env, { logger, ...options });
   const eventsConnection = createRedis(env.REDIS_URL!, 'worker');
   const events = createQueueEvents('scrape', { connection: eventsConnection, prefix: env.QUEUE_PREFIX! });
+  // The test's own client: its errors during a Redis outage test are not the scraper's (and must not reach the console).
+  events.on('error', () => undefined);
   await events.waitUntilReady();
   const { db, queues } = running.scraper;
   return {

@@ -25,16 +25,17 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
  * Error whose only mark is its message, ioredis's CONNECTION_CLOSED_ERROR_MSG).
  */
 export function isUnreachableError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  // Duck-typed, not `instanceof Error`: errors raised by Node's sockets may come from another realm (vm contexts).
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
-  return error.name === 'MaxRetriesPerRequestError' || error.message === 'Connection is closed.';
+  return name === 'MaxRetriesPerRequestError' || message === 'Connection is closed.';
 }
 
 function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
+  const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
   if (typeof code === 'string') return code;
-  return error instanceof Error ? error.name : 'UNKNOWN';
+  return typeof name === 'string' ? name : 'UNKNOWN';
 }
 
 /**
@@ -65,7 +66,8 @@ export class DependencyWatch {
       return;
     }
     this.downSince = Date.now();
-    this.options.logger.warn('dependency down', { dependency: this.options.dependency, code: this.lastCode, error: (error as Error)?.message ?? String(error) });
+    const message = (error as { message?: unknown } | undefined)?.message;
+    this.options.logger.warn('dependency down', { dependency: this.options.dependency, code: this.lastCode, error: typeof message === 'string' ? message : String(error) });
     this.summaryTimer = setInterval(() => this.summarise(), this.options.summaryEveryMs ?? 60_000);
     this.summaryTimer.unref();
   }

@@ -60,6 +60,8 @@ export async function createCheckerWorld(overrides: Record<string, string> = {})
   const redis = createRedis(env.REDIS_URL!, 'worker');
   const context = { connection: redis, prefix: env.QUEUE_PREFIX! };
   const validateQueue = createQueue('validate', context);
+  // The test's own clients: their errors during a Redis outage test are not the checker's (and must not reach the console).
+  validateQueue.on('error', () => undefined);
   let events: QueueEvents | undefined;
   const logs: Array<Record<string, unknown>> = [];
   const started: RunningChecker[] = [];
@@ -88,7 +90,10 @@ export async function createCheckerWorld(overrides: Record<string, string> = {})
       return row.id;
     },
     validate: async (ids) => {
-      events ??= createQueueEvents('validate', context);
+      if (events === undefined) {
+        events = createQueueEvents('validate', context);
+        events.on('error', () => undefined);
+      }
       await events.waitUntilReady();
       const job = await enqueue(validateQueue, 'validate', { proxy_ids: ids });
       return (await job.waitUntilFinished(events, 60_000)) as ResultOf<'validate'>;
