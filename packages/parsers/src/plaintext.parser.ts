@@ -30,7 +30,23 @@ function forEachToken(text: string, onToken: (token: string) => boolean | void):
   }
 }
 
-/** One proxy per line: `ip:port`, `scheme://[user:pass@]ip:port`, `ip:port:user:pass`; junk after a space is ignored. */
+/**
+ * A first word without a single digit is prose, not a damaged entry: header and footer lines such as
+ * clarketm's `Proxy list updated at …` / `IP address:Port CountryCode-…` or `Support by donations:`.
+ * Such lines are passed over instead of being counted as skipped entries.
+ */
+function isProse(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i);
+    if (code >= 48 && code <= 57) return false;
+  }
+  return true;
+}
+
+/**
+ * One proxy per line: `ip:port`, `scheme://[user:pass@]ip:port`, `ip:port:user:pass`; text after the first
+ * space (clarketm's `CC-A-S +` flags) is ignored, and so are prose lines.
+ */
 export const plaintextParser = defineParser({
   name: 'plaintext',
   supports(sample) {
@@ -45,7 +61,9 @@ export const plaintextParser = defineParser({
   },
   parse(body, context) {
     const collector = new CandidateCollector(context.defaultProtocol);
-    forEachToken(stripBom(body), (token) => collector.add(parseProxyToken(token)));
+    forEachToken(stripBom(body), (token) => {
+      if (!isProse(token)) collector.add(parseProxyToken(token));
+    });
     return collector.result();
   },
 });

@@ -62,12 +62,27 @@ describe('plaintext parser', () => {
       '[::1]:8080',
       '[2001:db8::1]:3128',
       '2001:db8::1',
-      'not a proxy',
       'example.com:8080',
     ];
     const result = parse(['203.0.113.5:8080', ...bad, '203.0.113.5:65535'].join('\n'));
     expect(urls(result)).toEqual(['http://203.0.113.5:8080', 'http://203.0.113.5:65535']);
     expect(result.skipped).toBe(bad.length);
+  });
+
+  it('passes over prose lines (no digit in the first word) without counting them as skipped', () => {
+    const body = [
+      'Proxy list updated at Sun, 21 Jun 20 07:55:10 +0300',
+      'Mirrors=http://spys.me/proxy.txt https://t.me/spys_one',
+      'IP address:Port CountryCode-Anonymity(Noa/Anm/Hia)-SSL_support(S)-Google_passed(+)',
+      '203.0.113.5:8080 US-H-S +',
+      'error code: 1015',
+      '203.0.113.6:3128 DE-N -',
+      'v2.1:broken',
+      'Free open HTTP/HTTPS(SSL) proxy list',
+    ].join('\n');
+    const result = parse(body);
+    expect(urls(result)).toEqual(['http://203.0.113.5:8080', 'http://203.0.113.6:3128']);
+    expect(result.skipped).toBe(1);
   });
 
   it('emits duplicates once, keeping the same address under different protocols', () => {

@@ -49,8 +49,18 @@ export type CatalogEntry = z.infer<typeof entrySchema>;
 
 /**
  * The catalog's entries, parsed and validated (parser registered, cron line valid, names and URLs unique).
- * `text` replaces the shipped file (tests). Throws a ZodError naming every problem.
+ * `text` replaces the shipped file (a catalog of one's own). Throws one error listing every problem, each
+ * as `sources.<index>.<field>: <message>`.
  */
 export function loadCatalog(text: string = readFileSync(CATALOG_FILE, 'utf8')): CatalogEntry[] {
-  return catalogSchema.parse(JSON.parse(text)).sources;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`Invalid source catalog: not JSON (${(error as Error).message})`);
+  }
+  const parsed = catalogSchema.safeParse(json);
+  if (parsed.success) return parsed.data.sources;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(catalog)'}: ${issue.message}`);
+  throw new Error(`Invalid source catalog:\n  ${problems.join('\n  ')}`);
 }

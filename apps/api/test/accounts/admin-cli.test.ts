@@ -1,6 +1,12 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createDatabase } from '@proxy-pool/db';
+import { createQueue, createRedis } from '@proxy-pool/queues';
+import { loadCatalog } from '@proxy-pool/source-catalog';
+import { clearKeys } from '@proxy-pool/test-kit';
+import { privateDatabase, type PrivateDatabase } from '../../../checker/test/support/private-database.js';
 import { startTestApi, type TestApi } from '../support/harness.js';
 import { bearer, registerViaApi, uniqueEmail } from './support.js';
 
@@ -80,5 +86,67 @@ describe('admin CLI', () => {
     expect(badEmail.stderr).toContain('--email');
     expect(badCommand.code).toBe(2);
     expect(badCommand.stderr).toContain('Usage');
+  }, 90_000);
+});
+
+describe('admin CLI: sources import-catalog', () => {
+  // The catalog names public lists: they go to a database of their own that no scraper reads, and their
+  // schedulers to a queue prefix no worker consumes.
+  let database: PrivateDatabase;
+  const prefix = `t${randomUUID().slice(0, 8)}`;
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redis = createRedis(redisUrl, 'worker');
+  const catalogSize = loadCatalog().length;
+
+  beforeAll(async () => {
+    database = await privateDatabase();
+  });
+  afterAll(async () => {
+    await clearKeys(redis, prefix);
+    redis.disconnect();
+    await database.drop();
+  });
+
+  const importCatalogCli = (env: Record<string, string> = {}) =>
+    runCli(['sources', 'import-catalog'], { DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, ...env });
+
+  it('adds the catalog once, scheduled at once, and says so; a second run adds nothing', async () => {
+    const first = await importCatalogCli();
+    expect(first).toEqual({ code: 0, stdout: `Catalog: ${catalogSize} sources added, 0 already present.\n`, stderr: '' });
+    const db = createDatabase({ url: database.url, poolSize: 1 });
+    const scrape = createQueue('scrape', { connection: redis, prefix });
+    try {
+      const sources = await db.source.findMany();
+      expect(sources).toHaveLength(catalogSize);
+      const schedulers = await scrape.getJobSchedulers(0, -1);
+      expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual(sources.map((source) => `source:${source.id}`).sort());
+
+      const second = await importCatalogCli();
+      expect(second).toEqual({ code: 0, stdout: `Catalog: 0 sources added, ${catalogSize} already present.\n`, stderr: '' });
+      expect(await db.source.count()).toBe(catalogSize);
+    } finally {
+      await scrape.close();
+      await db.$disconnect();
+    }
+  }, 90_000);
+
+  it('refuses to import while Redis does not answer, writing nothing', async () => {
+    const other = await privateDatabase();
+    try {
+      const result = await runCli(['sources', 'import-catalog'], { DATABASE_URL: other.url, REDIS_URL: 'redis://127.0.0.1:1', QUEUE_PREFIX: prefix });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('Redis at redis://127.0.0.1:1 does not answer: nothing imported');
+      const db = createDatabase({ url: other.url, poolSize: 1 });
+      expect(await db.source.count()).toBe(0);
+      await db.$disconnect();
+    } finally {
+      await other.drop();
+    }
+  }, 90_000);
+
+  it('prints the usage for an unknown sources command', async () => {
+    const result = await runCli(['sources', 'frobnicate']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('npm run admin -- sources import-catalog');
   }, 90_000);
 });

@@ -6,7 +6,11 @@ import { pageOf, protocolEnum, timestamp, uuid } from '../schemas.js';
 const source = z
   .object({
     id: uuid,
-    url: z.string().meta({ description: 'Credentials inside the URL are masked.', example: 'https://example.com/proxies.txt' }),
+    url: z.string().meta({
+      description:
+        'Normalised by the WHATWG URL parser, fragment dropped. Admins see it whole with credentials masked; other users see scheme, host and path only (no query string, where paid lists keep their tokens).',
+      example: 'https://example.com/proxies.txt',
+    }),
     parser_name: z.string().meta({ example: 'plaintext' }),
     cron_schedule: z.string().meta({ example: '*/30 * * * *' }),
     default_protocol: protocolEnum,
@@ -37,6 +41,7 @@ const scrapeQueued = z.object({ job_id: z.string(), status: z.literal('queued') 
 const sourceIdParams = z.object({ source_id: uuid });
 const notFound = { NOT_FOUND: 'no such source.' } as const;
 const unsafeUrl = 'the URL is not http(s) or reaches a non-public address.';
+const sourceExists = 'another source has this URL (compared normalised); `details.source_id` names it.';
 
 export const sourcesDocs: RouteDoc[] = [
   {
@@ -51,12 +56,13 @@ export const sourcesDocs: RouteDoc[] = [
     method: 'post',
     path: '/sources',
     summary: 'Add a proxy source',
-    description: 'Without `parser_name`, a sample of the list is fetched and every registered parser asked whether it supports it.',
+    description:
+      'Without `parser_name`, a sample of the list is fetched and every registered parser asked whether it supports it. Without `default_protocol`, the protocol the URL path names (`/socks5.txt`, `/socks4/`, `/https.txt`) is the default, else `http`. One source per URL: a URL another source has (compared normalised, also under concurrent requests) is 409.',
     tags: ['Sources'],
     admin: true,
     request: { body: createBody },
     responses: { 201: { description: 'The created source (scheduled).', schema: source } },
-    errors: { NO_MATCHING_PARSER: 'no parser_name given and no registered parser recognises the list.', UNSAFE_URL: unsafeUrl },
+    errors: { NO_MATCHING_PARSER: 'no parser_name given and no registered parser recognises the list.', UNSAFE_URL: unsafeUrl, SOURCE_EXISTS: sourceExists },
   },
   {
     method: 'get',
@@ -76,7 +82,7 @@ export const sourcesDocs: RouteDoc[] = [
     admin: true,
     request: { params: sourceIdParams, body: patchBody },
     responses: { 200: { description: 'The updated source.', schema: source } },
-    errors: { ...notFound, UNSAFE_URL: unsafeUrl },
+    errors: { ...notFound, UNSAFE_URL: unsafeUrl, SOURCE_EXISTS: sourceExists },
   },
   {
     method: 'delete',
