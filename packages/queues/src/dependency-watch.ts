@@ -1,4 +1,6 @@
+import { isConnectionError } from '@proxy-pool/dependency-errors';
 import type { Redis } from 'ioredis';
+import { redisUnavailable } from './errors.js';
 
 /** The logger methods the watch needs (a winston logger fits). */
 export interface WatchLogger {
@@ -16,20 +18,13 @@ export interface DependencyWatchOptions {
   isUp?: () => boolean;
 }
 
-/** Socket-level codes that mean "the dependency cannot be reached", whatever client raised them. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
-
 /**
- * True for errors that say a connection is missing rather than that a command was wrong: a socket error code,
- * ioredis giving up on a command (MaxRetriesPerRequestError) or refusing one on a closed connection (a plain
- * Error whose only mark is its message, ioredis's CONNECTION_CLOSED_ERROR_MSG).
+ * True for errors that say Redis cannot be reached rather than that a command was wrong: a socket that could not
+ * connect or broke (by its Node error code), or ioredis giving up on or refusing a command for want of a
+ * connection (the classification `redisUnavailable` applies to commands).
  */
 export function isUnreachableError(error: unknown): boolean {
-  // Duck-typed, not `instanceof Error`: errors raised by Node's sockets may come from another realm (vm contexts).
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
-  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
-  return name === 'MaxRetriesPerRequestError' || message === 'Connection is closed.';
+  return isConnectionError(error) || redisUnavailable(error) !== null;
 }
 
 function errorCode(error: unknown): string {
