@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { processEnvironment } from '@proxy-pool/config';
 import { createDatabase } from '@proxy-pool/db';
 import { findRunningServices } from '@proxy-pool/embedded-services';
-import { loadCatalog } from '@proxy-pool/source-catalog';
+import { CatalogError, loadCatalog } from '@proxy-pool/source-catalog';
 import { loadApiConfig } from './config.js';
 import { AppError } from './errors.js';
 import { parseInput } from './http/validate.js';
@@ -94,6 +94,7 @@ function describe(error: unknown): string {
     const hint = error.code === 'EMAIL_TAKEN' ? '\n  (use `promote --email` to make an existing user an admin)' : '';
     return `${error.message}${extra}${hint}`;
   }
+  if (error instanceof CatalogError) return error.message;
   // Prisma's messages end with the cause ("Can't reach database server at …") after pages of context.
   return error instanceof Error ? (error.message.trim().split('\n').at(-1) ?? error.name) : String(error);
 }

@@ -44,6 +44,11 @@ const catalogSchema = z
     });
   });
 
+/** A catalog file that cannot be used; the message lists every problem, one a line. */
+export class CatalogError extends Error {
+  override readonly name = 'CatalogError';
+}
+
 /** One public proxy list of the catalog. */
 export type CatalogEntry = z.infer<typeof entrySchema>;
 
@@ -57,10 +62,10 @@ export function loadCatalog(text: string = readFileSync(CATALOG_FILE, 'utf8')): 
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`Invalid source catalog: not JSON (${(error as Error).message})`);
+    throw new CatalogError(`Invalid source catalog: not JSON (${(error as Error).message})`);
   }
   const parsed = catalogSchema.safeParse(json);
   if (parsed.success) return parsed.data.sources;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(catalog)'}: ${issue.message}`);
-  throw new Error(`Invalid source catalog:\n  ${problems.join('\n  ')}`);
+  throw new CatalogError(`Invalid source catalog:\n  ${problems.join('\n  ')}`);
 }

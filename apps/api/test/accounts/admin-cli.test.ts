@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDatabase } from '@proxy-pool/db';
@@ -140,6 +143,28 @@ describe('admin CLI: sources import-catalog', () => {
       expect(await db.source.count()).toBe(0);
       await db.$disconnect();
     } finally {
+      await other.drop();
+    }
+  }, 90_000);
+
+  it('imports a catalog of one’s own from SOURCE_CATALOG, and names the problems of a bad one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
+    const other = await privateDatabase();
+    try {
+      const own = join(dir, 'own.json');
+      writeFileSync(own, JSON.stringify({ sources: [{ name: 'own', url: 'https://lists.example.com/socks5.txt', parser: 'plaintext', default_protocol: 'socks5', schedule: '*/45 * * * *', note: 'Ours.' }] }));
+      const env = { DATABASE_URL: other.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix };
+      expect(await runCli(['sources', 'import-catalog'], { ...env, SOURCE_CATALOG: own })).toMatchObject({ code: 0, stdout: 'Catalog: 1 sources added, 0 already present.\n' });
+      const bad = join(dir, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ sources: [{ name: 'bad', url: 'ftp://lists.example.com/x', parser: 'yaml', default_protocol: 'socks5', schedule: '* *', note: 'Bad.' }] }));
+      const refused = await runCli(['sources', 'import-catalog'], { ...env, SOURCE_CATALOG: bad });
+      expect(refused.code).toBe(1);
+      for (const problem of ['sources.0.url', 'sources.0.parser', 'sources.0.schedule']) expect(refused.stderr).toContain(problem);
+      const db = createDatabase({ url: other.url, poolSize: 1 });
+      expect((await db.source.findMany()).map((source) => source.url)).toEqual(['https://lists.example.com/socks5.txt']);
+      await db.$disconnect();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
       await other.drop();
     }
   }, 90_000);
