@@ -1,7 +1,9 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { collectProcessMetrics, METRIC_PREFIX } from '@proxy-pool/worker-runtime';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface CheckerMetrics {
   registry: Registry;
+  /** By outcome (passed, failed): its rate is the validations per second. */
   validations: Counter<'outcome'>;
   duration: Histogram;
   urlTests: Counter;
@@ -11,19 +13,23 @@ export interface CheckerMetrics {
 /** A registry per checker instance (several can live in one process: the all-in-one launcher, tests). */
 export function createCheckerMetrics(inFlight: () => number, waiting: () => number, defaults = false): CheckerMetrics {
   const registry = new Registry();
-  if (defaults) collectDefaultMetrics({ register: registry });
-  new Gauge({ name: 'checker_validations_in_flight', help: 'Validations running now', registers: [registry], collect() { this.set(inFlight()); } });
-  new Gauge({ name: 'checker_validations_waiting', help: 'Validations waiting for a slot', registers: [registry], collect() { this.set(waiting()); } });
+  const registers = [registry];
+  if (defaults) collectProcessMetrics(registry);
+  new Gauge({ name: `${METRIC_PREFIX}checker_validations_in_flight`, help: 'Validations running now', registers, collect() { this.set(inFlight()); } });
+  new Gauge({ name: `${METRIC_PREFIX}checker_validations_waiting`, help: 'Validations waiting for a slot', registers, collect() { this.set(waiting()); } });
+  const validations = new Counter({ name: `${METRIC_PREFIX}checker_validations_total`, help: 'Validations by outcome', labelNames: ['outcome'], registers });
+  // Both outcomes exist from the start, so "no passed validation for 10 minutes" also fires for a checker that never passed one.
+  for (const outcome of ['passed', 'failed']) validations.inc({ outcome }, 0);
   return {
     registry,
-    validations: new Counter({ name: 'checker_validations_total', help: 'Validations by outcome', labelNames: ['outcome'], registers: [registry] }),
+    validations,
     duration: new Histogram({
-      name: 'checker_validation_duration_seconds',
+      name: `${METRIC_PREFIX}checker_validation_duration_seconds`,
       help: 'Validation duration, every stage included',
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
-      registers: [registry],
+      registers,
     }),
-    urlTests: new Counter({ name: 'checker_url_tests_total', help: 'URL test jobs run', registers: [registry] }),
-    checks: new Counter({ name: 'checker_checks_total', help: 'Checks run, by checker and result', labelNames: ['checker', 'result'], registers: [registry] }),
+    urlTests: new Counter({ name: `${METRIC_PREFIX}checker_url_tests_total`, help: 'URL test jobs run', registers }),
+    checks: new Counter({ name: `${METRIC_PREFIX}checker_checks_total`, help: 'Checks run, by checker and result', labelNames: ['checker', 'result'], registers }),
   };
 }

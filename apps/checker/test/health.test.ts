@@ -22,8 +22,8 @@ describe('the checker health port', () => {
     const ready = await get('/readyz');
     expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 200, body: { status: 'ready' } });
     const metrics = await (await get('/metrics')).text();
-    expect(metrics).toContain('checker_validations_total');
-    expect(metrics).toContain('checker_validations_in_flight 0');
+    expect(metrics).toContain('proxypool_checker_validations_total');
+    expect(metrics).toContain('proxypool_checker_validations_in_flight 0');
     expect(running.checker.ownIp.current()).toEqual(['127.0.0.1']);
     expect(world.logs.some((line) => line.message === 'own public IP learnt from the judge' && line.ip === '127.0.0.1')).toBe(true);
   });

@@ -43,6 +43,6 @@ describe('health port', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready' });
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toContain('scraper_scrapes_total');
+    expect(metrics).toContain('proxypool_scraper_scrapes_total');
   });
 });

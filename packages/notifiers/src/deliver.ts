@@ -1,5 +1,6 @@
 import { isSubscribed, type Notifier } from '@proxy-pool/plugin-contracts';
 import type { PayloadOf, ResultOf } from '@proxy-pool/queues';
+import { reportDelivery } from './delivery-outcomes.js';
 import type { NotifierHealthStore } from './health-store.js';
 import { isOwnedNotifier, isOwnersEvent } from './user-webhooks.js';
 
@@ -22,14 +23,20 @@ export async function deliver(
 ): Promise<ResultOf<'notify'>> {
   const { event } = payload;
   const notifier = await notifiersByName.get(payload.notifier);
-  if (notifier === undefined || !isSubscribed(notifier, event.type)) return { delivered: false };
-  if (isOwnedNotifier(notifier) && !isOwnersEvent(notifier, event)) return { delivered: false };
+  const skipped =
+    notifier === undefined || !isSubscribed(notifier, event.type) || (isOwnedNotifier(notifier) && !isOwnersEvent(notifier, event));
+  if (skipped) {
+    reportDelivery(payload.notifier, 'skipped');
+    return { delivered: false };
+  }
   try {
     await notifier.deliver(event);
   } catch (error) {
+    reportDelivery(payload.notifier, 'failed');
     await healthStore.recordFailure(notifier.name, error instanceof Error ? error.message : String(error)).catch(() => undefined);
     throw error;
   }
+  reportDelivery(payload.notifier, 'delivered');
   // The event is out: failing to note that must not deliver it again.
   await healthStore.recordSuccess(notifier.name).catch(() => undefined);
   return { delivered: true };

@@ -16,6 +16,8 @@ export type { NotifierStatus } from './notifier-status.js';
 export { fanOutEvent, notifyJobId } from './fan-out.js';
 export type { UserWebhookSource } from './fan-out.js';
 export { deliver } from './deliver.js';
+export { onDeliveryOutcome } from './delivery-outcomes.js';
+export type { DeliveryListener, DeliveryOutcome } from './delivery-outcomes.js';
 export type { NotifierDirectory } from './deliver.js';
 export { startEventWorkers } from './event-workers.js';
 export type { EventWorkers, EventWorkersOptions } from './event-workers.js';
