@@ -36,10 +36,13 @@ const CONNECTION_ERROR_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-/** True for a Node system error (it has a `syscall`) saying a connection failed or broke. */
+/**
+ * True for a Node system error (it has a `syscall`, or is the AggregateError of several attempts) saying a
+ * connection failed or broke. Duck-typed: Node's own errors may come from another realm (a vm context).
+ */
 export function isConnectionError(error: unknown): boolean {
-  const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
-  return typeof code === 'string' && CONNECTION_ERROR_CODES.has(code) && (typeof syscall === 'string' || error instanceof AggregateError);
+  const { code, syscall, errors } = (error ?? {}) as { code?: unknown; syscall?: unknown; errors?: unknown };
+  return typeof code === 'string' && CONNECTION_ERROR_CODES.has(code) && (typeof syscall === 'string' || Array.isArray(errors));
 }
 
 /** `error`, then its causes, outermost first (bounded: a cycle of causes must not loop forever). */
