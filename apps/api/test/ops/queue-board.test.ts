@@ -42,6 +42,39 @@ describe('Bull Board at /admin/queues', () => {
     expect(res.body.error.code).toBe('FORBIDDEN');
   });
 
+  it('is read-only for an admin: reads work, pause, clean and obliterate are refused and change nothing', async () => {
+    const admin = await createTestUser(api.ctx, { role: 'admin' });
+    await api.ctx.queues.maintenance.add('maintenance', { task: 'pool-watch' });
+    const read = await api.request.get('/admin/queues/api/queues').auth('admin', admin.key);
+    expect(read.status).toBe(200);
+    for (const change of ['validate/pause', 'maintenance/obliterate', 'maintenance/clean/completed', 'maintenance/empty']) {
+      const res = await api.request.put(`/admin/queues/api/queues/${change}`).auth('admin', admin.key);
+      expect({ change, status: res.status }).toEqual({ change, status: 405 });
+    }
+    // "Pause all" skips read-only queues.
+    await api.request.put('/admin/queues/api/queues/pause').auth('admin', admin.key);
+    for (const queue of Object.values(api.ctx.queues)) expect({ queue: queue.name, paused: await queue.isPaused() }).toEqual({ queue: queue.name, paused: false });
+    expect(await api.ctx.queues.maintenance.getWaitingCount()).toBe(1);
+  });
+
+  it('gives full control to the admins named in QUEUE_BOARD_SUPERADMINS, and to no one else', async () => {
+    const boss = await createTestUser(api.ctx, { role: 'admin' });
+    const superApi = startTestApi({ QUEUE_BOARD_SUPERADMINS: ` someone@example.test, ${boss.email.toUpperCase()}` });
+    try {
+      const paused = await superApi.request.put('/admin/queues/api/queues/validate/pause').auth('boss', boss.key);
+      expect(paused.status).toBe(200);
+      expect(await superApi.ctx.queues.validate.isPaused()).toBe(true);
+      const other = await createTestUser(superApi.ctx, { role: 'admin' });
+      expect((await superApi.request.put('/admin/queues/api/queues/validate/resume').auth('admin', other.key)).status).toBe(405);
+      const user = await createTestUser(superApi.ctx);
+      expect((await superApi.request.put('/admin/queues/api/queues/validate/resume').auth('user', user.key)).status).toBe(403);
+      expect((await superApi.request.put('/admin/queues/api/queues/validate/resume').auth('boss', boss.key)).status).toBe(200);
+      expect(await superApi.ctx.queues.validate.isPaused()).toBe(false);
+    } finally {
+      await superApi.close();
+    }
+  });
+
   it('shows every queue to an admin in a real browser', async () => {
     const admin = await createTestUser(api.ctx, { role: 'admin' });
     const browser = await chromium.launch({
