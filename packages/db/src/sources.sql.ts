@@ -93,7 +93,10 @@ export function findSourceByUrl(db: Database, url: string): Promise<Source | nul
   return db.source.findUnique({ where: { url: normalizeSourceUrl(url) } });
 }
 
-/** True for the error Prisma raises when a write hits `sources_url_key`. */
+/**
+ * True for Prisma's unique-violation error. On `sources` the only unique key besides the generated id is
+ * `sources_url_key`, so for a source write it means: another source has this URL.
+ */
 export function isUniqueUrlViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }

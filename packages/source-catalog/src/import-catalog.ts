@@ -1,7 +1,7 @@
 import type { Database } from '@proxy-pool/db';
 import { syncSourceSchedule, type TypedQueue } from '@proxy-pool/queues';
 import { loadCatalog, type CatalogEntry } from './catalog.js';
-import { createScheduledSource } from './create-source.js';
+import { createScheduledSource, type ScheduleSource } from './create-source.js';
 
 export interface ImportCatalogOptions {
   /**
@@ -28,7 +28,7 @@ export interface ImportCatalogResult {
 export async function importCatalog(db: Database, options: ImportCatalogOptions = {}): Promise<ImportCatalogResult> {
   const entries = options.entries ?? loadCatalog();
   const queue = options.scrapeQueue;
-  const schedule = queue === undefined ? undefined : (source: Parameters<typeof syncSourceSchedule>[1]) => syncSourceSchedule(queue, source);
+  const schedule: ScheduleSource | undefined = queue && ((source) => syncSourceSchedule(queue, source));
   const result: ImportCatalogResult = { added: 0, skipped: 0 };
   for (const entry of entries) {
     const row = { url: entry.url, parserName: entry.parser, cronSchedule: entry.schedule, defaultProtocol: entry.default_protocol, isActive: true };

@@ -91,11 +91,10 @@ function assertParserName(name: string): void {
 }
 
 /** 409 naming the source that already lists this URL (compared normalised, see normalizeSourceUrl). */
-async function sourceExists(ctx: ApiContext, url: string): Promise<AppError> {
-  const existing = await findSourceByUrl(ctx.db, url);
+function sourceExists(url: string, existing: Source | null): AppError {
   return new AppError('SOURCE_EXISTS', 'A source with this URL exists already.', {
     field: 'url',
-    url: normalizeSourceUrl(url),
+    url: visibleSourceUrl(normalizeSourceUrl(url), 'admin'),
     ...(existing === null ? {} : { source_id: existing.id }),
   });
 }
@@ -142,7 +141,8 @@ export async function createSource(ctx: ApiContext, input: SourceInput): Promise
   assertCron(input.cron_schedule);
   if (input.parser_name !== undefined) assertParserName(input.parser_name);
   await assertSafeUrl(ctx, input.url);
-  if ((await findSourceByUrl(ctx.db, input.url)) !== null) throw await sourceExists(ctx, input.url);
+  const existing = await findSourceByUrl(ctx.db, input.url);
+  if (existing !== null) throw sourceExists(input.url, existing);
   const parserName = input.parser_name ?? (await detectParserName(ctx, input.url));
   const defaultProtocol = input.default_protocol ?? protocolFromUrlPath(input.url) ?? 'http';
   const row = await createScheduledSource(
@@ -150,7 +150,7 @@ export async function createSource(ctx: ApiContext, input: SourceInput): Promise
     { url: input.url, parserName, cronSchedule: input.cron_schedule, defaultProtocol, isActive: input.is_active },
     (source) => withQueue(ctx, () => syncSourceSchedule(ctx.queues.scrape, source)),
   );
-  if (row === null) throw await sourceExists(ctx, input.url);
+  if (row === null) throw sourceExists(input.url, await findSourceByUrl(ctx.db, input.url));
   return renderSource(row, 'admin');
 }
 
@@ -169,7 +169,7 @@ export async function updateSource(ctx: ApiContext, id: string, patch: SourcePat
   };
   if (Object.keys(data).length === 0) return renderSource(before, 'admin');
   const row = await ctx.db.source.update({ where: { id }, data }).catch(async (error: unknown) => {
-    if (patch.url !== undefined && isUniqueUrlViolation(error)) throw await sourceExists(ctx, patch.url);
+    if (patch.url !== undefined && isUniqueUrlViolation(error)) throw sourceExists(patch.url, await findSourceByUrl(ctx.db, patch.url));
     throw error;
   });
   if (row.cronSchedule !== before.cronSchedule || row.isActive !== before.isActive) {

@@ -137,6 +137,9 @@ describe('who sees a source URL whole', () => {
       const text = JSON.stringify(answer.body);
       for (const secret of ['s3cr3t-token', 'fmt=txt', 'lister', 'hunter2', '#part', 'REDACTED']) expect(text).not.toContain(secret);
     }
-    for (const answer of [created, adminDetail, adminList, patched]) expect(JSON.stringify(answer.body)).not.toContain('hunter2');
+    const again = await post({ url: secretUrl() });
+    expect(again.status).toBe(409);
+    expect(again.body.error.details.url).toBe(forAdmin);
+    for (const answer of [created, adminDetail, adminList, patched, again]) expect(JSON.stringify(answer.body)).not.toContain('hunter2');
   });
 });
