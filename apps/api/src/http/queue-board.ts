@@ -35,13 +35,14 @@ export function queueBoardRoutes(ctx: ApiContext): Router {
   const readOnly = board(ctx, true);
   const fullControl = board(ctx, false);
   const router = Router();
-  router.use(QUEUE_BOARD_PATH, requireAdmin, async (req, res, next) => {
+  const superadminsOnly: RequestHandler = async (req, res, next) => {
     try {
-      const full = await isSuperadmin(ctx, req.auth!.userId);
-      (full ? fullControl : readOnly)(req, res, next);
+      if (await isSuperadmin(ctx, req.auth!.userId)) fullControl(req, res, next);
+      else next();
     } catch (error) {
       next(error);
     }
-  });
+  };
+  router.use(QUEUE_BOARD_PATH, requireAdmin, superadminsOnly, readOnly);
   return router;
 }
