@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,34 @@ function startProcess(command: string, cwd: string, env: NodeJS.ProcessEnv): Sta
   return { child, output: () => text, exited };
 }
 
+/**
+ * The launcher itself: the `node` process under `npm start`'s shell. npm exits at once on a signal (after
+ * forwarding it), so a clean stop is observed on the process that does the work, as a service manager
+ * running the launcher directly would see it.
+ */
+async function launcherPid(started: Started): Promise<number> {
+  const { stdout } = await run('ps', ['-e', '-o', 'pid=,ppid=,args=']);
+  const rows = stdout
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ pid: Number(match[1]), ppid: Number(match[2]), args: match[3]! }));
+  const family = new Set([started.child.pid!]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const row of rows) if (family.has(row.ppid) && !family.has(row.pid)) (family.add(row.pid), (grew = true));
+  }
+  const launcher = rows.find((row) => family.has(row.pid) && row.args.startsWith('node ') && row.args.includes('apps/standalone/src/main.ts'));
+  if (!launcher) throw new Error('launcher process not found under npm start');
+  return launcher.pid;
+}
+
+/** SIGTERM to the launcher; resolves with npm's exit code (npm exits with its script's code). */
+async function terminate(started: Started): Promise<number | null> {
+  process.kill(await launcherPid(started), 'SIGTERM');
+  return started.exited;
+}
+
 async function waitForHealth(port: number, started: Started, timeoutMs: number): Promise<number> {
   const begin = Date.now();
   while (Date.now() - begin < timeoutMs) {
@@ -84,6 +112,8 @@ describe('first run from a fresh clone with the README quick start', () => {
 
   beforeAll(async () => {
     workDir = mkdtempSync(path.join(tmpdir(), 'proxy-pool-first-run-'));
+    // As root, the embedded PostgreSQL runs as the postgres user, who must be able to reach the checkout.
+    chmodSync(workDir, 0o755);
     checkout = path.join(workDir, 'proxy-pool');
     await run('git', ['clone', '--quiet', repoRoot, checkout]);
     proxies = await Promise.all([1, 2, 3].map((n) => forwardProxy({ kind: 'elite', exitAddress: `127.0.42.${n}` })));
@@ -109,7 +139,12 @@ describe('first run from a fresh clone with the README quick start', () => {
   }, 60_000);
 
   afterAll(async () => {
-    for (const started of running) if (started.child.exitCode === null) started.child.kill('SIGKILL');
+    for (const started of running) {
+      if (started.child.exitCode !== null) continue;
+      const launcher = await launcherPid(started).catch(() => undefined);
+      if (launcher) process.kill(launcher, 'SIGKILL');
+      started.child.kill('SIGKILL');
+    }
     // A killed launcher leaves its embedded servers running: stop them through their pids.
     for (const kind of ['postgres', 'redis']) {
       try {
@@ -168,8 +203,7 @@ describe('first run from a fresh clone with the README quick start', () => {
     expect(await imported.exited).toBe(0);
     expect(imported.output()).toContain('Catalog: 0 sources added, 1 already present.');
 
-    first.child.kill('SIGTERM');
-    expect(await first.exited).toBe(0);
+    expect(await terminate(first)).toBe(0);
     expect(first.output()).toContain('"message":"stopped"');
 
     // Restart: same data, no new key, the same key works, the source is still there.
@@ -187,18 +221,17 @@ describe('first run from a fresh clone with the README quick start', () => {
     await waitForHealth(otherPort, beside, 120_000);
     const seenByOther = await fetch(`http://127.0.0.1:${otherPort}/account`, { headers: auth });
     expect(seenByOther.status).toBe(200);
-    beside.child.kill('SIGTERM');
-    expect(await beside.exited).toBe(0);
+    expect(await terminate(beside)).toBe(0);
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
 
     // SIGTERM with a request in flight: the request is answered, then the process exits 0.
     lists.setRoute('/http.txt', { body: proxies.map((proxy) => `${proxy.host}:${proxy.port}\n`).join(''), delayMs: 3_000 });
     const inFlight = fetch(`http://127.0.0.1:${port}/sources/${sourceId}/scrape`, { method: 'POST', headers: auth });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    second.child.kill('SIGTERM');
+    const stopped = terminate(second);
     const answered = await inFlight;
     expect(answered.status).toBe(200);
-    expect(await second.exited).toBe(0);
+    expect(await stopped).toBe(0);
 
     process.stdout.write(`first start to /health 200: ${firstStartMs} ms; restart: ${restartMs} ms\n`);
   }, 480_000);
