@@ -148,5 +148,27 @@ describe('repository hygiene', () => {
     expect(compose.services.api.depends_on.migrate.condition).toBe('service_completed_successfully');
     expect(JSON.stringify(compose)).not.toMatch(/JUDGE_URL[^,]*http:\/\/(api|judge)[:/]/);
     expect(dockerfile).toMatch(/^USER node$/m);
+    expect(compose.services.judge.command).toEqual(['node', 'dist/judge-main.js']);
+  });
+
+  it('builds images that run compiled JavaScript, with the dependency layer cached before the sources are copied', () => {
+    const dockerfile = readFileSync(path.join(REPO, 'docker/Dockerfile'), 'utf8');
+    const instructions = dockerfile.split('\n').filter((line) => !line.startsWith('#')).join('\n');
+    const stage = (name: string) => instructions.split(/^FROM /m).find((block) => block.split('\n')[0]!.endsWith(` AS ${name}`))!;
+    for (const role of ['api', 'scraper', 'checker']) {
+      expect(stage(role)).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+      expect(stage(role)).not.toMatch(/tsx|typescript|prisma/i);
+      expect(stage(`pruned-${role}`)).toContain('docker/prune-runtime.sh');
+    }
+    const fetchAt = dockerfile.indexOf('pnpm@${PNPM_VERSION} fetch');
+    expect(dockerfile.indexOf('COPY pnpm-lock.yaml')).toBeLessThan(fetchAt);
+    expect(fetchAt).toBeLessThan(dockerfile.indexOf('COPY . .'));
+    expect(stage('migrate')).toContain('prisma", "migrate", "deploy"');
+    const ignored = readFileSync(path.join(REPO, '.dockerignore'), 'utf8').split('\n');
+    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.git']));
+    for (const role of ['api', 'scraper', 'checker']) {
+      const manifest = JSON.parse(readFileSync(path.join(REPO, `apps/${role}/package.json`), 'utf8')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+      expect({ role, build: manifest.scripts.build, tsx: manifest.dependencies.tsx }).toEqual({ role, build: 'tsup', tsx: undefined });
+    }
   });
 });
