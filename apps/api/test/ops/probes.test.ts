@@ -3,18 +3,20 @@ import { markDraining } from '../../src/routes/health.routes.js';
 import { startTestApi, type TestApi } from '../support/harness.js';
 import { ScratchRedis } from '../support/redis-server.js';
 
-describe('Kubernetes probes: GET /ready and GET /live', () => {
-  let redis: ScratchRedis;
-  let api: TestApi;
+/** An API over a Redis server of its own, which the test can stop and start. */
+const world: { redis?: ScratchRedis; api?: TestApi } = {};
+beforeAll(async () => {
+  world.redis = await ScratchRedis.start();
+  world.api = startTestApi({ REDIS_URL: world.redis.url });
+});
+afterAll(async () => {
+  await world.api?.close();
+  await world.redis?.down();
+});
 
-  beforeAll(async () => {
-    redis = await ScratchRedis.start();
-    api = startTestApi({ REDIS_URL: redis.url });
-  });
-  afterAll(async () => {
-    await api.close();
-    await redis.down();
-  });
+describe('Kubernetes probes: GET /ready and GET /live', () => {
+  const api = { request: { get: (path: string) => world.api!.request.get(path) } };
+  const redis = { down: () => world.redis!.down(), up: () => world.redis!.up() };
 
   it('/ready is 200 while PostgreSQL and Redis answer, 503 naming Redis while it is down; /live stays 200', async () => {
     const ready = await api.request.get('/ready');
