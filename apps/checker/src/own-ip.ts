@@ -1,6 +1,7 @@
 import { learnOwnIp } from '@proxy-pool/checkers';
 import type { Logger } from '@proxy-pool/logger';
 import { isPublicAddress } from '@proxy-pool/ssrf';
+import { privateJudgeProblem } from './public-judge.js';
 
 export interface OwnIpOptions {
   judgeUrl: string;
@@ -8,11 +9,14 @@ export interface OwnIpOptions {
   refreshMs: number;
   logger: Logger;
   /**
-   * Off (production): a non-public address from the judge is refused, not remembered. It means the request never
-   * left the local network (a judge URL inside the cluster, or a load balancer address the node routes internally),
-   * so it is not the address proxies see, and anonymity verdicts built on it would be wrong.
+   * Off (production): a non-public address from a judge at a public address is refused, not remembered. It means
+   * the request never left the local network (a load balancer address the node routes internally, a hairpin NAT),
+   * so it is not the address proxies see, and anonymity verdicts built on it would be wrong. A judge at a private
+   * address (a single machine's own API) proves nothing either way and is taken at its word.
    */
   allowPrivate?: boolean;
+  /** Whether JUDGE_URL resolves to public addresses only (default: resolved through DNS at each refresh). */
+  judgeIsPublic?: () => Promise<boolean>;
   /** Between failed attempts before the first success. */
   retryMs?: number;
   timeoutMs?: number;
@@ -61,7 +65,7 @@ export class OwnIpTracker {
     if (this.stopped) return;
     try {
       const address = await learnOwnIp(this.options.judgeUrl, { secret: this.options.secret, timeoutMs: this.options.timeoutMs ?? 5_000 });
-      if (this.options.allowPrivate === false && !isPublicAddress(address)) {
+      if (this.options.allowPrivate === false && !isPublicAddress(address) && (await this.judgeIsPublic())) {
         throw new Error(`the judge saw this checker as ${address}, a private address: requests to JUDGE_URL must leave the local network through the same egress as proxy checks`);
       }
       if (this.addresses[0] !== address) this.options.logger.info('own public IP learnt from the judge', { ip: address });
@@ -72,6 +76,11 @@ export class OwnIpTracker {
       this.options.logger.warn('cannot learn own public IP from the judge', { judge_url: this.options.judgeUrl, error: (error as Error).message });
       this.schedule(this.known ? this.options.refreshMs : (this.options.retryMs ?? 2_000));
     }
+  }
+
+  private judgeIsPublic(): Promise<boolean> {
+    if (this.options.judgeIsPublic) return this.options.judgeIsPublic();
+    return privateJudgeProblem(this.options.judgeUrl, false).then((problem) => problem === undefined);
   }
 
   private schedule(delayMs: number): void {

@@ -55,24 +55,31 @@ describe('JUDGE_SECRET in the checker', () => {
 });
 
 describe('own egress address', () => {
-  it('is not learnt from a judge that sees a private address while private targets are off', async () => {
+  it('is not learnt from a public judge that sees a private address while private targets are off', async () => {
     const secret = 'own-ip-secret-0123456789';
     const judge = await httpServer(createJudgeHandler({ secret }));
     const stream = new PassThrough();
     let logs = '';
     stream.on('data', (chunk: Buffer) => (logs += chunk.toString()));
     const logger = createLogger({ service: 'checker', level: 'info', stream, console: false });
-    const strict = new OwnIpTracker({ judgeUrl: `${judge.url}/judge`, secret, refreshMs: 60_000, retryMs: 50, logger, allowPrivate: false });
-    const lenient = new OwnIpTracker({ judgeUrl: `${judge.url}/judge`, secret, refreshMs: 60_000, logger, allowPrivate: true });
+    // The judge listens on loopback here; `judgeIsPublic` stands for a JUDGE_URL that resolves to a public address.
+    const judgeUrl = `${judge.url}/judge`;
+    const strict = new OwnIpTracker({ judgeUrl, secret, refreshMs: 60_000, retryMs: 50, logger, allowPrivate: false, judgeIsPublic: async () => true });
+    const lenient = new OwnIpTracker({ judgeUrl, secret, refreshMs: 60_000, logger, allowPrivate: true });
+    // A judge at a private address (one machine's own API) is taken at its word.
+    const local = new OwnIpTracker({ judgeUrl, secret, refreshMs: 60_000, logger, allowPrivate: false });
     try {
       void strict.start();
       await lenient.start();
+      await local.start();
       expect(lenient.current()).toEqual(['127.0.0.1']);
+      expect(local.current()).toEqual(['127.0.0.1']);
       await eventually(async () => (logs.split('the judge saw this checker as 127.0.0.1').length > 2 ? true : undefined), 5_000, 'two refused answers');
       expect(strict.known).toBe(false);
     } finally {
       strict.stop();
       lenient.stop();
+      local.stop();
       await judge.close();
     }
   });
