@@ -31,3 +31,5 @@ export * from './check-claims.sql.js';
 export { watchKeyChanges, KEY_CHANGES_CHANNEL, EVERY_KEY, type KeyChangeHandlers } from './key-changes.js';
 export { createDatabaseIfMissing, migrateDatabase, pendingMigrations } from './migrate.js';
 export { withDatabase } from './cli-adapter.js';
+export * from './gateway.sql.js';
+export * from './gateway-allowlist.sql.js';

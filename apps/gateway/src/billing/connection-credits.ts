@@ -1,0 +1,56 @@
+import { chargeGatewayBlock, type Database } from '@proxy-pool/db';
+import type { Redis } from 'ioredis';
+
+/** Takes one prepaid connection if any is left (atomic across replicas). */
+const TAKE = `local left = tonumber(redis.call('GET', KEYS[1]) or '0')
+if left > 0 then redis.call('DECR', KEYS[1]) return 1 end
+return 0`;
+
+const LOCK_MS = 10_000;
+const WAIT_STEP_MS = 10;
+
+/**
+ * Rotating traffic is paid in blocks: one credit buys `connectionsPerCredit` new upstream connections, charged
+ * up front through the guarded ledger (the balance never goes below 0, and every debit is a transaction).
+ * The connections a user has paid for and not used yet are counted in Redis, shared by every replica; one
+ * replica at a time (a short Redis lock per user) buys the next block, so concurrent connections never buy
+ * two blocks where one suffices. Should Redis lose the count, at most one block's remainder is lost.
+ */
+export class ConnectionCredits {
+  constructor(
+    private readonly db: Database,
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+    private readonly connectionsPerCredit: number,
+  ) {}
+
+  /** True when the connection is paid for; false when the balance is 0 and nothing is prepaid. */
+  async take(userId: string): Promise<boolean> {
+    const key = `${this.keyPrefix}:gw:prepaid:${userId}`;
+    const lock = `${key}:lock`;
+    const deadline = Date.now() + LOCK_MS;
+    for (;;) {
+      if ((await this.redis.eval(TAKE, 1, key)) === 1) return true;
+      const token = `${process.pid}:${Math.random()}`;
+      if ((await this.redis.set(lock, token, 'PX', LOCK_MS, 'NX')) === 'OK') {
+        try {
+          // Another replica may have bought a block between our look and our lock.
+          if ((await this.redis.eval(TAKE, 1, key)) === 1) return true;
+          const charged = await chargeGatewayBlock(this.db, userId, `Gateway: ${this.connectionsPerCredit} rotating connections`);
+          if (charged === null) return false;
+          if (this.connectionsPerCredit > 1) await this.redis.incrby(key, this.connectionsPerCredit - 1);
+          return true;
+        } finally {
+          if ((await this.redis.get(lock)) === token) await this.redis.del(lock);
+        }
+      }
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
+    }
+  }
+
+  /** Gives back a connection paid for but never made (every try failed). */
+  async giveBack(userId: string): Promise<void> {
+    await this.redis.incr(`${this.keyPrefix}:gw:prepaid:${userId}`);
+  }
+}

@@ -1,0 +1,3 @@
+export { startGateway, type RunningGateway } from './main.js';
+export { loadGatewayConfig, gatewayConfigSchema, type GatewayConfig } from './config.js';
+export { parseUsername, parseParamList, type SteeringParams } from './steering/username-params.js';

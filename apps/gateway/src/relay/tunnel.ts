@@ -1,0 +1,34 @@
+import type { Socket } from 'node:net';
+
+export interface TunnelBytes {
+  /** Client to upstream. */
+  bytesIn: number;
+  /** Upstream to client. */
+  bytesOut: number;
+}
+
+/**
+ * Relays bytes both ways until either side closes (then the other is closed too), and reports what crossed.
+ * `head` are bytes the upstream sent right after its handshake; `clientHead` bytes the client sent early.
+ */
+export function relayTunnel(client: Socket, upstream: Socket, head: Buffer, clientHead: Buffer, onClose: (bytes: TunnelBytes) => void): void {
+  const readAtStart = upstream.bytesRead - head.length;
+  const writtenAtStart = upstream.bytesWritten;
+  let done = false;
+  const finish = (): void => {
+    if (done) return;
+    done = true;
+    client.destroy();
+    upstream.destroy();
+    onClose({ bytesIn: upstream.bytesWritten - writtenAtStart, bytesOut: upstream.bytesRead - readAtStart });
+  };
+  client.setTimeout(0);
+  client.on('error', finish).once('close', finish);
+  upstream.on('error', finish).once('close', finish);
+  if (head.length > 0) client.write(head);
+  if (clientHead.length > 0) upstream.write(clientHead);
+  client.pipe(upstream);
+  upstream.pipe(client);
+  upstream.resume();
+  client.resume();
+}

@@ -1,0 +1,22 @@
+/**
+ * Up to `count` distinct items drawn at random, each with odds proportional to its weight (without
+ * replacement): better-scored proxies come first more often, but never always the same one.
+ */
+export function drawWeighted<T>(items: readonly T[], weight: (item: T) => number, count: number, random: () => number = Math.random): T[] {
+  const pool = items.map((item) => ({ item, weight: Math.max(weight(item), 0) }));
+  const drawn: T[] = [];
+  let total = pool.reduce((sum, entry) => sum + entry.weight, 0);
+  while (drawn.length < count && pool.length > 0) {
+    let at = random() * total;
+    let index = pool.findIndex((entry) => (at -= entry.weight) < 0);
+    if (index < 0) index = pool.length - 1;
+    const [entry] = pool.splice(index, 1);
+    if (entry === undefined) break;
+    total -= entry.weight;
+    drawn.push(entry.item);
+  }
+  return drawn;
+}
+
+/** A proxy's odds: its score (0..1) plus a floor, so a fresh or poorly scored proxy still gets some traffic. */
+export const proxyWeight = (proxy: { score: number }): number => 0.1 + proxy.score;

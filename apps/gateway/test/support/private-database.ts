@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createDatabase } from '@proxy-pool/db';
+
+const MIGRATIONS = fileURLToPath(new URL('../../../../prisma/migrations/', import.meta.url));
+
+/**
+ * A fresh migrated database on the jest database's server: the gateway draws from every active proxy, so its
+ * tests must never see another test file's proxies.
+ */
+export async function privateDatabase(baseUrl = process.env.DATABASE_URL!): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `pp_gateway_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const adminUrl = new URL(baseUrl);
+  adminUrl.pathname = '/postgres';
+  const admin = createDatabase({ url: adminUrl.toString(), poolSize: 1 });
+  await admin.$executeRawUnsafe(`CREATE DATABASE "${name}"`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const db = createDatabase({ url: url.toString(), poolSize: 1 });
+  try {
+    for (const migration of readdirSync(MIGRATIONS).filter((entry) => /^\d/.test(entry)).sort()) {
+      await db.$executeRawUnsafe(readFileSync(`${MIGRATIONS}${migration}/migration.sql`, 'utf8'));
+    }
+  } finally {
+    await db.$disconnect();
+  }
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+      await admin.$disconnect();
+    },
+  };
+}
