@@ -26,6 +26,8 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_CONNECTIONS_PER_CREDIT: envInt(100, 1, 1_000_000),
   /** Connecting to an upstream proxy and its handshake, per try. */
   GATEWAY_CONNECT_TIMEOUT_MS: envInt(5_000, 10, 120_000),
+  /** A plain HTTP request's response head must arrive within this (a silent upstream is then rotated away). */
+  GATEWAY_RESPONSE_TIMEOUT_MS: envInt(30_000, 10, 600_000),
   /** A client that sends nothing (no request, no SOCKS greeting) for this long is disconnected. */
   GATEWAY_CLIENT_IDLE_MS: envInt(30_000, 100, 3_600_000),
   /** Proxies drawn from per pick: the best-scored matching ones, of which one is chosen at random, weighted by score. */

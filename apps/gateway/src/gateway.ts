@@ -60,6 +60,7 @@ export async function openGateway(config: GatewayConfig, options: GatewayOptions
       maxTries: config.GATEWAY_MAX_TRIES,
       candidates: config.GATEWAY_CANDIDATES,
       connectTimeoutMs: config.GATEWAY_CONNECT_TIMEOUT_MS,
+      responseTimeoutMs: config.GATEWAY_RESPONSE_TIMEOUT_MS,
     },
     metrics,
     logger,

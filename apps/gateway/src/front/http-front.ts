@@ -66,11 +66,19 @@ async function forward(context: FrontContext, req: IncomingMessage, res: ServerR
       return new Promise<IncomingMessage>((resolve, reject) => {
         const outgoing = httpRequest({ createConnection: () => dialed.socket.resume(), method: req.method, path: tunneled ? `${url.pathname}${url.search}` : url.href, headers, setHost: false });
         let sentBody = false;
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          outgoing.destroy(new Error(`no response within ${context.route.responseTimeoutMs} ms`));
+        }, context.route.responseTimeoutMs);
         outgoing.once('error', (error) => {
+          clearTimeout(timer);
           dialed.socket.destroy();
-          reject(sentBody ? error : new UpstreamFailure('handshake', `upstream failed the request: ${error.message}`));
+          // A request whose body was sent cannot be sent again: that failure is the client's answer.
+          reject(sentBody ? error : new UpstreamFailure(timedOut ? 'timeout' : 'handshake', `upstream failed the request: ${error.message}`));
         });
         outgoing.once('response', (response) => {
+          clearTimeout(timer);
           if (retryOnStatus && !tunneled && context.retryStatuses.has(response.statusCode ?? 0)) {
             response.resume();
             dialed.socket.destroy();

@@ -22,12 +22,14 @@ export interface RouteServices {
   maxTries: number;
   candidates: number;
   connectTimeoutMs: number;
+  /** Waiting for an upstream's response head to a plain HTTP request. */
+  responseTimeoutMs: number;
 }
 
 /**
  * `tunnel`: a byte stream to `target` (CONNECT, SOCKS5), through CONNECT or SOCKS upstreams.
- * `forward`: a plain HTTP request, sent as an absolute-URI request to http/https upstreams (or inside a
- * tunnel through SOCKS ones).
+ * `forward`: a plain HTTP request, sent as an absolute-URI request to http upstreams, inside a tunnel
+ * through the others.
  */
 export type RouteKind = 'tunnel' | 'forward';
 
@@ -46,9 +48,14 @@ export interface Route<T> {
 /** What to do with a dialed upstream; throwing UpstreamFailure rotates to the next proxy (e.g. a retryable status). */
 export type UseUpstream<T> = (dialed: DialedSocket, upstream: Upstream) => Promise<T>;
 
-/** Whether this kind of connection goes to `upstream` as a tunnel to `target` (else: to the proxy itself). */
+/**
+ * Whether this kind of connection goes to `upstream` as a tunnel to `target` (else: to the proxy itself, as
+ * an absolute-URI request). Plain requests go through a tunnel wherever the upstream opens one: its handshake
+ * proves the proxy works before the request is sent, so a dead or silent proxy is rotated away in
+ * GATEWAY_CONNECT_TIMEOUT_MS; only `http` proxies (not known to tunnel) get the request itself.
+ */
 export function tunnelsTo(kind: RouteKind, upstream: Upstream): boolean {
-  return kind === 'tunnel' || upstream.protocol === 'socks4' || upstream.protocol === 'socks5';
+  return kind === 'tunnel' || upstream.protocol !== 'http';
 }
 
 /**
