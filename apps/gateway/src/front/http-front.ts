@@ -63,7 +63,9 @@ async function forward(context: FrontContext, req: IncomingMessage, res: ServerR
       const auth = tunneled ? undefined : proxyAuthorization(upstream);
       if (auth) headers['proxy-authorization'] = auth;
       if (dialed.head.length > 0) dialed.socket.unshift(dialed.head);
-      return new Promise<IncomingMessage>((resolve, reject) => {
+      // Counted from here: the request and its answer, not the upstream's handshake.
+      const start = { read: dialed.socket.bytesRead - dialed.head.length, written: dialed.socket.bytesWritten };
+      return new Promise<{ response: IncomingMessage; start: typeof start }>((resolve, reject) => {
         const outgoing = httpRequest({ createConnection: () => dialed.socket.resume(), method: req.method, path: tunneled ? `${url.pathname}${url.search}` : url.href, headers, setHost: false });
         let sentBody = false;
         let timedOut = false;
@@ -85,7 +87,7 @@ async function forward(context: FrontContext, req: IncomingMessage, res: ServerR
             reject(new UpstreamFailure('status', `upstream answered ${response.statusCode}`));
             return;
           }
-          resolve(response);
+          resolve({ response, start });
         });
         if (hasBody) {
           sentBody = true;
@@ -95,13 +97,11 @@ async function forward(context: FrontContext, req: IncomingMessage, res: ServerR
         }
       });
     });
-    const response = route.result;
+    const { response, start } = route.result;
     const headers: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(response.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
     res.writeHead(response.statusCode ?? 502, { ...headers, ...gatewayHeaders(route) });
     const socket = response.socket;
-    const readAtStart = socket.bytesRead;
-    const writtenAtStart = socket.bytesWritten;
     context.metrics.activeTunnels.inc();
     response.pipe(res);
     await new Promise<void>((resolve) => {
@@ -116,7 +116,7 @@ async function forward(context: FrontContext, req: IncomingMessage, res: ServerR
       res.once('finish', done).once('close', done);
       response.once('error', () => res.destroy());
     });
-    context.meter(client, { bytesIn: socket.bytesWritten - writtenAtStart, bytesOut: socket.bytesRead - readAtStart });
+    context.meter(client, { bytesIn: socket.bytesWritten - start.written, bytesOut: socket.bytesRead - start.read });
     context.metrics.connections.inc({ kind: 'http', outcome: 'served' });
   } catch (error) {
     const refusal = asGatewayError(error);
