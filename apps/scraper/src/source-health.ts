@@ -1,6 +1,6 @@
 import { recordScrapeFailure, recordScrapeSuccess, type Database } from '@proxy-pool/db';
 import { redact, type Logger } from '@proxy-pool/logger';
-import { buildEvent, publishEvent, type ScrapeResult, type TypedQueue } from '@proxy-pool/queues';
+import { buildEvent, publishEvent, type PoolEvent, type ScrapeResult, type TypedQueue } from '@proxy-pool/queues';
 
 export interface HealthDeps {
   db: Database;
@@ -10,7 +10,7 @@ export interface HealthDeps {
 }
 
 /** Never fails: an event that cannot be queued must not turn a finished scrape into a failed one. */
-const raise = (deps: HealthDeps, event: ReturnType<typeof buildEvent>) => publishEvent(deps.eventsQueue, event, deps.logger);
+const raise = (deps: HealthDeps, event: PoolEvent) => publishEvent(deps.eventsQueue, event, deps.logger);
 
 /** Records a successful scrape on the source and raises `scrape.completed`. */
 export async function recordSuccess(deps: HealthDeps, result: ScrapeResult, url: string): Promise<void> {

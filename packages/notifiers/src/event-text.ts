@@ -1,19 +1,27 @@
 import type { NotifierEvent } from '@proxy-pool/plugin-contracts';
+import { eventSchema, type PoolEvent } from '@proxy-pool/queues';
 
-type Summary = (data: Record<string, unknown>) => string;
+function summaryOf(event: PoolEvent): string {
+  switch (event.type) {
+    case 'proxy.pool_low':
+      return `Only ${event.data.active_proxies} active proxies left (threshold ${event.data.threshold})`;
+    case 'credits.low':
+      return `Credit balance is low: ${event.data.balance} left`;
+    case 'credits.depleted':
+      return 'Credits depleted: acquiring proxies needs more credits';
+    case 'source.failing':
+      return `Source ${event.data.url} failed ${event.data.consecutive_failures} times in a row: ${event.data.last_error}`;
+    case 'lease.expired':
+      return `Lease ${event.data.lease_id} on ${event.data.ip}:${event.data.port} expired`;
+    case 'scrape.completed':
+      return `Scrape of ${event.data.url} done: ${event.data.proxies_discovered} found, ${event.data.proxies_new} new`;
+  }
+}
 
-const SUMMARIES: Record<string, Summary> = {
-  'proxy.pool_low': (d) => `Only ${String(d.active_proxies)} active proxies left (threshold ${String(d.threshold)})`,
-  'credits.low': (d) => `Credit balance is low: ${String(d.balance)} left`,
-  'credits.depleted': () => 'Credits depleted: acquiring proxies needs more credits',
-  'source.failing': (d) => `Source ${String(d.url)} failed ${String(d.consecutive_failures)} times in a row: ${String(d.last_error)}`,
-  'lease.expired': (d) => `Lease ${String(d.lease_id)} on ${String(d.ip)}:${String(d.port)} expired`,
-  'scrape.completed': (d) => `Scrape of ${String(d.url)} done: ${String(d.proxies_discovered)} found, ${String(d.proxies_new)} new`,
-};
-
-/** A one-line human summary of an event (mail subjects, logs). */
+/** A one-line human summary of an event (mail subjects, logs); an event this version cannot read is named by its type. */
 export function summarizeEvent(event: NotifierEvent): string {
-  return SUMMARIES[event.type]?.(event.data) ?? event.type;
+  const parsed = eventSchema.safeParse(event);
+  return parsed.success ? summaryOf(parsed.data) : event.type;
 }
 
 /** Mail subject and plain-text body: the summary, then the event itself as JSON for machines and details. */

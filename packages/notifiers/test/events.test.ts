@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildEvent, checkEventData, createQueue, createRedis, EVENT_PAYLOADS, EVENT_TYPES, pingRedis, publishEvent, type PoolEvent } from '@proxy-pool/queues';
 import { clearKeys } from '@proxy-pool/test-kit';
 import type { Redis } from 'ioredis';
-import { creditEvents, watchPoolLevel } from '../src/index.js';
+import { creditEvents, summarizeEvent, watchPoolLevel } from '../src/index.js';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `tn${randomUUID().slice(0, 8)}`;
@@ -100,5 +100,16 @@ describe('event triggers', () => {
     await watchPoolLevel(redis, scoped, 100, 10);
     const raised = await Promise.all(Array.from({ length: 8 }, () => watchPoolLevel(redis, scoped, 2, 10)));
     expect(raised.filter((event) => event !== null)).toHaveLength(1);
+  });
+});
+
+describe('event summaries', () => {
+  it('names each event type with its own payload fields, and falls back to the type for an event it cannot read', () => {
+    const lease = randomUUID();
+    const expired = buildEvent('lease.expired', { lease_id: lease, proxy_id: randomUUID(), ip: '127.0.0.7', port: 3128, expires_at: new Date().toISOString() });
+    expect(summarizeEvent(expired)).toBe(`Lease ${lease} on 127.0.0.7:3128 expired`);
+    expect(summarizeEvent(buildEvent('credits.low', { balance: 2, threshold: 5 }))).toBe('Credit balance is low: 2 left');
+    expect(summarizeEvent({ ...buildEvent('credits.low', { balance: 2 }), version: 7 })).toBe('credits.low');
+    expect(summarizeEvent({ ...buildEvent('credits.low', { balance: 2 }), type: 'pool.renamed' })).toBe('pool.renamed');
   });
 });

@@ -55,8 +55,11 @@ export const EVENT_PAYLOADS = {
   'scrape.completed': { 1: scrapeCompletedV1 },
 } as const satisfies { [T in EventType]: { [V in (typeof EVENT_TYPES)[T]]: z.ZodType } };
 
-/** The `data` of an event of type `T` at its current version. */
-export type EventData<T extends EventType> = z.input<(typeof EVENT_PAYLOADS)[T][(typeof EVENT_TYPES)[T]]>;
+/** Every payload version of event type `T` (older ones only arrive from events queued before an upgrade). */
+export type EventVersion<T extends EventType> = keyof (typeof EVENT_PAYLOADS)[T] & number;
+
+/** The `data` of an event of type `T` at payload version `V`, by default the version producers emit now. */
+export type EventData<T extends EventType, V extends EventVersion<T> = (typeof EVENT_TYPES)[T]> = z.output<(typeof EVENT_PAYLOADS)[T][V]>;
 
 export type EventDataCheck = { ok: true; data: Record<string, unknown> } | { ok: false; reason: string };
 

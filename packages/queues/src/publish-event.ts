@@ -35,7 +35,7 @@ export async function publishEvent(
     timer = setTimeout(() => reject(new Error(`Redis did not answer within ${options.timeoutMs ?? 2000} ms`)), options.timeoutMs ?? 2000);
   });
   try {
-    await Promise.race([enqueue(eventsQueue, 'events', { ...event, data: check.data }, { jobId: event.id }), timeout]);
+    await Promise.race([enqueue(eventsQueue, 'events', event, { jobId: event.id }), timeout]);
     return true;
   } catch (error) {
     logger.warn('event not queued', { ...meta, error: error instanceof Error ? error.message : String(error) });
