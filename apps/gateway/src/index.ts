@@ -1,3 +1,2 @@
 export { startGateway, type RunningGateway } from './main.js';
 export { loadGatewayConfig, gatewayConfigSchema, type GatewayConfig } from './config.js';
-export { parseUsername, parseParamList, type SteeringParams } from './steering/username-params.js';

@@ -33,3 +33,4 @@ export { createDatabaseIfMissing, migrateDatabase, pendingMigrations } from './m
 export { withDatabase } from './cli-adapter.js';
 export * from './gateway.sql.js';
 export * from './gateway-allowlist.sql.js';
+export * from './gateway-params.js';

@@ -3,6 +3,7 @@ import type { ApiContext } from '../context.js';
 import { accountRoutes } from './account.routes.js';
 import { adminRoutes } from './admin.routes.js';
 import { docsRoutes } from './docs.routes.js';
+import { gatewayAccountRoutes } from './gateway-account.routes.js';
 import { authRoutes, registerRoutes } from './auth.routes.js';
 import { healthRoutes } from './health.routes.js';
 import { queueBoardRoutes } from '../http/queue-board.js';
@@ -36,6 +37,7 @@ export function protectedRoutes(ctx: ApiContext): MountedRoutes[] {
   return [
     { paths: ['/auth/keys'], router: authRoutes(ctx) },
     { paths: ['/account/webhooks'], router: webhooksRoutes(ctx) },
+    { paths: ['/account/usage', '/account/gateway'], router: gatewayAccountRoutes(ctx) },
     { paths: ['/account'], router: accountRoutes(ctx) },
     { paths: ['/admin/queues'], router: queueBoardRoutes(ctx) },
     { paths: ['/admin'], router: adminRoutes(ctx) },

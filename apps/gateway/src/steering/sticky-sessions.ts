@@ -1,8 +1,7 @@
-import { acquireLease, applyCreditChange, releaseLease, type Database, type LeaseGrant } from '@proxy-pool/db';
+import { acquireLease, applyCreditChange, releaseLease, type Database, type LeaseGrant, type SteeringParams } from '@proxy-pool/db';
 import type { Redis } from 'ioredis';
 import { GatewayError } from '../gateway-error.js';
 import type { Upstream } from '../upstream/upstream.js';
-import type { SteeringParams } from './username-params.js';
 
 /** A session's lease as every replica reads it from Redis. */
 export interface SessionLease {

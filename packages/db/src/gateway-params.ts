@@ -1,5 +1,22 @@
-import { ANONYMITY_LEVELS, PROXY_PROTOCOLS, type Anonymity, type ProxyProtocol } from '@proxy-pool/plugin-contracts';
-import { GatewayError } from '../gateway-error.js';
+import { Anonymity, ProxyProtocol } from '../generated/client/index.js';
+
+const PROXY_PROTOCOLS = Object.values(ProxyProtocol);
+const ANONYMITY_LEVELS = Object.values(Anonymity);
+
+/**
+ * A username (or an allowlist entry's default parameters) the gateway refuses. The gateway answers it with
+ * 407 and the code in `X-Gateway-Error`; the API refuses such an allowlist entry with 422.
+ */
+export class GatewayParamError extends Error {
+  override readonly name = 'GatewayParamError';
+
+  constructor(
+    readonly code: 'UNKNOWN_PARAMETER' | 'INVALID_PARAMETER',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** What a client asks for through its proxy username (`handle-country-DE-session-abc-sesstime-30`). */
 export interface SteeringParams {
@@ -59,7 +76,7 @@ const SETTERS: Record<string, Setter> = {
  */
 export function parseUsername(username: string): SteeringParams {
   const [handle = '', ...rest] = username.split('-');
-  if (handle === '') throw new GatewayError('INVALID_PARAMETER', 'The username must start with a handle (any name), e.g. "user-country-DE".');
+  if (handle === '') throw new GatewayParamError('INVALID_PARAMETER', 'The username must start with a handle (any name), e.g. "user-country-DE".');
   return applyParams({ sessionMinutes: DEFAULT_SESSION_MINUTES }, rest);
 }
 
@@ -76,17 +93,17 @@ function applyParams(params: SteeringParams, parts: string[]): SteeringParams {
     const value = parts[i + 1];
     const setter = SETTERS[name];
     if (setter === undefined) {
-      throw new GatewayError('UNKNOWN_PARAMETER', `Unknown parameter "${parts[i]}"; known: ${Object.keys(SETTERS).join(', ')}.`);
+      throw new GatewayParamError('UNKNOWN_PARAMETER', `Unknown parameter "${parts[i]}"; known: ${Object.keys(SETTERS).join(', ')}.`);
     }
-    if (value === undefined || value === '') throw new GatewayError('INVALID_PARAMETER', `Parameter "${name}" needs a value ("-${name}-<value>").`);
-    if (seen.has(name)) throw new GatewayError('INVALID_PARAMETER', `Parameter "${name}" is given twice.`);
+    if (value === undefined || value === '') throw new GatewayParamError('INVALID_PARAMETER', `Parameter "${name}" needs a value ("-${name}-<value>").`);
+    if (seen.has(name)) throw new GatewayParamError('INVALID_PARAMETER', `Parameter "${name}" is given twice.`);
     seen.add(name);
     const problem = setter(params, value);
-    if (problem !== undefined) throw new GatewayError('INVALID_PARAMETER', `Parameter "${name}" ${problem} (got "${value}").`);
+    if (problem !== undefined) throw new GatewayParamError('INVALID_PARAMETER', `Parameter "${name}" ${problem} (got "${value}").`);
     if (name === 'sesstime') sessionTimeGiven = true;
   }
   if (sessionTimeGiven && params.session === undefined) {
-    throw new GatewayError('INVALID_PARAMETER', 'Parameter "sesstime" needs a "session" parameter.');
+    throw new GatewayParamError('INVALID_PARAMETER', 'Parameter "sesstime" needs a "session" parameter.');
   }
   return params;
 }
