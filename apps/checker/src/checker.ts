@@ -97,7 +97,7 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
     concurrency: config.URL_TEST_JOB_CONCURRENCY,
   });
   urlTest.on('completed', () => metrics.urlTests.inc());
-  observeWorkerJobs(metrics.registry, [validate as unknown as Worker, urlTest as unknown as Worker]);
+  observeWorkerJobs(metrics.registry, [validate, urlTest]);
   for (const [name, worker] of Object.entries({ validate, urlTest })) {
     worker.on('error', dependencyErrorHandler(redisWatch, (error) => logger.warn(`${name} worker error`, { error: error.message })));
     worker.on('failed', (job, error) => logger.warn(`${name} job failed`, { job_id: job?.id, error: error.message }));
@@ -123,7 +123,7 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
       await writer.drain();
     })());
   return {
-    workers: { validate: validate as unknown as Worker, urlTest: urlTest as unknown as Worker },
+    workers: { validate, urlTest },
     db,
     redis,
     metrics,

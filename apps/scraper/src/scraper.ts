@@ -118,7 +118,7 @@ export function openScraper(config: ScraperConfig, options: ScraperOptions): Scr
     everyMs: config.SCHEDULER_RECONCILE_EVERY_MS,
     logger,
   });
-  observeWorkerJobs(metrics.registry, [worker as unknown as Worker, ...housekeeping.workers]);
+  observeWorkerJobs(metrics.registry, [worker, ...housekeeping.workers]);
   let workerStopped: Promise<void> | undefined;
   const stopWorker = () => (workerStopped ??= Promise.all([worker.close(), housekeeping.close()]).then(() => undefined));
   return {

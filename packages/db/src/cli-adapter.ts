@@ -67,6 +67,7 @@ function patchAdapter(adapter: Adapter, pool: pg.Pool): Adapter {
     try {
       await pool.query(script);
     } catch (error) {
+      // Kept: onError is protected; it turns a pg error into the DriverAdapterError the migration engine reads.
       (adapter as unknown as { onError(e: unknown): never }).onError(error);
     }
   };

@@ -44,7 +44,7 @@ export async function removeSourceSchedule(queue: TypedQueue<'scrape'>, sourceId
 export function sourceSchedulerSet(queue: TypedQueue<'scrape'>, loadSources: () => Promise<readonly SchedulableSource[]>): SchedulerSet {
   return {
     name: 'source schedules',
-    queue: queue as unknown as SchedulerSet['queue'],
+    queue,
     expected: async () => (await loadSources()).filter((source) => source.isActive).map(sourceScheduler),
     owns: (id) => id.startsWith(SCHEDULER_PREFIX),
   };

@@ -27,7 +27,7 @@ export async function enqueue<K extends QueueKey>(
   options?: JobsOptions,
 ): Promise<TypedJob<K>> {
   const data = QUEUES[key].payload.parse(payload) as PayloadOf<K>;
-  // BullMQ's generic name types are stricter than needed for our single-name queues.
+  // Kept: BullMQ's conditional name and data types (ExtractNameType, ExtractDataType) do not resolve for a generic K.
   const untyped = queue as unknown as { add(name: string, data: unknown, options?: JobsOptions): Promise<unknown> };
   return untyped.add(key, data, options) as Promise<TypedJob<K>>;
 }

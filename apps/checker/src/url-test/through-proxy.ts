@@ -48,7 +48,7 @@ function agentFor(proxy: ValidationTarget, url: URL): { http?: http.Agent; https
   const secure = url.protocol === 'https:';
   if (proxy.protocol === 'socks4' || proxy.protocol === 'socks5') {
     const socks = new SocksProxyAgent(proxyUrl(proxy, proxy.protocol === 'socks4' ? 'socks4a' : 'socks5h'));
-    return secure ? { https: socks as unknown as https.Agent, destroy: () => socks.destroy() } : { http: socks, destroy: () => socks.destroy() };
+    return secure ? { https: socks, destroy: () => socks.destroy() } : { http: socks, destroy: () => socks.destroy() };
   }
   const options = { proxy: proxyUrl(proxy, 'http'), keepAlive: false };
   if (secure) {
