@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/client/index.js';
+import { Prisma, type Anonymity, type ProxyProtocol, type TxType, type UserRole } from '../generated/client/index.js';
 import { preparedRows, type Database } from './client.js';
 
 /** A credit transaction as written by {@link applyCreditChange}. */
@@ -6,7 +6,7 @@ export interface CreditChangeRow {
   balance: number;
   id: string;
   amount: number;
-  txType: 'purchase' | 'grant' | 'refund' | 'adjustment';
+  txType: Exclude<TxType, 'acquire'>;
   description: string;
   createdAt: Date;
 }
@@ -49,9 +49,9 @@ export interface LiveLeaseRow {
   expiresAt: Date;
   ip: string;
   port: number;
-  protocol: string;
+  protocol: ProxyProtocol;
   country: string | null;
-  anonymity: string | null;
+  anonymity: Anonymity | null;
 }
 
 const LIVE_LEASE = Prisma.sql`l.released_at IS NULL AND l.expired_at IS NULL AND l.expires_at > now()`;
@@ -117,7 +117,7 @@ export function olderThan(
 export interface KeyHolder {
   apiKeyId: string;
   userId: string;
-  role: 'user' | 'admin';
+  role: UserRole;
 }
 
 /**

@@ -1,12 +1,13 @@
-import type { Prisma } from '../generated/client/index.js';
+import { ANONYMITY_LEVELS, PROXY_PROTOCOLS } from '@proxy-pool/plugin-contracts';
+import { Prisma, ProxyStatus, type Anonymity, type ProxyProtocol } from '../generated/client/index.js';
 import type { Database } from './client.js';
 
 export interface PoolStatsRow {
   total: number;
-  by_status: { active: number; dead: number; unchecked: number };
-  by_protocol: { http: number; https: number; socks4: number; socks5: number };
+  by_status: Record<ProxyStatus, number>;
+  by_protocol: Record<ProxyProtocol, number>;
   /** Active proxies only: anonymity of a dead or unchecked proxy is stale or unknown. */
-  by_anonymity: { transparent: number; anonymous: number; elite: number };
+  by_anonymity: Record<Anonymity, number>;
   /** Over active proxies; null when there are none. */
   avg_score: number | null;
   avg_latency_ms: number | null;
@@ -16,20 +17,28 @@ export interface PoolStatsRow {
   last_validation_at: Date | null;
 }
 
+/** The column each breakdown counts, with its enum type (the values are bound as parameters of that type). */
+const BREAKDOWNS = {
+  status: { enumType: '"ProxyStatus"', values: Object.values(ProxyStatus), activeOnly: false },
+  protocol: { enumType: '"ProxyProtocol"', values: PROXY_PROTOCOLS, activeOnly: false },
+  anonymity: { enumType: '"Anonymity"', values: ANONYMITY_LEVELS, activeOnly: true },
+} as const;
+type Breakdown = keyof typeof BREAKDOWNS;
+
+/** One `count(*) FILTER (…)` column per value of the breakdown, named `<column>:<value>`. */
+function countColumns(column: Breakdown): Prisma.Sql {
+  const { enumType, values, activeOnly } = BREAKDOWNS[column];
+  const scope = Prisma.raw(activeOnly ? "status = 'active' AND " : '');
+  return Prisma.join(
+    values.map((value: string) => Prisma.sql`count(*) FILTER (WHERE ${scope}${Prisma.raw(column)} = ${value}::${Prisma.raw(enumType)})::int AS ${Prisma.raw(`"${column}:${value}"`)}`),
+  );
+}
+
 /** The pool overview in one pass over proxies (callers cache it: at a million rows it takes a few hundred ms). */
 export async function readPoolStats(db: Database | Prisma.TransactionClient): Promise<PoolStatsRow> {
   const [row] = await db.$queryRaw<Array<Record<string, number | Date | null>>>`
     SELECT count(*)::int AS total,
-      count(*) FILTER (WHERE status = 'active')::int AS active,
-      count(*) FILTER (WHERE status = 'dead')::int AS dead,
-      count(*) FILTER (WHERE status = 'unchecked')::int AS unchecked,
-      count(*) FILTER (WHERE protocol = 'http')::int AS http,
-      count(*) FILTER (WHERE protocol = 'https')::int AS https,
-      count(*) FILTER (WHERE protocol = 'socks4')::int AS socks4,
-      count(*) FILTER (WHERE protocol = 'socks5')::int AS socks5,
-      count(*) FILTER (WHERE status = 'active' AND anonymity = 'transparent')::int AS transparent,
-      count(*) FILTER (WHERE status = 'active' AND anonymity = 'anonymous')::int AS anonymous,
-      count(*) FILTER (WHERE status = 'active' AND anonymity = 'elite')::int AS elite,
+      ${countColumns('status')}, ${countColumns('protocol')}, ${countColumns('anonymity')},
       (avg(score) FILTER (WHERE status = 'active'))::float8 AS avg_score,
       (avg(avg_latency_ms) FILTER (WHERE status = 'active'))::float8 AS avg_latency_ms,
       max(last_checked_at) AS last_validation_at,
@@ -39,11 +48,13 @@ export async function readPoolStats(db: Database | Prisma.TransactionClient): Pr
     FROM proxies`;
   const n = (key: string) => Number(row?.[key] ?? 0);
   const orNull = <T>(key: string) => (row?.[key] ?? null) as T | null;
+  const counts = <C extends Breakdown>(column: C) =>
+    Object.fromEntries(BREAKDOWNS[column].values.map((value: string) => [value, n(`${column}:${value}`)])) as Record<(typeof BREAKDOWNS)[C]['values'][number], number>;
   return {
     total: n('total'),
-    by_status: { active: n('active'), dead: n('dead'), unchecked: n('unchecked') },
-    by_protocol: { http: n('http'), https: n('https'), socks4: n('socks4'), socks5: n('socks5') },
-    by_anonymity: { transparent: n('transparent'), anonymous: n('anonymous'), elite: n('elite') },
+    by_status: counts('status'),
+    by_protocol: counts('protocol'),
+    by_anonymity: counts('anonymity'),
     avg_score: orNull<number>('avg_score'),
     avg_latency_ms: orNull<number>('avg_latency_ms'),
     sources_active: n('sources_active'),

@@ -4,7 +4,8 @@ import { sqlRows, type Database } from './client.js';
 
 export const PROXY_SORTS = ['score', 'latency', 'uptime', 'last_checked'] as const;
 export type ProxySort = (typeof PROXY_SORTS)[number];
-export type SortOrder = 'asc' | 'desc';
+export const SORT_ORDERS = ['asc', 'desc'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
 
 export interface ProxyFilters {
   status?: ProxyStatus;

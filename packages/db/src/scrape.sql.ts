@@ -1,10 +1,11 @@
+import type { ProxyProtocol } from '../generated/client/index.js';
 import type { Database } from './client.js';
 
 /** One proxy as a scrape found it, ready to upsert. */
 export interface ScrapedProxy {
   ip: string;
   port: number;
-  protocol: 'http' | 'https' | 'socks4' | 'socks5';
+  protocol: ProxyProtocol;
   username?: string | null;
   password?: string | null;
   /** What the list said about the proxy (country, anonymity, …); merged into the stored tags. */

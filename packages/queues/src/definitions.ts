@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
+import { PROXY_PROTOCOLS } from '@proxy-pool/plugin-contracts';
 import { eventSchema } from './events.js';
 
-const protocol = z.enum(['http', 'https', 'socks4', 'socks5']);
+const protocol = z.enum(PROXY_PROTOCOLS);
 
 /** One queue: its name, payload and result schemas, and default job options. Producer and consumer share it. */
 export interface QueueDefinition<P extends z.ZodType, R extends z.ZodType> {

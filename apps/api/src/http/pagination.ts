@@ -1,3 +1,4 @@
+import type { CreatedAtPosition } from '@proxy-pool/db';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 
@@ -9,6 +10,12 @@ export const pageQueryShape = {
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   cursor: z.string().max(2048).optional(),
 };
+
+/** A list request after validation: `limit` defaulted and bounded, `cursor` as the client sent it. */
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
 
 export interface Page<T> {
   items: T[];
@@ -55,4 +62,10 @@ export const createdAtCursorSchema = z.object({ t: z.string().datetime(), id: z.
 
 export function createdAtPosition(row: { createdAt: Date; id: string }): Record<string, unknown> {
   return { t: row.createdAt.toISOString(), id: row.id };
+}
+
+/** Decodes a newest-first (created_at, id) cursor; a malformed one is 400 INVALID_CURSOR. */
+export function cursorPosition(cursor: string | undefined): CreatedAtPosition | undefined {
+  const decoded = decodeCursor(cursor, createdAtCursorSchema);
+  return decoded ? { createdAt: new Date(decoded.t), id: decoded.id } : undefined;
 }

@@ -1,9 +1,10 @@
+import type { UserRole } from '@proxy-pool/db';
 import type { Logger } from '@proxy-pool/logger';
 
 export interface AuthContext {
   userId: string;
   apiKeyId: string;
-  role: 'user' | 'admin';
+  role: UserRole;
 }
 
 declare global {

@@ -1,17 +1,19 @@
+import { ProxyStatus, TxType } from '@proxy-pool/db';
 import { ANONYMITY_LEVELS, PROXY_PROTOCOLS } from '@proxy-pool/plugin-contracts';
 import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../errors.js';
 
 /**
- * Response schemas shared by several domains: the answers' exact shapes, for the OpenAPI document only
- * (the routes build these answers in their services; nothing parses them at run time).
+ * Response schemas shared by several domains (each domain's own are in responses/): the answers' exact shapes.
+ * They feed the OpenAPI document and, through `z.infer`, the return types of the services that build the
+ * answers; nothing parses them at run time.
  */
 
 export const timestamp = z.iso.datetime().meta({ description: 'ISO-8601 UTC', example: '2025-01-15T10:30:00Z' });
 export const uuid = z.uuid();
 export const protocolEnum = z.enum(PROXY_PROTOCOLS);
 export const anonymityEnum = z.enum(ANONYMITY_LEVELS);
-export const proxyStatusEnum = z.enum(['active', 'dead', 'unchecked']);
+export const proxyStatusEnum = z.enum(ProxyStatus);
 
 const errorCodes = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 
@@ -61,6 +63,7 @@ export const proxyItemSchema = z
     tags: z.record(z.string(), z.unknown()).meta({ example: { provider: 'datacenter' } }),
   })
   .meta({ id: 'Proxy' });
+export type ProxyItem = z.infer<typeof proxyItemSchema>;
 
 /** The proxy fields a lease holder gets (acquire answers, the caller's lease list). */
 export const leasedProxySchema = z.object({
@@ -71,4 +74,4 @@ export const leasedProxySchema = z.object({
   anonymity: anonymityEnum.nullable(),
 });
 
-export const txTypeEnum = z.enum(['acquire', 'purchase', 'grant', 'refund', 'adjustment']);
+export const txTypeEnum = z.enum(TxType);

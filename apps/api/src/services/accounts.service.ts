@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { countLiveLeases, listLiveLeases, Prisma, type CreatedAtPosition, type Database, type UserRole } from '@proxy-pool/db';
+import { countLiveLeases, listLiveLeases, Prisma, type Database, type UserRole } from '@proxy-pool/db';
 import { AppError, notFound } from '../errors.js';
-import { createdAtCursorSchema, createdAtPosition, decodeCursor, toPage, type Page } from '../http/pagination.js';
+import { createdAtPosition, cursorPosition, toPage, type Page, type PageRequest } from '../http/pagination.js';
+import type { AccountView, LeaseView, Registration } from '../openapi/responses/accounts.responses.js';
 import { generateApiKey } from './api-keys.js';
 
 /** HTML5's email rule (the one browsers apply): accepts `a@b.c`, refuses spaces and missing parts. */
@@ -13,24 +14,12 @@ export const displayNameSchema = z
   .max(100)
   .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Path ids that cannot be UUIDs name nothing: 404, like an unknown id (never a database error). */
-export function assertId(value: string, what: string): void {
-  if (!UUID.test(value)) throw notFound(what);
-}
-
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 export interface RegisterInput {
   email: string;
   displayName: string;
   role?: UserRole;
-}
-
-export interface Registration {
-  user: { id: string; email: string; display_name: string };
-  api_key: { id: string; key: string; prefix: string; label: string };
 }
 
 /**
@@ -73,15 +62,6 @@ export async function promoteToAdmin(db: Database, email: string): Promise<{ id:
   return updated;
 }
 
-export interface AccountView {
-  id: string;
-  email: string;
-  display_name: string;
-  role: UserRole;
-  credit_balance: number;
-  created_at: string;
-}
-
 export async function getAccount(db: Database, userId: string): Promise<AccountView> {
   const user = await db.user.findUnique({ where: { id: userId } });
   if (!user) throw notFound('User');
@@ -93,24 +73,6 @@ export async function getAccount(db: Database, userId: string): Promise<AccountV
     credit_balance: user.creditBalance,
     created_at: user.createdAt.toISOString(),
   };
-}
-
-export interface PageRequest {
-  limit: number;
-  cursor?: string | undefined;
-}
-
-/** Decodes a newest-first (created_at, id) cursor; a malformed one is 400 INVALID_CURSOR. */
-export function cursorPosition(cursor: string | undefined): CreatedAtPosition | undefined {
-  const decoded = decodeCursor(cursor, createdAtCursorSchema);
-  return decoded ? { createdAt: new Date(decoded.t), id: decoded.id } : undefined;
-}
-
-export interface LeaseView {
-  lease_id: string;
-  proxy: { ip: string; port: number; protocol: string; country: string | null; anonymity: string | null };
-  expires_at: string;
-  created_at: string;
 }
 
 /** The user's live leases (not released, not marked expired, not past expires_at), newest first. */

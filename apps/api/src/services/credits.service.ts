@@ -1,21 +1,8 @@
-import { applyCreditChange, olderThan, type Database, type TxType } from '@proxy-pool/db';
+import { applyCreditChange, olderThan, type Database } from '@proxy-pool/db';
 import { AppError, notFound } from '../errors.js';
-import { createdAtPosition, toPage } from '../http/pagination.js';
-import { assertId, cursorPosition, type PageRequest } from './accounts.service.js';
-
-export interface TransactionView {
-  amount: number;
-  tx_type: TxType;
-  description: string;
-  created_at: string;
-}
-
-export interface CreditsView {
-  balance: number;
-  recent_transactions: TransactionView[];
-  next_cursor: string | null;
-  total_count: number;
-}
+import { createdAtPosition, cursorPosition, toPage, type PageRequest } from '../http/pagination.js';
+import { assertId } from '../http/path-ids.js';
+import type { AdjustmentResult, CreditsView } from '../openapi/responses/accounts.responses.js';
 
 /** Balance plus the user's transactions, newest first, one page at a time. */
 export async function getCredits(db: Database, userId: string, page: PageRequest): Promise<CreditsView> {
@@ -38,12 +25,6 @@ export async function getCredits(db: Database, userId: string, page: PageRequest
     createdAtPosition,
   );
   return { balance: user.creditBalance, recent_transactions: result.items, next_cursor: result.next_cursor, total_count: result.total_count };
-}
-
-export interface AdjustmentResult {
-  user_id: string;
-  balance: number;
-  transaction: { id: string; amount: number; tx_type: TxType; description: string; created_at: string };
 }
 
 /**

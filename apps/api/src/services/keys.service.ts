@@ -1,28 +1,10 @@
 import { olderThan, revokeApiKey, type ApiKey, type Database } from '@proxy-pool/db';
 import type { ApiContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
-import { createdAtPosition, toPage, type Page } from '../http/pagination.js';
-import { assertId, cursorPosition, type PageRequest } from './accounts.service.js';
+import { createdAtPosition, cursorPosition, toPage, type Page, type PageRequest } from '../http/pagination.js';
+import { assertId } from '../http/path-ids.js';
+import type { CreatedKey, KeyView } from '../openapi/responses/accounts.responses.js';
 import { generateApiKey } from './api-keys.js';
-
-/** A key as listed: metadata only, never the key or its hash. */
-export interface KeyView {
-  id: string;
-  prefix: string;
-  label: string;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
-
-/** A freshly created key: the only answer that carries the raw key. */
-export interface CreatedKey {
-  id: string;
-  key: string;
-  prefix: string;
-  label: string;
-  created_at: string;
-}
 
 export function renderKey(key: ApiKey): KeyView {
   return {

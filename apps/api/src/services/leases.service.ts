@@ -1,20 +1,19 @@
 import { acquireLease, releaseLease } from '@proxy-pool/db';
 import { raiseCreditEvents, raiseLapsedLease } from './events.service.js';
 import type { LeaseGrant } from '@proxy-pool/db';
+import { ANONYMITY_LEVELS, PROXY_PROTOCOLS } from '@proxy-pool/plugin-contracts';
 import { z } from 'zod';
 import type { ApiContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
-import { realNumber } from '../http/validate.js';
+import { assertId } from '../http/path-ids.js';
+import { countryCode, realNumber } from '../http/validate.js';
+import type { AcquireResponse, ReleaseResponse } from '../openapi/responses/pool.responses.js';
 
 export const acquireBodySchema = z
   .object({
-    protocol: z.enum(['http', 'https', 'socks4', 'socks5']).optional(),
-    country: z
-      .string()
-      .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
-      .transform((code) => code.toUpperCase())
-      .optional(),
-    anonymity: z.enum(['transparent', 'anonymous', 'elite']).optional(),
+    protocol: z.enum(PROXY_PROTOCOLS).optional(),
+    country: countryCode.optional(),
+    anonymity: z.enum(ANONYMITY_LEVELS).optional(),
     min_score: realNumber(0, 1).optional(),
     lease_duration_seconds: z.number().int().min(1).max(3600).default(300),
   })
@@ -26,30 +25,7 @@ export const acquireHeadersSchema = z.object({
   'Idempotency-Key': z.string().regex(/^[\x20-\x7E]{1,200}$/, 'must be 1 to 200 printable ASCII characters').optional(),
 });
 
-export interface AcquireResponse {
-  lease_id: string;
-  proxy: {
-    ip: string;
-    port: number;
-    protocol: string;
-    country: string | null;
-    anonymity: string | null;
-    /** Only for proxies with upstream credentials: the lease holder needs them to use the proxy. */
-    username?: string;
-    password?: string | null;
-  };
-  expires_at: string;
-  credits_remaining: number;
-}
-
-export interface ReleaseResponse {
-  lease_id: string;
-  /** When the lease was released; null when it ran out before being released. */
-  released_at: string | null;
-  expires_at: string;
-}
-
-/** A lease as its holder sees it (acquire answers, and lists of the user's leases). */
+/** A lease as its holder sees it; upstream credentials only for proxies that have them (the holder needs them). */
 export function renderLease(grant: LeaseGrant, creditsRemaining: number): AcquireResponse {
   const { proxy } = grant;
   const credentials = proxy.username !== null ? { username: proxy.username, password: proxy.password } : {};
@@ -116,7 +92,8 @@ async function replayAnswer(ctx: ApiContext, userId: string, grant: LeaseGrant):
 }
 
 export async function releaseProxyLease(ctx: ApiContext, userId: string, leaseId: string): Promise<ReleaseResponse> {
-  const ended = z.string().uuid().safeParse(leaseId).success ? await releaseLease(ctx.db, userId, leaseId) : null;
+  assertId(leaseId, 'Lease');
+  const ended = await releaseLease(ctx.db, userId, leaseId);
   if (!ended) throw notFound('Lease');
   if (ended.releasedNow) ctx.metrics.leasesReleased.inc();
   return { lease_id: ended.leaseId, released_at: ended.releasedAt?.toISOString() ?? null, expires_at: ended.expiresAt.toISOString() };

@@ -3,18 +3,7 @@ import { buildNotifiers, NotifierHealthStore, notifierStatuses } from '@proxy-po
 import { builtinParsers } from '@proxy-pool/parsers';
 import { orderCheckers } from '@proxy-pool/plugin-contracts';
 import type { ApiContext } from '../context.js';
-
-export interface PluginStatus {
-  parsers: Array<{ name: string; type: string }>;
-  checkers: Array<{ name: string; stage: number; priority: number }>;
-  notifiers: NotifierStatus[];
-}
-
-export interface NotifierStatus {
-  name: string;
-  healthy: boolean;
-  subscribes_to: string[];
-}
+import type { NotifierStatus, PluginStatus } from '../openapi/responses/pool.responses.js';
 
 /** The configured notifiers and their delivery health, as the scraper's notify worker records it in Redis. */
 export async function notifierStatus(ctx: ApiContext): Promise<NotifierStatus[]> {

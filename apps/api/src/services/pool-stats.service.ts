@@ -1,17 +1,14 @@
-import { readPoolStats, type PoolStatsRow } from '@proxy-pool/db';
+import { readPoolStats } from '@proxy-pool/db';
 import type { ApiContext } from '../context.js';
+import type { PoolStats } from '../openapi/responses/pool.responses.js';
 import { cachedJson } from './cache.service.js';
-
-/** The spec's answer: the database row with `total` renamed and times as ISO strings. */
-export type PoolStats = Omit<PoolStatsRow, 'total' | 'last_scrape_at' | 'last_validation_at'> & {
-  total_proxies: number;
-  last_scrape_at: string | null;
-  last_validation_at: string | null;
-};
 
 const round = (value: number | null, digits: number) => (value === null ? null : Number(value.toFixed(digits)));
 
-/** GET /stats/pool: one pass over the pool, shared by all replicas for POOL_STATS_CACHE_SECONDS. */
+/**
+ * GET /stats/pool: the database row with `total` renamed and times as ISO strings. One pass over the pool,
+ * shared by all replicas for POOL_STATS_CACHE_SECONDS.
+ */
 export async function getPoolStats(ctx: ApiContext): Promise<PoolStats> {
   return cachedJson(ctx, 'stats-pool', { ttlSeconds: ctx.config.POOL_STATS_CACHE_SECONDS }, async () => {
     const row = await readPoolStats(ctx.db);

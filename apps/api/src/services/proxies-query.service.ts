@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { countProxies, PROXY_SORTS, queryProxyPage } from '@proxy-pool/db';
+import { countProxies, PROXY_SORTS, ProxyStatus, queryProxyPage, SORT_ORDERS } from '@proxy-pool/db';
 import type { ProxyFilters, ProxyListRow, ProxyPosition, ProxySort, SortOrder } from '@proxy-pool/db';
+import { ANONYMITY_LEVELS, PROXY_PROTOCOLS } from '@proxy-pool/plugin-contracts';
 import { z } from 'zod';
 import type { ApiContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { decodeCursor, encodeCursor, pageQueryShape, type Page } from '../http/pagination.js';
-import { realNumber } from '../http/validate.js';
+import { decodeCursor, pageQueryShape, toPage, type Page } from '../http/pagination.js';
+import { countryCode, realNumber } from '../http/validate.js';
+import type { ProxyItem } from '../openapi/schemas.js';
 import { cachedJson } from './cache.service.js';
 
 /** A plain decimal (no exponent, no hex, no blanks): query values are strings and `Number('')` is 0. */
@@ -17,14 +19,10 @@ const decimal = (min: number, max: number) =>
     .pipe(realNumber(min, max));
 
 export const proxyFilterShape = {
-  status: z.enum(['active', 'dead', 'unchecked']).optional(),
-  protocol: z.enum(['http', 'https', 'socks4', 'socks5']).optional(),
-  anonymity: z.enum(['transparent', 'anonymous', 'elite']).optional(),
-  country: z
-    .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
-    .transform((code) => code.toUpperCase())
-    .optional(),
+  status: z.enum(ProxyStatus).optional(),
+  protocol: z.enum(PROXY_PROTOCOLS).optional(),
+  anonymity: z.enum(ANONYMITY_LEVELS).optional(),
+  country: countryCode.optional(),
   min_score: decimal(0, 1).optional(),
   max_latency_ms: decimal(0, 1e9).optional(),
   min_uptime_pct: decimal(0, 100).optional(),
@@ -33,7 +31,7 @@ export const proxyFilterShape = {
 
 export const proxySortShape = {
   sort: z.enum(PROXY_SORTS).default('score'),
-  order: z.enum(['asc', 'desc']).optional(),
+  order: z.enum(SORT_ORDERS).optional(),
 };
 
 export const proxyListQuerySchema = z.object({ ...proxyFilterShape, ...proxySortShape, ...pageQueryShape });
@@ -55,22 +53,7 @@ export function toProxyFilters(query: z.infer<z.ZodObject<typeof proxyFilterShap
   };
 }
 
-export interface ProxyItem {
-  id: string;
-  ip: string;
-  port: number;
-  protocol: string;
-  status: string;
-  anonymity: string | null;
-  exit_ip: string | null;
-  country: string | null;
-  score: number;
-  avg_latency_ms: number | null;
-  uptime_pct: number;
-  last_checked_at: string | null;
-  first_seen_at: string;
-  tags: unknown;
-}
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function renderProxy(row: ProxyListRow): ProxyItem {
   return {
@@ -87,13 +70,13 @@ export function renderProxy(row: ProxyListRow): ProxyItem {
     uptime_pct: row.uptime_pct,
     last_checked_at: row.last_checked_at?.toISOString() ?? null,
     first_seen_at: row.first_seen_at.toISOString(),
-    tags: row.tags ?? {},
+    tags: isRecord(row.tags) ? row.tags : {},
   };
 }
 
 const REAL_TEXT = /^(-?\d+(\.\d+)?(e[+-]?\d+)?|NaN|-?Infinity)$/;
 const TIMESTAMPTZ_TEXT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d){0,2}$/;
-const cursorSchema = z.object({ s: z.enum(PROXY_SORTS), o: z.enum(['asc', 'desc']), v: z.string().max(64).nullable(), id: z.string().uuid() });
+const cursorSchema = z.object({ s: z.enum(PROXY_SORTS), o: z.enum(SORT_ORDERS), v: z.string().max(64).nullable(), id: z.string().uuid() });
 
 /** A cursor carries the sort and order it was made for; reused with another sort or order it is refused. */
 export function positionFromCursor(cursor: string | undefined, sort: ProxySort, order: SortOrder): ProxyPosition | undefined {
@@ -109,8 +92,9 @@ export function positionFromCursor(cursor: string | undefined, sort: ProxySort, 
   return { value: decoded.v, id: decoded.id };
 }
 
-export function cursorAfter(row: ProxyListRow, sort: ProxySort, order: SortOrder): string {
-  return encodeCursor({ s: sort, o: order, v: row.sort_key, id: row.id });
+/** What a next-page cursor carries: the sort and order it was made for, and the last row's sort key and id. */
+function positionAfter(row: ProxyListRow, sort: ProxySort, order: SortOrder): z.input<typeof cursorSchema> {
+  return { s: sort, o: order, v: row.sort_key, id: row.id };
 }
 
 /**
@@ -145,11 +129,5 @@ export async function listProxies(ctx: ApiContext, query: ProxyListQuery): Promi
     queryProxyPage(ctx.db, { filters, sort: query.sort, order, limit: query.limit + 1, after }),
     countMatching(ctx, filters),
   ]);
-  const pageRows = rows.slice(0, query.limit);
-  const last = pageRows[pageRows.length - 1];
-  return {
-    items: pageRows.map(renderProxy),
-    next_cursor: rows.length > query.limit && last ? cursorAfter(last, query.sort, order) : null,
-    total_count: total,
-  };
+  return toPage(rows, query.limit, total, renderProxy, (row) => positionAfter(row, query.sort, order));
 }

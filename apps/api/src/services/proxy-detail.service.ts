@@ -1,30 +1,16 @@
 import { findProxyRow, recentProxyChecks } from '@proxy-pool/db';
 import type { ApiContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { renderProxy, type ProxyItem } from './proxies-query.service.js';
+import { assertId } from '../http/path-ids.js';
+import type { ProxyDetail } from '../openapi/responses/checks.responses.js';
+import { renderProxy } from './proxies-query.service.js';
 
 /** Check rows shown with a proxy: its newest validations (three rows each with the built-in checkers). */
 export const RECENT_CHECKS_LIMIT = 20;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export interface RecentCheckItem {
-  checker_name: string;
-  stage: number;
-  passed: boolean;
-  latency_ms: number | null;
-  detail: string;
-  created_at: string;
-}
-
-export interface ProxyDetail {
-  proxy: ProxyItem;
-  recent_checks: RecentCheckItem[];
-}
-
 /** One proxy in the list-item shape with its newest check rows, newest first. Unknown or malformed id: 404. */
 export async function getProxyDetail(ctx: ApiContext, proxyId: string): Promise<ProxyDetail> {
-  if (!UUID.test(proxyId)) throw notFound('Proxy');
+  assertId(proxyId, 'Proxy');
   const [row, checks] = await Promise.all([findProxyRow(ctx.db, proxyId), recentProxyChecks(ctx.db, proxyId, RECENT_CHECKS_LIMIT)]);
   if (row === null) throw notFound('Proxy');
   return {

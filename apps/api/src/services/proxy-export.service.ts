@@ -2,7 +2,8 @@ import { queryProxyPage } from '@proxy-pool/db';
 import type { ProxyFilters, ProxyPosition, ProxySort, SortOrder } from '@proxy-pool/db';
 import { z } from 'zod';
 import type { ApiContext } from '../context.js';
-import { proxyFilterShape, proxySortShape, renderProxy, type ProxyItem } from './proxies-query.service.js';
+import type { ProxyItem } from '../openapi/schemas.js';
+import { proxyFilterShape, proxySortShape, renderProxy } from './proxies-query.service.js';
 
 export const EXPORT_BATCH_SIZE = 1000;
 

@@ -2,24 +2,14 @@ import { enqueue, type ScrapeResult } from '@proxy-pool/queues';
 import type { ApiContext } from '../context.js';
 import { jobEvents } from './job-events.js';
 import { AppError } from '../errors.js';
+import type { ScrapeQueued, ScrapeResultView } from '../openapi/responses/sources.responses.js';
 import { withQueue } from './queue-guard.js';
 import { findSource } from './sources.service.js';
 
-export type ManualScrapeAnswer =
-  | { status: 200; body: Omit<ScrapeResult, 'proxies_skipped'> }
-  | { status: 202; body: { job_id: string; status: 'queued' } };
+export type ManualScrapeAnswer = { status: 200; body: ScrapeResultView } | { status: 202; body: ScrapeQueued };
 
-
-const answer = (result: ScrapeResult): ManualScrapeAnswer => ({
-  status: 200,
-  body: {
-    source_id: result.source_id,
-    proxies_discovered: result.proxies_discovered,
-    proxies_new: result.proxies_new,
-    proxies_updated: result.proxies_updated,
-    duration_ms: result.duration_ms,
-  },
-});
+/** The job's result as the spec words it: without `proxies_skipped`. */
+const answer = ({ proxies_skipped: _skipped, ...body }: ScrapeResult): ManualScrapeAnswer => ({ status: 200, body });
 
 /**
  * Queues a scrape now (the same job the schedule runs) and waits for it up to SCRAPE_WAIT_MS: its result,

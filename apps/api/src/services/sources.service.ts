@@ -6,33 +6,16 @@ import { createScheduledSource, cronProblem, parserProblem, protocolFromUrlPath,
 import { checkUrl } from '@proxy-pool/ssrf';
 import type { ApiContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
-import { createdAtPosition, toPage, type Page } from '../http/pagination.js';
+import { createdAtPosition, cursorPosition, toPage, type Page, type PageRequest } from '../http/pagination.js';
+import { assertId } from '../http/path-ids.js';
 import type { AuthContext } from '../http/request-types.js';
-import { assertId, cursorPosition, type PageRequest } from './accounts.service.js';
+import type { SourceView } from '../openapi/responses/sources.responses.js';
 import { withQueue } from './queue-guard.js';
 import { createSampleFetcher } from './source-sample.js';
 import { visibleSourceUrl } from './source-url-view.js';
 
 /** Who reads a source: admins see its URL whole, other users without query string (see visibleSourceUrl). */
 export type SourceReader = AuthContext['role'];
-
-/** A source as the API shows it: the spec's fields plus its scrape health. */
-export interface SourceView {
-  id: string;
-  url: string;
-  parser_name: string;
-  cron_schedule: string;
-  default_protocol: ProxyProtocol;
-  is_active: boolean;
-  last_scraped_at: string | null;
-  created_at: string;
-  updated_at: string;
-  last_error: string | null;
-  consecutive_failures: number;
-  last_discovered: number | null;
-  last_new: number | null;
-  last_skipped: number | null;
-}
 
 export interface SourceInput {
   url: string;

@@ -6,6 +6,7 @@ import type { ApiContext } from '../context.js';
 import { jobEvents } from './job-events.js';
 import { withQueue } from './queue-guard.js';
 import { AppError } from '../errors.js';
+import { countryCode } from '../http/validate.js';
 
 export const urlTestBodySchema = z
   .object({
@@ -16,11 +17,7 @@ export const urlTestBodySchema = z
     count: z.number().int().min(1).max(50).default(5),
     timeout_seconds: z.number().min(1).max(60).default(10),
     protocol: z.enum(PROXY_PROTOCOLS).optional(),
-    country: z
-      .string()
-      .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
-      .transform((code) => code.toUpperCase())
-      .optional(),
+    country: countryCode.optional(),
   })
   .strict();
 export type UrlTestBody = z.infer<typeof urlTestBodySchema>;

@@ -4,21 +4,9 @@ import { redact } from '@proxy-pool/logger';
 import { checkUrl } from '@proxy-pool/ssrf';
 import type { ApiContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
-import { createdAtPosition, toPage, type Page } from '../http/pagination.js';
-import { assertId, cursorPosition, type PageRequest } from './accounts.service.js';
-
-/** A webhook as listed: never its secret. Credentials inside the URL are masked too. */
-export interface WebhookView {
-  id: string;
-  url: string;
-  subscribes_to: string[];
-  created_at: string;
-}
-
-/** The answer to a registration: the only one that carries the signing secret. */
-export interface CreatedWebhook extends WebhookView {
-  secret: string;
-}
+import { createdAtPosition, cursorPosition, toPage, type Page, type PageRequest } from '../http/pagination.js';
+import { assertId } from '../http/path-ids.js';
+import type { CreatedWebhook, WebhookView } from '../openapi/responses/webhooks.responses.js';
 
 export interface WebhookInput {
   url: string;

@@ -1,11 +1,9 @@
-import type { ProxyProtocol } from '@proxy-pool/plugin-contracts';
+import { PROXY_PROTOCOLS, type ProxyProtocol } from '@proxy-pool/plugin-contracts';
 
+/** Our protocols by their own names, plus the variants lists write (`socks4a`, `socks5h`: the same handshakes). */
 const ALIASES: ReadonlyMap<string, ProxyProtocol> = new Map([
-  ['http', 'http'],
-  ['https', 'https'],
-  ['socks4', 'socks4'],
+  ...PROXY_PROTOCOLS.map((protocol) => [protocol, protocol] as const),
   ['socks4a', 'socks4'],
-  ['socks5', 'socks5'],
   ['socks5h', 'socks5'],
 ]);
 

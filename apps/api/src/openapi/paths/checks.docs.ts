@@ -2,20 +2,8 @@ import { urlTestResultSchema } from '@proxy-pool/queues';
 import { z } from 'zod';
 import { urlTestBodySchema } from '../../services/url-test.service.js';
 import type { RouteDoc } from '../route-doc.js';
-import { proxyItemSchema, timestamp, uuid } from '../schemas.js';
-
-const recentCheck = z.object({
-  checker_name: z.string().meta({ example: 'tcp_connect' }),
-  stage: z.number().int(),
-  passed: z.boolean(),
-  latency_ms: z.number().nullable(),
-  detail: z.string(),
-  created_at: timestamp,
-});
-
-const proxyDetail = z
-  .object({ proxy: proxyItemSchema, recent_checks: z.array(recentCheck).meta({ description: 'Newest first.' }) })
-  .meta({ id: 'ProxyDetail' });
+import { proxyDetailSchema } from '../responses/checks.responses.js';
+import { uuid } from '../schemas.js';
 
 const urlTestResult = urlTestResultSchema.meta({ id: 'UrlTestResult' });
 
@@ -43,7 +31,7 @@ export const checksDocs: RouteDoc[] = [
     summary: 'One proxy with its recent checks',
     tags: ['Proxies'],
     request: { params: proxyIdParams },
-    responses: { 200: { description: 'The proxy and its newest check rows.', schema: proxyDetail } },
+    responses: { 200: { description: 'The proxy and its newest check rows.', schema: proxyDetailSchema } },
     errors: { NOT_FOUND: 'no such proxy.' },
   },
   {

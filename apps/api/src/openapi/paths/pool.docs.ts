@@ -3,52 +3,8 @@ import { acquireBodySchema, acquireHeadersSchema } from '../../services/leases.s
 import { proxyListQuerySchema } from '../../services/proxies-query.service.js';
 import { proxyExportQuerySchema } from '../../services/proxy-export.service.js';
 import type { RouteDoc } from '../route-doc.js';
-import { leasedProxySchema, pageOf, proxyItemSchema, timestamp, uuid } from '../schemas.js';
-
-const acquired = z
-  .object({
-    lease_id: uuid,
-    proxy: leasedProxySchema.extend({
-      username: z.string().optional().meta({ description: 'Only for proxies with upstream credentials.' }),
-      password: z.string().nullable().optional(),
-    }),
-    expires_at: timestamp,
-    credits_remaining: z.number().int(),
-  })
-  .meta({ id: 'Lease' });
-
-const released = z
-  .object({
-    lease_id: uuid,
-    released_at: timestamp.nullable().meta({ description: 'Null when the lease ran out before it was released.' }),
-    expires_at: timestamp,
-  })
-  .meta({ id: 'ReleasedLease' });
-
-const counts = <K extends string>(keys: readonly K[]) => z.object(Object.fromEntries(keys.map((key) => [key, z.number().int()])) as Record<K, z.ZodNumber>);
-
-const poolStats = z
-  .object({
-    total_proxies: z.number().int(),
-    by_status: counts(['active', 'dead', 'unchecked']),
-    by_protocol: counts(['http', 'https', 'socks4', 'socks5']),
-    by_anonymity: counts(['transparent', 'anonymous', 'elite']).meta({ description: 'Over active proxies.' }),
-    avg_score: z.number().nullable(),
-    avg_latency_ms: z.number().nullable(),
-    sources_active: z.number().int(),
-    sources_total: z.number().int(),
-    last_scrape_at: timestamp.nullable(),
-    last_validation_at: timestamp.nullable(),
-  })
-  .meta({ id: 'PoolStats' });
-
-const pluginStatus = z
-  .object({
-    parsers: z.array(z.object({ name: z.string(), type: z.string().meta({ example: 'SourceParser' }) })),
-    checkers: z.array(z.object({ name: z.string(), stage: z.number().int(), priority: z.number().int() })),
-    notifiers: z.array(z.object({ name: z.string(), healthy: z.boolean(), subscribes_to: z.array(z.string()) })),
-  })
-  .meta({ id: 'PluginStatus' });
+import { acquiredSchema, pluginStatusSchema, poolStatsSchema, releasedSchema } from '../responses/pool.responses.js';
+import { pageOf, proxyItemSchema, uuid } from '../schemas.js';
 
 const leaseIdParams = z.object({ lease_id: uuid });
 
@@ -84,7 +40,7 @@ export const poolDocs: RouteDoc[] = [
       'An exclusive lease on the best matching active proxy. With `Idempotency-Key`, a retried request replays the first answer instead of leasing again.',
     tags: ['Proxies'],
     request: { headers: acquireHeadersSchema, body: acquireBodySchema },
-    responses: { 200: { description: 'The lease.', schema: acquired } },
+    responses: { 200: { description: 'The lease.', schema: acquiredSchema } },
     errors: {
       INSUFFICIENT_CREDITS: 'the balance is 0.',
       NO_MATCHING_PROXY: 'no active proxy matches the filters.',
@@ -98,7 +54,7 @@ export const poolDocs: RouteDoc[] = [
     description: 'The proxy is available again at once. The credit is not refunded.',
     tags: ['Proxies'],
     request: { params: leaseIdParams },
-    responses: { 200: { description: 'The ended lease.', schema: released } },
+    responses: { 200: { description: 'The ended lease.', schema: releasedSchema } },
     errors: { NOT_FOUND: 'no such lease among the caller’s.' },
   },
   {
@@ -106,13 +62,13 @@ export const poolDocs: RouteDoc[] = [
     path: '/stats/pool',
     summary: 'Pool health overview',
     tags: ['Stats'],
-    responses: { 200: { description: 'Counts and averages over the pool.', schema: poolStats } },
+    responses: { 200: { description: 'Counts and averages over the pool.', schema: poolStatsSchema } },
   },
   {
     method: 'get',
     path: '/stats/plugins',
     summary: 'Plugin registry status',
     tags: ['Stats'],
-    responses: { 200: { description: 'Parsers, checkers in run order, and notifiers with their health.', schema: pluginStatus } },
+    responses: { 200: { description: 'Parsers, checkers in run order, and notifiers with their health.', schema: pluginStatusSchema } },
   },
 ];

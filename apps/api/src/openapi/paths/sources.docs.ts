@@ -1,42 +1,8 @@
 import { z } from 'zod';
 import { createBody, listQuery, patchBody } from '../../routes/sources.routes.js';
 import type { RouteDoc } from '../route-doc.js';
-import { pageOf, protocolEnum, timestamp, uuid } from '../schemas.js';
-
-const source = z
-  .object({
-    id: uuid,
-    url: z.string().meta({
-      description:
-        'Normalised by the WHATWG URL parser, fragment dropped. Admins see it whole with credentials masked; other users see scheme, host and path only (no query string, where paid lists keep their tokens).',
-      example: 'https://example.com/proxies.txt',
-    }),
-    parser_name: z.string().meta({ example: 'plaintext' }),
-    cron_schedule: z.string().meta({ example: '*/30 * * * *' }),
-    default_protocol: protocolEnum,
-    is_active: z.boolean(),
-    last_scraped_at: timestamp.nullable(),
-    created_at: timestamp,
-    updated_at: timestamp,
-    last_error: z.string().nullable().meta({ description: 'The last failed scrape’s error; null after a success.' }),
-    consecutive_failures: z.number().int(),
-    last_discovered: z.number().int().nullable().meta({ description: 'Proxies the last successful scrape found.' }),
-    last_new: z.number().int().nullable(),
-    last_skipped: z.number().int().nullable(),
-  })
-  .meta({ id: 'Source' });
-
-const scrapeResult = z
-  .object({
-    source_id: uuid,
-    proxies_discovered: z.number().int(),
-    proxies_new: z.number().int(),
-    proxies_updated: z.number().int(),
-    duration_ms: z.number().int(),
-  })
-  .meta({ id: 'ScrapeResult' });
-
-const scrapeQueued = z.object({ job_id: z.string(), status: z.literal('queued') }).meta({ id: 'ScrapeQueued' });
+import { scrapeQueuedSchema, scrapeResultSchema, sourceSchema } from '../responses/sources.responses.js';
+import { pageOf, uuid } from '../schemas.js';
 
 const sourceIdParams = z.object({ source_id: uuid });
 const notFound = { NOT_FOUND: 'no such source.' } as const;
@@ -50,7 +16,7 @@ export const sourcesDocs: RouteDoc[] = [
     summary: 'List proxy sources',
     tags: ['Sources'],
     request: { query: listQuery },
-    responses: { 200: { description: 'A page of sources, newest first.', schema: pageOf(source, 'SourcePage') } },
+    responses: { 200: { description: 'A page of sources, newest first.', schema: pageOf(sourceSchema, 'SourcePage') } },
   },
   {
     method: 'post',
@@ -61,7 +27,7 @@ export const sourcesDocs: RouteDoc[] = [
     tags: ['Sources'],
     admin: true,
     request: { body: createBody },
-    responses: { 201: { description: 'The created source (scheduled).', schema: source } },
+    responses: { 201: { description: 'The created source (scheduled).', schema: sourceSchema } },
     errors: { NO_MATCHING_PARSER: 'no parser_name given and no registered parser recognises the list.', UNSAFE_URL: unsafeUrl, SOURCE_EXISTS: sourceExists },
   },
   {
@@ -70,7 +36,7 @@ export const sourcesDocs: RouteDoc[] = [
     summary: 'One source',
     tags: ['Sources'],
     request: { params: sourceIdParams },
-    responses: { 200: { description: 'The source.', schema: source } },
+    responses: { 200: { description: 'The source.', schema: sourceSchema } },
     errors: notFound,
   },
   {
@@ -81,7 +47,7 @@ export const sourcesDocs: RouteDoc[] = [
     tags: ['Sources'],
     admin: true,
     request: { params: sourceIdParams, body: patchBody },
-    responses: { 200: { description: 'The updated source.', schema: source } },
+    responses: { 200: { description: 'The updated source.', schema: sourceSchema } },
     errors: { ...notFound, UNSAFE_URL: unsafeUrl, SOURCE_EXISTS: sourceExists },
   },
   {
@@ -104,8 +70,8 @@ export const sourcesDocs: RouteDoc[] = [
     admin: true,
     request: { params: sourceIdParams },
     responses: {
-      200: { description: 'The scrape finished: its result.', schema: scrapeResult },
-      202: { description: 'Still queued or running when the wait ended.', schema: scrapeQueued },
+      200: { description: 'The scrape finished: its result.', schema: scrapeResultSchema },
+      202: { description: 'Still queued or running when the wait ended.', schema: scrapeQueuedSchema },
     },
     errors: { ...notFound, SCRAPE_FAILED: 'the scrape failed; `details.error` says why.' },
   },
