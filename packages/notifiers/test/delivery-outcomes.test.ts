@@ -5,7 +5,7 @@ import { clearKeys, deadPort } from '@proxy-pool/test-kit';
 import { buildNotifiers, deliver, notifiersConfigSchema, NotifierHealthStore, onDeliveryOutcome, userWebhookName, type DeliveryOutcome } from '../src/index.js';
 import { httpReceiver } from './support.js';
 
-const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'producer');
+const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker'); // commands wait for the connection: the suite may finish before it is up
 const prefix = `do${randomUUID().slice(0, 8)}`;
 afterAll(async () => {
   await clearKeys(redis, prefix);
