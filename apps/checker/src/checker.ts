@@ -2,7 +2,7 @@ import { createGeoipChecker, createHttpAnonymityChecker, tcpConnectChecker } fro
 import { createDatabase, openCheckStore, pingDatabase, type Database } from '@proxy-pool/db';
 import type { Logger } from '@proxy-pool/logger';
 import type { Checker } from '@proxy-pool/plugin-contracts';
-import { createRedis, createWorker, dependencyErrorHandler, pingRedis, watchRedis, type QueueContext } from '@proxy-pool/queues';
+import { createRedis, createWorker, logWorkerEvents, pingRedis, watchRedis, type QueueContext } from '@proxy-pool/queues';
 import { observeWorkerJobs } from '@proxy-pool/worker-runtime';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -98,10 +98,8 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
   });
   urlTest.on('completed', () => metrics.urlTests.inc());
   observeWorkerJobs(metrics.registry, [validate, urlTest]);
-  for (const [name, worker] of Object.entries({ validate, urlTest })) {
-    worker.on('error', dependencyErrorHandler(redisWatch, (error) => logger.warn(`${name} worker error`, { error: error.message })));
-    worker.on('failed', (job, error) => logger.warn(`${name} job failed`, { job_id: job?.id, error: error.message }));
-  }
+  logWorkerEvents(validate, { name: 'validate', logger, watch: redisWatch });
+  logWorkerEvents(urlTest, { name: 'urlTest', logger, watch: redisWatch });
   let stopping = false;
   const validating = ownIp.start().then(() => {
     if (stopping) return;

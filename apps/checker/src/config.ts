@@ -1,6 +1,5 @@
-import { baseConfigShape, envInt, envUrl, loadConfig, z } from '@proxy-pool/config';
-import { dependencyLogSettingsShape } from './dependency-settings.js';
-import { maintenanceSettingsShape } from './maintenance/settings.js';
+import { baseConfigShape, dependencyLogSettingsShape, envInt, envUrl, loadConfig, z } from '@proxy-pool/config';
+import { maintenanceSettingsShape } from '@proxy-pool/maintenance';
 
 /** Only development and tests may run on this built-in secret: anyone who knows it can forge judge answers. */
 const DEVELOPMENT_JUDGE_SECRET = 'change-me-judge-secret';

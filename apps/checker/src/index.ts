@@ -5,7 +5,5 @@ export { createPipeline, type CheckRecord, type Pipeline, type PipelineOptions, 
 export { Semaphore } from './semaphore.js';
 export { effectiveConcurrency, openFileLimit } from './fd-limit.js';
 export * from './proxy-state.js';
-export * from './maintenance/index.js';
-export { dependencyLogSettingsShape } from './dependency-settings.js';
 export { privateProxyRefusal, type AddressRefusal } from './proxy-address-policy.js';
 export { privateJudgeProblem } from './public-judge.js';

@@ -1,7 +1,7 @@
 import type { CheckRow } from '@proxy-pool/db';
+import { NEVER_ABORTED, watchAbort } from '@proxy-pool/checkers';
 import { orderCheckers } from '@proxy-pool/plugin-contracts';
 import type { CheckFacts, Checker, CheckOutcome, CheckTarget } from '@proxy-pool/plugin-contracts';
-import { NEVER_ABORTED, onAbort } from './abort-fanout.js';
 import type { AddressRefusal } from './proxy-address-policy.js';
 import type { ValidationOutcome } from './proxy-state.js';
 
@@ -69,7 +69,7 @@ async function runValidation(stages: Checker[][], options: PipelineOptions, targ
     cutOff = (detail) => resolve({ passed: false, latencyMs: null, detail });
   });
   const backstop = setTimeout(() => cutOff(`no result within the total timeout of ${options.totalTimeoutMs}ms`), options.totalTimeoutMs + BACKSTOP_MS);
-  const unsubscribe = onAbort(outer, () => cutOff('abandoned'));
+  const unsubscribe = watchAbort(outer, () => cutOff('abandoned'));
   const checks: CheckRecord[] = [];
   let facts: CheckFacts = {};
   let failed = false;

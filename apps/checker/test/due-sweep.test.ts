@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { enqueueDueProxies } from '@proxy-pool/maintenance';
 import { deadPort, startProxyFleet, type ProxyFleet } from '@proxy-pool/test-kit';
 import { loadCheckerConfig } from '../src/config.js';
-import { maintenanceProcessors } from '../src/maintenance/index.js';
 import type { RunningChecker } from '../src/main.js';
 import { createCheckerWorld, eventually, type CheckerWorld } from './support/harness.js';
 
@@ -28,7 +28,11 @@ afterAll(async () => {
   await fleet?.close();
 });
 
-const sweep = () => maintenanceProcessors({ db: world.db, validateQueue: world.validateQueue, settings: loadCheckerConfig(world.env), finalStage: 3 })['enqueue-due']();
+const sweep = async () => {
+  const settings = loadCheckerConfig(world.env);
+  const limits = { limit: settings.ENQUEUE_DUE_LIMIT, batchSize: settings.DUE_BATCH_SIZE, leaseSeconds: settings.CHECK_LEASE_SECONDS };
+  return { affected: await enqueueDueProxies({ db: world.db, validateQueue: world.validateQueue }, limits) };
+};
 
 /** Validations per proxy so far: one tcp_connect row each. */
 async function validationsPerProxy(): Promise<Map<string, number>> {

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { BUILTIN_FINAL_STAGE } from '@proxy-pool/checkers';
 import { createDatabase, type Database } from '@proxy-pool/db';
-import { createQueue, createRedis, type TypedQueue } from '@proxy-pool/queues';
+import { createLogger } from '@proxy-pool/logger';
+import { createMaintenanceRegistry } from '@proxy-pool/maintenance';
+import { createQueue, createRedis, MAINTENANCE_TASK_NAMES, reconcileSchedulerSet, type TypedQueue } from '@proxy-pool/queues';
 import { clearKeys } from '@proxy-pool/test-kit';
 import type { Redis } from 'ioredis';
 import { loadCheckerConfig } from '../src/config.js';
-import { ensureMaintenanceSchedulers, MAINTENANCE_SCHEDULER_IDS, maintenanceProcessors } from '../src/maintenance/index.js';
 import { privateDatabase, type PrivateDatabase } from './support/private-database.js';
 
 const settings = loadCheckerConfig({ CHECK_RETENTION_DAYS: '7', DEAD_RETENTION_DAYS: '7', MAINTENANCE_DELETE_BATCH: '100' });
@@ -14,6 +16,7 @@ let db: Database;
 let redis: Redis;
 let prefix: string;
 let validateQueue: TypedQueue<'validate'>;
+let eventsQueue: TypedQueue<'events'>;
 let maintenanceQueue: TypedQueue<'maintenance'>;
 let port = 20_000;
 
@@ -23,11 +26,13 @@ beforeAll(async () => {
   redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
   prefix = `m${randomUUID().slice(0, 8)}`;
   validateQueue = createQueue('validate', { connection: redis, prefix });
+  eventsQueue = createQueue('events', { connection: redis, prefix });
   maintenanceQueue = createQueue('maintenance', { connection: redis, prefix });
 });
 
 afterAll(async () => {
   await validateQueue?.close();
+  await eventsQueue?.close();
   await maintenanceQueue?.close();
   await clearKeys(redis, prefix);
   redis?.disconnect();
@@ -35,7 +40,16 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const processors = () => maintenanceProcessors({ db, validateQueue, settings, finalStage: 3 });
+const registry = createMaintenanceRegistry();
+const processors = () =>
+  registry.processors({
+    db,
+    context: { connection: redis, prefix },
+    queues: { validate: validateQueue, events: eventsQueue },
+    settings,
+    logger: createLogger({ service: 'test', console: false }),
+    finalStage: BUILTIN_FINAL_STAGE,
+  });
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
 
 async function proxy(fields: { status: 'active' | 'dead' | 'unchecked'; firstSeenDaysAgo: number; lastCheckedDaysAgo?: number }): Promise<string> {
@@ -95,14 +109,15 @@ describe('maintenance tasks', () => {
   });
 
   it('upserts its schedulers with fixed ids, so repeating it (or two replicas doing it) keeps one each', async () => {
-    await ensureMaintenanceSchedulers(maintenanceQueue, settings);
-    await Promise.all([ensureMaintenanceSchedulers(maintenanceQueue, settings), ensureMaintenanceSchedulers(maintenanceQueue, settings)]);
+    const set = registry.schedulerSet(maintenanceQueue, settings);
+    await reconcileSchedulerSet(set);
+    await Promise.all([reconcileSchedulerSet(set), reconcileSchedulerSet(set)]);
     const schedulers = await maintenanceQueue.getJobSchedulers(0, -1);
-    expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual(Object.values(MAINTENANCE_SCHEDULER_IDS).sort());
-    const enqueueDue = schedulers.find((scheduler) => scheduler.key === MAINTENANCE_SCHEDULER_IDS['enqueue-due']);
+    expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual(Object.values(registry.schedulerIds).sort());
+    const enqueueDue = schedulers.find((scheduler) => scheduler.key === registry.schedulerIds['enqueue-due']);
     expect(Number(enqueueDue?.every)).toBe(15_000);
     expect(enqueueDue?.template?.data).toEqual({ task: 'enqueue-due' });
     const jobs = await maintenanceQueue.getJobs(['delayed', 'waiting']);
-    expect(jobs.map((job) => job.data.task).sort()).toEqual(['delete-dead', 'enqueue-due', 'prune-checks']);
+    expect(jobs.map((job) => job.data.task).sort()).toEqual([...MAINTENANCE_TASK_NAMES].sort());
   });
 });

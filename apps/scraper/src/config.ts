@@ -1,5 +1,5 @@
-import { dependencyLogSettingsShape, maintenanceSettingsShape } from '@proxy-pool/checker';
-import { baseConfigShape, envBoolean, envInt, loadConfig, z } from '@proxy-pool/config';
+import { baseConfigShape, dependencyLogSettingsShape, envBoolean, envInt, loadConfig, z } from '@proxy-pool/config';
+import { maintenanceSettingsShape } from '@proxy-pool/maintenance';
 import { notifierSettingsShape } from '@proxy-pool/notifiers';
 
 export const scraperConfigSchema = z.object({
@@ -36,11 +36,6 @@ export const scraperConfigSchema = z.object({
   MAINTENANCE_ENABLED: envBoolean(true),
   ...maintenanceSettingsShape,
   ...notifierSettingsShape,
-  /** `proxy.pool_low` is raised when the active proxy count falls below this. */
-  POOL_LOW_THRESHOLD: envInt(50, 0),
-  POOL_WATCH_EVERY_SECONDS: envInt(30, 1, 3600),
-  /** How often past-due leases are marked expired (and `lease.expired` raised). */
-  LEASE_SWEEP_EVERY_SECONDS: envInt(15, 1, 3600),
 });
 
 export type ScraperConfig = z.infer<typeof scraperConfigSchema>;

@@ -1,13 +1,13 @@
-import { maintenanceProcessors, maintenanceSchedulers, type MaintenanceProcessor, type MaintenanceTask } from '@proxy-pool/checker';
-import { countProxies, expireDueLeases, type Database } from '@proxy-pool/db';
+import { BUILTIN_FINAL_STAGE } from '@proxy-pool/checkers';
+import type { Database } from '@proxy-pool/db';
 import type { Logger } from '@proxy-pool/logger';
-import { buildNotifiers, NotifierHealthStore, startEventWorkers, watchPoolLevel, type EventWorkers } from '@proxy-pool/notifiers';
+import { createMaintenanceRegistry, type MaintenanceProcessor, type MaintenanceRegistry } from '@proxy-pool/maintenance';
+import { buildNotifiers, NotifierHealthStore, startEventWorkers, type EventWorkers } from '@proxy-pool/notifiers';
 import {
-  buildEvent,
   createQueue,
   createWorker,
-  publishEvent,
-  type ExpectedScheduler,
+  logWorkerEvents,
+  type MaintenanceTaskName,
   type QueueContext,
   type SchedulerSet,
   type TypedQueue,
@@ -31,30 +31,16 @@ export interface HousekeepingDeps {
   queues: { validate: TypedQueue<'validate'>; events: TypedQueue<'events'> };
   /** Receives the `error` events of this role's queues and workers (Redis outages are logged as one state). */
   onQueueError?: (error: Error) => void;
+  /** The maintenance tasks (the built-in ones unless given): a task list that misses a task refuses to start. */
+  maintenance?: MaintenanceRegistry;
 }
 
 /** Every maintenance task this role runs, keyed by the job's `task`. */
-export function housekeepingProcessors(deps: HousekeepingDeps): Record<MaintenanceTask, MaintenanceProcessor> {
+export function housekeepingProcessors(deps: HousekeepingDeps): Record<MaintenanceTaskName, MaintenanceProcessor> {
   const { config, context, db, logger, queues } = deps;
-  // The built-in pipeline ends with geoip (stage 3): a validation that passed stage 3 passed.
-  const finalStage = 3;
-  return {
-    ...maintenanceProcessors({ db, validateQueue: queues.validate, settings: config, finalStage }),
-    'sweep-leases': async () => {
-      const expired = await expireDueLeases(db);
-      for (const lease of expired) {
-        const data = { lease_id: lease.leaseId, proxy_id: lease.proxyId, ip: lease.ip, port: lease.port, expires_at: lease.expiresAt.toISOString() };
-        await publishEvent(queues.events, buildEvent('lease.expired', data, lease.userId), logger);
-      }
-      return { affected: expired.length };
-    },
-    'pool-watch': async () => {
-      const active = await countProxies(db, { status: 'active' });
-      const event = await watchPoolLevel(context.connection, config.QUEUE_PREFIX, active, config.POOL_LOW_THRESHOLD);
-      if (event) await publishEvent(queues.events, event, logger);
-      return { affected: active };
-    },
-  };
+  const registry = deps.maintenance ?? createMaintenanceRegistry();
+  // The checker runs the built-in pipeline: a validation that passed its last stage passed.
+  return registry.processors({ db, context, queues, settings: config, logger, finalStage: BUILTIN_FINAL_STAGE });
 }
 
 /**
@@ -63,16 +49,15 @@ export function housekeepingProcessors(deps: HousekeepingDeps): Record<Maintenan
  */
 export function startHousekeeping(deps: HousekeepingDeps): Housekeeping {
   const { config, context, db, logger } = deps;
-  const processors = housekeepingProcessors(deps);
+  const registry = deps.maintenance ?? createMaintenanceRegistry();
+  const processors = housekeepingProcessors({ ...deps, maintenance: registry });
   const maintenanceQueue = createQueue('maintenance', context);
   const maintenance = createWorker('maintenance', (payload) => processors[payload.task](), context, {
     concurrency: 2,
     autorun: config.MAINTENANCE_ENABLED,
   });
-  const onError = deps.onQueueError ?? ((error: Error) => logger.warn('maintenance worker error', { error: error.message }));
-  maintenance.on('error', onError);
-  maintenanceQueue.on('error', onError);
-  maintenance.on('failed', (job, error) => logger.warn('maintenance task failed', { task: job?.data.task, error: error.message }));
+  logWorkerEvents(maintenance, { name: 'maintenance', logger, onError: deps.onQueueError, describeJob: (data) => ({ task: data.task }) });
+  maintenanceQueue.on('error', deps.onQueueError ?? ((error: Error) => logger.warn('maintenance queue error', { error: error.message })));
 
   const notifiers = buildNotifiers(config.NOTIFIERS, { allowPrivate: config.ALLOW_PRIVATE_TARGETS });
   const healthStore = new NotifierHealthStore(context.connection, { prefix: config.QUEUE_PREFIX, unhealthyAfter: config.NOTIFIER_UNHEALTHY_AFTER });
@@ -88,30 +73,10 @@ export function startHousekeeping(deps: HousekeepingDeps): Housekeeping {
   });
   return {
     workers: [maintenance],
-    schedulers: config.MAINTENANCE_ENABLED ? housekeepingSchedulerSet(maintenanceQueue, config) : undefined,
+    schedulers: config.MAINTENANCE_ENABLED ? registry.schedulerSet(maintenanceQueue, config) : undefined,
     close: async () => {
       await Promise.all([maintenance.close(), notifications.close()]);
       await maintenanceQueue.close();
     },
-  };
-}
-
-/** Every scheduler of the maintenance queue: the checker's maintenance tasks, lease expiry and the pool watch. */
-export function housekeepingSchedulers(config: ScraperConfig): ExpectedScheduler[] {
-  return [
-    ...maintenanceSchedulers(config),
-    { id: 'maintenance:sweep-leases', repeat: { every: config.LEASE_SWEEP_EVERY_SECONDS * 1000 }, template: { name: 'maintenance', data: { task: 'sweep-leases' } } },
-    { id: 'maintenance:pool-watch', repeat: { every: config.POOL_WATCH_EVERY_SECONDS * 1000 }, template: { name: 'maintenance', data: { task: 'pool-watch' } } },
-  ];
-}
-
-function housekeepingSchedulerSet(queue: TypedQueue<'maintenance'>, config: ScraperConfig): SchedulerSet {
-  const expected = housekeepingSchedulers(config);
-  const ids = new Set(expected.map((scheduler) => scheduler.id));
-  return {
-    name: 'maintenance schedules',
-    queue: queue as unknown as SchedulerSet['queue'],
-    expected: async () => expected,
-    owns: (id) => ids.has(id),
   };
 }

@@ -8,6 +8,7 @@ import {
   createRedis,
   createWorker,
   dependencyErrorHandler,
+  logWorkerEvents,
   reconcileSourceSchedules,
   SchedulerKeeper,
   sourceSchedulerSet,
@@ -106,10 +107,10 @@ export function openScraper(config: ScraperConfig, options: ScraperOptions): Scr
     context,
     { concurrency: config.SCRAPER_CONCURRENCY, lockDuration: config.SCRAPE_LOCK_DURATION_MS, stalledInterval: config.SCRAPE_STALLED_INTERVAL_MS },
   );
-  worker.on('error', dependencyErrorHandler(redisWatch, (error) => logger.warn('scrape worker error', { error: error.message })));
+  // Failed scrapes are counted (metrics) and recorded on the source: their lines are debug only.
+  logWorkerEvents(worker, { name: 'scrape', logger, watch: redisWatch, failedLevel: 'debug' });
   const onQueueError = dependencyErrorHandler(redisWatch, (error) => logger.warn('queue error', { error: error.message }));
   for (const queue of Object.values(queues)) queue.on('error', onQueueError);
-  worker.on('failed', (job, error) => logger.debug('scrape job failed', { job_id: job?.id, error: error.message }));
   const housekeeping = startHousekeeping({ config, context, db, logger, queues, onQueueError });
   const sourceSchedules = sourceSchedulerSet(queues.scrape, () => listSourceSchedules(db));
   const schedules = new SchedulerKeeper({

@@ -1,6 +1,6 @@
 import { SCRAPE_UPSERT_CHUNK, upsertScrapedChunk, type Database, type ScrapedProxy } from '@proxy-pool/db';
 import type { ProxyCandidate } from '@proxy-pool/plugin-contracts';
-import { enqueue, type TypedQueue } from '@proxy-pool/queues';
+import { enqueueBulk, inBatches, type TypedQueue } from '@proxy-pool/queues';
 import { isPublicAddress } from '@proxy-pool/ssrf';
 
 export interface StoreOptions {
@@ -74,11 +74,7 @@ export async function storeProxies(
 }
 
 async function enqueueValidation(queue: TypedQueue<'validate'>, ids: readonly string[], batchSize: number): Promise<void> {
-  const jobs: Array<Promise<unknown>> = [];
-  for (let start = 0; start < ids.length; start += batchSize) {
-    const batch = ids.slice(start, start + batchSize);
-    // The id of a new proxy is new, so the job id dedupes only a re-run of this very batch.
-    jobs.push(enqueue(queue, 'validate', { proxy_ids: batch }, { jobId: `new-${batch[0]}` }));
-  }
-  await Promise.all(jobs);
+  // The id of a new proxy is new, so the job id dedupes only a re-run of this very batch.
+  const jobs = inBatches(ids, batchSize).map((batch) => ({ payload: { proxy_ids: batch }, options: { jobId: `new-${batch[0]}` } }));
+  await enqueueBulk(queue, 'validate', jobs);
 }

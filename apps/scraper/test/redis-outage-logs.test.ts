@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { RunningChecker } from '@proxy-pool/checker';
+import type { RunningChecker } from '../../checker/src/main.js';
 import { ScratchRedis } from '../../api/test/support/redis-server.js';
 import { createCheckerWorld, type CheckerWorld } from '../../checker/test/support/harness.js';
 import { eventually, startTestScraper, type TestScraper } from './support.js';

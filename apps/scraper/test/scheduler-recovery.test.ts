@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createMaintenanceRegistry } from '@proxy-pool/maintenance';
 import { createRedis, sourceSchedulerId } from '@proxy-pool/queues';
 import { loopbackProxyLine, sourceListServer, type SourceListServer } from '@proxy-pool/test-kit';
 import type { Redis } from 'ioredis';
 import { ScratchRedis } from '../../api/test/support/redis-server.js';
 import { privateDatabase, type PrivateDatabase } from '../../checker/test/support/private-database.js';
-import { housekeepingSchedulers } from '../src/housekeeping.js';
 import { loadScraperConfig } from '../src/config.js';
 import { eventually, startTestScraper, type TestScraper } from './support.js';
 
@@ -53,7 +53,7 @@ const readyz = async () => {
 describe('job schedulers after Redis loses its data', () => {
   it('reports the missing schedulers, brings every one back without a restart and scrapes a * * * * * source again', async () => {
     const source = await scraper.createSource(lists.urlFor('/list.txt'), { cronSchedule: '* * * * *' });
-    const expected = [sourceSchedulerId(source.id), ...housekeepingSchedulers(loadScraperConfig(scraper.env)).map((scheduler) => scheduler.id)].sort();
+    const expected = [sourceSchedulerId(source.id), ...createMaintenanceRegistry().schedulers(loadScraperConfig(scraper.env)).map((scheduler) => scheduler.id)].sort();
     await scraper.scraper.schedules.trigger();
     expect(await schedulerIds()).toEqual(expected);
     expect(await readyz()).toEqual({ status: 200, body: { status: 'ready' } });

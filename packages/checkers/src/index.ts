@@ -15,13 +15,15 @@ export { classifyAnonymity, isRevealing, REVEALING_HEADERS } from './anonymity.j
 export type { AnonymityInput, SeenHeaders } from './anonymity.js';
 export { learnOwnIp } from './learn-own-ip.js';
 export type { LearnOwnIpOptions } from './learn-own-ip.js';
+export { NEVER_ABORTED, watchAbort } from './abort-watch.js';
+export { BUILTIN_CHECKER_STAGES, BUILTIN_FINAL_STAGE } from './stages.js';
 
 export interface BuiltinCheckerOptions extends HttpAnonymityOptions {
   /** A MaxMind GeoIP2/GeoLite2 country file replacing the bundled DB-IP Lite database. */
   mmdbPath?: string;
 }
 
-/** The built-in pipeline: tcp_connect (stage 1), http_anonymity (stage 2), geoip (stage 3). */
+/** The built-in pipeline: tcp_connect, http_anonymity, geoip (stages in `BUILTIN_CHECKER_STAGES`). */
 export function builtinCheckers(options: BuiltinCheckerOptions): Checker[] {
   return [tcpConnectChecker, createHttpAnonymityChecker(options), createGeoipChecker({ mmdbPath: options.mmdbPath })];
 }

@@ -2,11 +2,12 @@ import { defineChecker } from '@proxy-pool/plugin-contracts';
 import type { CheckContext, CheckOutcome } from '@proxy-pool/plugin-contracts';
 import { failureDetail } from './check-failure.js';
 import { Exchange } from './exchange.js';
+import { BUILTIN_CHECKER_STAGES } from './stages.js';
 
 /** Stage 1: a TCP connect to the proxy within the connect timeout; its duration is the latency sample. */
 export const tcpConnectChecker = defineChecker({
   name: 'tcp_connect',
-  stage: 1,
+  stage: BUILTIN_CHECKER_STAGES.tcp_connect,
   priority: 0,
   check: async (context: CheckContext): Promise<CheckOutcome> => {
     const exchange = new Exchange({ ...context, maxBytes: 0 });

@@ -69,4 +69,10 @@ export const baseConfigShape = {
   ALLOW_PRIVATE_TARGETS: envBoolean(false),
 };
 
+/** Settings of the dependency-down log, a zod shape every worker role's config spreads. */
+export const dependencyLogSettingsShape = {
+  /** While Redis (or another dependency) stays down, one summary log line this often. */
+  DEPENDENCY_SUMMARY_EVERY_MS: envInt(60_000, 100, 3_600_000),
+};
+
 export { z };

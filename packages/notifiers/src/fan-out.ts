@@ -1,5 +1,5 @@
 import { isSubscribed, type Notifier } from '@proxy-pool/plugin-contracts';
-import { enqueue, type PoolEvent, type ResultOf, type TypedQueue } from '@proxy-pool/queues';
+import { enqueueBulk, type PoolEvent, type ResultOf, type TypedQueue } from '@proxy-pool/queues';
 import type { JobsOptions } from 'bullmq';
 import { isOwnersEvent, userWebhookName, type UserWebhookRecord } from './user-webhooks.js';
 
@@ -33,8 +33,10 @@ export async function fanOutEvent(
   for (const row of await webhooksOf(event, userWebhooks)) {
     if (isOwnersEvent(row, event) && isSubscribed({ subscribes_to: row.subscribesTo }, event.type)) names.push(userWebhookName(row.id));
   }
-  await Promise.all(
-    names.map((notifier) => enqueue(notifyQueue, 'notify', { event, notifier }, { ...jobOptions, jobId: notifyJobId(event.id, notifier) })),
+  await enqueueBulk(
+    notifyQueue,
+    'notify',
+    names.map((notifier) => ({ payload: { event, notifier }, options: { ...jobOptions, jobId: notifyJobId(event.id, notifier) } })),
   );
   return { deliveries: names.length };
 }

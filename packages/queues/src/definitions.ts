@@ -17,6 +17,16 @@ function defineQueue<P extends z.ZodType, R extends z.ZodType>(definition: Queue
   return definition;
 }
 
+/**
+ * The maintenance queue's tasks. The queue layer owns every payload schema, so the names live here; each task's
+ * definition (schedule and handler) lives in `@proxy-pool/maintenance`, which imports this list and refuses to
+ * start unless every name has exactly one definition. The list is not derived the other way round (names
+ * collected from the definitions) because the definitions need the queues, the database and the notifiers:
+ * this package importing them would be a dependency cycle.
+ */
+export const MAINTENANCE_TASK_NAMES = ['enqueue-due', 'prune-checks', 'delete-dead', 'sweep-leases', 'pool-watch'] as const;
+export type MaintenanceTaskName = (typeof MAINTENANCE_TASK_NAMES)[number];
+
 const keepRecent = { removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: { age: 24 * 3600, count: 5000 } };
 
 export const scrapeResultSchema = z.object({
@@ -77,7 +87,7 @@ export const QUEUES = {
   /** Periodic housekeeping: due re-checks, pruning, lease expiry. Consumed by the scraper. */
   maintenance: defineQueue({
     name: 'maintenance',
-    payload: z.object({ task: z.enum(['enqueue-due', 'prune-checks', 'delete-dead', 'sweep-leases', 'pool-watch']) }),
+    payload: z.object({ task: z.enum(MAINTENANCE_TASK_NAMES) }),
     result: z.object({ affected: z.number().int() }),
     defaultJobOptions: { attempts: 1, ...keepRecent },
   }),

@@ -10,3 +10,5 @@ export * from './publish-event.js';
 export * from './scheduler-sets.js';
 export * from './scheduler-keeper.js';
 export * from './dependency-watch.js';
+export * from './worker-events.js';
+export * from './enqueue-bulk.js';

@@ -1,8 +1,8 @@
 import { envInt, z } from '@proxy-pool/config';
 
 /**
- * Maintenance settings, a zod shape any role's config can spread (the scraper runs the maintenance queue,
- * the checker reads the same names for its lease).
+ * Every maintenance task's settings, a zod shape role configs spread: the role running the maintenance queue
+ * (the scraper) for the tasks, the checker for the check lease it shares with `enqueue-due`.
  */
 export const maintenanceSettingsShape = {
   /** proxy_checks rows older than this are deleted by `prune-checks`. */
@@ -20,6 +20,11 @@ export const maintenanceSettingsShape = {
   DELETE_DEAD_EVERY_MINUTES: envInt(60, 1, 10_080),
   /** Rows one DELETE statement of the pruning tasks removes. */
   MAINTENANCE_DELETE_BATCH: envInt(10_000, 100, 1_000_000),
+  /** `proxy.pool_low` is raised when the active proxy count falls below this. */
+  POOL_LOW_THRESHOLD: envInt(50, 0),
+  POOL_WATCH_EVERY_SECONDS: envInt(30, 1, 3600),
+  /** How often past-due leases are marked expired (and `lease.expired` raised). */
+  LEASE_SWEEP_EVERY_SECONDS: envInt(15, 1, 3600),
 };
 
 const maintenanceSettingsSchema = z.object(maintenanceSettingsShape);

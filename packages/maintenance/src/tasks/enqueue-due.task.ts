@@ -1,6 +1,6 @@
 import { claimDueProxies, type Database } from '@proxy-pool/db';
-import { QUEUES, type TypedQueue } from '@proxy-pool/queues';
-import type { JobsOptions } from 'bullmq';
+import { enqueueBulk, inBatches, type TypedQueue } from '@proxy-pool/queues';
+import { defineMaintenanceTask } from '../define-task.js';
 
 export interface EnqueueDueDeps {
   db: Database;
@@ -29,14 +29,19 @@ export function dueJobId(firstProxyId: string, claimedAt: Date): string {
 export async function enqueueDueProxies(deps: EnqueueDueDeps, settings: EnqueueDueSettings): Promise<number> {
   const { ids, claimedAt } = await claimDueProxies(deps.db, { limit: settings.limit, leaseSeconds: settings.leaseSeconds });
   if (ids.length === 0) return 0;
-  const jobs: Array<{ name: string; data: { proxy_ids: string[] }; opts: JobsOptions }> = [];
-  for (let start = 0; start < ids.length; start += settings.batchSize) {
-    const batch = ids.slice(start, start + settings.batchSize);
-    const data = QUEUES.validate.payload.parse({ proxy_ids: batch });
-    jobs.push({ name: 'validate', data, opts: { jobId: dueJobId(batch[0]!, claimedAt) } });
-  }
-  // BullMQ's generic name types are stricter than needed for a single-name queue.
-  const queue = deps.validateQueue as unknown as { addBulk(jobs: unknown[]): Promise<unknown[]> };
-  for (let start = 0; start < jobs.length; start += 100) await queue.addBulk(jobs.slice(start, start + 100));
+  const jobs = inBatches(ids, settings.batchSize).map((batch) => ({ payload: { proxy_ids: batch }, options: { jobId: dueJobId(batch[0]!, claimedAt) } }));
+  await enqueueBulk(deps.validateQueue, 'validate', jobs);
   return ids.length;
 }
+
+/** Queues the proxies whose next check is due for validation. */
+export const enqueueDueTask = defineMaintenanceTask({
+  name: 'enqueue-due',
+  every: (settings) => settings.ENQUEUE_DUE_EVERY_SECONDS * 1000,
+  run: async ({ db, queues, settings }) => ({
+    affected: await enqueueDueProxies(
+      { db, validateQueue: queues.validate },
+      { limit: settings.ENQUEUE_DUE_LIMIT, batchSize: settings.DUE_BATCH_SIZE, leaseSeconds: settings.CHECK_LEASE_SECONDS },
+    ),
+  }),
+});
