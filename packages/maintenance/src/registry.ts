@@ -69,7 +69,7 @@ export function createMaintenanceRegistry(
     schedulers,
     schedulerSet: (queue, settings) => ({
       name: 'maintenance schedules',
-      queue: queue as unknown as SchedulerSet['queue'],
+      queue,
       expected: async () => schedulers(settings),
       owns: (id) => owned.has(id),
     }),
