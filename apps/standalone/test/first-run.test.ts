@@ -132,6 +132,7 @@ describe('first run from a fresh clone with the README quick start', () => {
       DATABASE_URL: `postgresql://postgres@${database.host}:${database.port}/proxypool`,
       REDIS_URL: `redis://${redis.host}:${redis.port}`,
       PORT: String(port),
+      GATEWAY_PORT: String(await choosePort()),
       ALLOW_PRIVATE_TARGETS: 'true',
       SOURCE_CATALOG: catalog,
       DRAIN_MS: '20000',
@@ -214,14 +215,23 @@ describe('first run from a fresh clone with the README quick start', () => {
     const kept = await fetch(`http://127.0.0.1:${port}/sources`, { headers: auth }).then((res) => res.json() as Promise<{ items: Array<{ id: string }> }>);
     expect(kept.items.map((source) => source.id)).toEqual([sourceId]);
 
-    // A second `npm start` on this host with another PORT comes up beside it, on the same embedded servers.
+    // A second `npm start` on this host with another PORT (and GATEWAY_PORT) comes up beside it, on the same embedded servers.
     const otherPort = await choosePort();
-    const beside = startProcess(start, checkout, { ...env, PORT: String(otherPort) });
+    const beside = startProcess(start, checkout, { ...env, PORT: String(otherPort), GATEWAY_PORT: String(await choosePort()) });
     running.push(beside);
     await waitForHealth(otherPort, beside, 120_000);
     const seenByOther = await fetch(`http://127.0.0.1:${otherPort}/account`, { headers: auth });
     expect(seenByOther.status).toBe(200);
     expect(await terminate(beside)).toBe(0);
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+
+    // A PORT that is taken: one JSON line naming the port and the setting, exit 1, the running one unharmed.
+    const clash = startProcess(start, checkout, env);
+    expect(await clash.exited).toBe(1);
+    const errors = clash.output().split('\n').filter((line) => line.startsWith('{') && line.includes('"level":"error"'));
+    expect(errors).toHaveLength(1);
+    expect(JSON.parse(errors[0]!)).toMatchObject({ port, setting: 'PORT' });
+    expect(clash.output()).not.toContain('    at ');
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
 
     // SIGTERM with a request in flight: the request is answered, then the process exits 0.
