@@ -4,7 +4,6 @@
  * separate process (bench/fleet-process.ts); the checker runs here, with its real queue worker and database
  * writes (a throwaway database). Loopback only.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -12,6 +11,7 @@ import { createLogger } from '@proxy-pool/logger';
 import { enqueueDueProxies } from '@proxy-pool/maintenance';
 import { createQueue, createRedis, enqueue } from '@proxy-pool/queues';
 import { clearKeys, fleetHost } from '@proxy-pool/test-kit';
+import { spawnReadyChild } from '@proxy-pool/test-kit/bench';
 import { builtinCheckerList } from '../src/checker.js';
 import { loadCheckerConfig } from '../src/config.js';
 import { startChecker } from '../src/main.js';
@@ -49,19 +49,8 @@ interface World {
 }
 
 const fleetScript = fileURLToPath(new URL('./fleet-process.ts', import.meta.url));
-const fleet = spawn(process.execPath, ['--import', 'tsx', fleetScript], {
-  env: { ...process.env, HEALTHY: String(SWEEP_HEALTHY), HOLES: String(SWEEP_HOLES), JUDGE_SECRET: SECRET },
-  stdio: ['pipe', 'pipe', 'inherit'],
-});
-const world = await new Promise<World>((resolve, reject) => {
-  let output = '';
-  fleet.stdout!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    const line = /READY (.+)\n/.exec(output);
-    if (line) resolve(JSON.parse(line[1]!) as World);
-  });
-  fleet.once('exit', (code) => reject(new Error(`fleet process exited with ${code}`)));
-});
+const fleet = await spawnReadyChild(fleetScript, { HEALTHY: String(SWEEP_HEALTHY), HOLES: String(SWEEP_HOLES), JUDGE_SECRET: SECRET });
+const world = JSON.parse(fleet.payload) as World;
 const database = await privateDatabase(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
 const prefix = `bench${randomUUID().slice(0, 8)}`;
 const env = {
@@ -196,5 +185,5 @@ try {
   redis.disconnect();
   await running.stop();
   await database.drop();
-  fleet.stdin!.end();
+  await fleet.stop();
 }

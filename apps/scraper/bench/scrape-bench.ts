@@ -3,34 +3,17 @@
  * twice by a real in-process scraper through the real queue: first every proxy is new, then every one is
  * known. Prints proxies/s and seconds for each. Uses a fresh throwaway database (or BENCH_DATABASE_URL).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { createLogger } from '@proxy-pool/logger';
 import { createQueueEvents, createRedis, enqueue } from '@proxy-pool/queues';
 import { clearKeys, loopbackProxyLine, sourceListServer } from '@proxy-pool/test-kit';
+import { throwawayDatabase } from '@proxy-pool/test-kit/bench';
 import { startScraper } from '../src/main.js';
 
 const LINES = Number(process.env.BENCH_LINES ?? 100_000);
 const TARGET_SECONDS = 4;
-
-async function throwawayDatabase(): Promise<{ url: string; child?: ChildProcess }> {
-  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL };
-  const script = fileURLToPath(new URL('../../../packages/test-kit/src/test-database.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /READY (\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`database setup exited with ${code}`)));
-  });
-  return { url, child };
-}
 
 const database = await throwawayDatabase();
 const body = Array.from({ length: LINES }, (_, index) => loopbackProxyLine(index)).join('');
@@ -91,5 +74,5 @@ try {
   await clearKeys(running.scraper.redis, prefix);
   await running.stop();
   await server.close();
-  database.child?.stdin!.end();
+  await database.drop();
 }
