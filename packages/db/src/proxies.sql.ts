@@ -1,5 +1,5 @@
-import { Prisma } from '../generated/client/index.js';
-import type { Anonymity, ProxyProtocol, ProxyStatus } from '../generated/client/index.js';
+import { Prisma, ProxyStatus } from '../generated/client/index.js';
+import type { Anonymity, ProxyProtocol } from '../generated/client/index.js';
 import { sqlRows, type Database } from './client.js';
 
 export const PROXY_SORTS = ['score', 'latency', 'uptime', 'last_checked'] as const;
@@ -85,7 +85,8 @@ export function statusesToWalk(filters: ProxyFilters): ProxyStatus[] {
     filters.verifiedWithinMinutes !== undefined ||
     (filters.minScore ?? 0) > 0 ||
     (filters.minUptimePct ?? 0) > 0;
-  return needsChecked ? ['active', 'dead'] : ['active', 'dead', 'unchecked'];
+  const all = Object.values(ProxyStatus);
+  return needsChecked ? all.filter((status) => status !== 'unchecked') : all;
 }
 
 const COLUMNS = Prisma.sql`id, host(ip) AS ip, port, protocol, status, anonymity, host(exit_ip) AS exit_ip, country, score,
