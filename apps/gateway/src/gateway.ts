@@ -89,7 +89,11 @@ export async function openGateway(config: GatewayConfig, options: GatewayOptions
     });
   });
   // listen() is typed for http servers; it only uses what net.Server has (listen, once/off 'error').
-  await listen(server as unknown as HttpServer, config.GATEWAY_PORT, config.GATEWAY_HOST, 'GATEWAY_PORT');
+  await listen(server as unknown as HttpServer, config.GATEWAY_PORT, config.GATEWAY_HOST, 'GATEWAY_PORT').catch(async (error: unknown) => {
+    await db.$disconnect();
+    redis.disconnect();
+    throw error;
+  });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.GATEWAY_PORT;
 

@@ -1,5 +1,6 @@
 import { startApi, type RunningApi } from '@proxy-pool/api/main';
 import { startChecker } from '@proxy-pool/checker';
+import { startGateway } from '@proxy-pool/gateway';
 import { startScraper } from '@proxy-pool/scraper';
 
 type Env = Record<string, string | undefined>;
@@ -25,11 +26,19 @@ export async function startRoles(env: Env): Promise<RunningRoles> {
     await api.stop();
     throw error;
   });
+  // The rotating gateway on GATEWAY_PORT (8000 by default); a taken port stops start-up like a taken PORT.
+  const gateway = await startGateway(env, {}, noHealthPort).catch(async (error: unknown) => {
+    await checker.stop();
+    await scraper.stop();
+    await api.stop();
+    throw error;
+  });
   return {
     api,
     stop: async (drainMs) => {
       await api.stop();
-      await Promise.all([scraper.scraper.stopWorker(), checker.checker.stopWorkers(drainMs)]);
+      await Promise.all([scraper.scraper.stopWorker(), checker.checker.stopWorkers(drainMs), gateway.gateway.drain(drainMs)]);
+      await gateway.stop();
       await checker.stop();
       await scraper.stop();
     },
