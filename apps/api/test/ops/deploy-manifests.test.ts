@@ -7,7 +7,7 @@ import { schemaProblems } from './support/schema-models.js';
 
 const OVERLAYS = ['single-node', 'production-keda'] as const;
 const rendered = Object.fromEntries(OVERLAYS.map((overlay) => [overlay, kustomize(`deploy/k8s/overlays/${overlay}`)])) as Record<(typeof OVERLAYS)[number], Doc[]>;
-const ROLES = ['proxy-pool-api', 'proxy-pool-checker', 'proxy-pool-judge', 'proxy-pool-scraper'];
+const ROLES = ['proxy-pool-api', 'proxy-pool-checker', 'proxy-pool-gateway', 'proxy-pool-judge', 'proxy-pool-scraper'];
 /** Defaults of the apps' own settings the drains must outlast, when a manifest does not set them. */
 const APP_DEFAULTS: Record<string, string> = { SCRAPE_TIMEOUT_MS: '30000', TOTAL_TIMEOUT_MS: '10000' };
 
@@ -77,7 +77,7 @@ describe.each(OVERLAYS)('kubectl kustomize deploy/k8s/overlays/%s', (overlay) =>
   });
 
   it('migrates before any role that uses the database starts, with no hand step', () => {
-    for (const name of ['proxy-pool-api', 'proxy-pool-scraper', 'proxy-pool-checker']) {
+    for (const name of ['proxy-pool-api', 'proxy-pool-scraper', 'proxy-pool-checker', 'proxy-pool-gateway']) {
       const [init] = named(docs, 'Deployment', name).spec.template.spec.initContainers;
       expect(init).toMatchObject({ name: 'migrate', image: expect.stringMatching(/^proxy-pool-migrate:/) });
     }
