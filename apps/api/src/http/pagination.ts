@@ -12,10 +12,7 @@ export const pageQueryShape = {
 };
 
 /** A list request after validation: `limit` defaulted and bounded, `cursor` as the client sent it. */
-export interface PageRequest {
-  limit: number;
-  cursor?: string | undefined;
-}
+export type PageRequest = z.output<z.ZodObject<typeof pageQueryShape>>;
 
 export interface Page<T> {
   items: T[];
