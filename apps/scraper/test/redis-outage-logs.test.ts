@@ -45,7 +45,8 @@ describe('Redis stopped under a running scraper and checker', () => {
 
     for (const [role, lines] of Object.entries(outage)) {
       const down = messages(lines, 'dependency down');
-      expect({ role, down }).toMatchObject({ role, down: [{ dependency: 'redis', code: 'ECONNREFUSED' }] });
+      // A command written as the server dies meets a reset (more likely on a loaded machine); reconnects are refused.
+      expect({ role, down }).toMatchObject({ role, down: [{ dependency: 'redis', code: expect.stringMatching(/^ECONN(REFUSED|RESET)$/) }] });
       const summaries = messages(lines, 'dependency still down');
       expect(summaries.length).toBeGreaterThanOrEqual(Math.floor(OUTAGE_MS / SUMMARY_EVERY_MS) - 1);
       expect(summaries.length).toBeLessThanOrEqual(Math.ceil(OUTAGE_MS / SUMMARY_EVERY_MS));
