@@ -3,14 +3,28 @@
  * proxies (each on its own 127.0.x.y address), a judge, and `HOLES` black holes. Prints `READY <json>` and
  * runs until its stdin closes. Loopback only.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createJudgeHandler } from '@proxy-pool/checkers';
-import { blackHole, fleetHost, httpServer, startProxyFleet, type BlackHole } from '@proxy-pool/test-kit';
+import { blackHole, fleetHost, startProxyFleet, type BlackHole } from '@proxy-pool/test-kit';
 
 const healthy = Number(process.env.HEALTHY ?? 1000);
 const holes = Number(process.env.HOLES ?? 0);
 const secret = process.env.JUDGE_SECRET ?? 'bench-judge-secret-0123456789';
 
-const judge = await httpServer(createJudgeHandler({ secret }));
+// The proxies keep their connections to the judge alive between requests. Node's default 5 s keep-alive
+// would close them during a pause between runs, racing the next request on the same socket (the proxy then
+// answers 502): the judge keeps idle connections for the whole run instead.
+const judgeServer = createServer(createJudgeHandler({ secret }));
+judgeServer.keepAliveTimeout = 3_600_000;
+await new Promise<void>((resolve) => judgeServer.listen(0, '127.0.0.1', resolve));
+const judge = {
+  url: `http://127.0.0.1:${(judgeServer.address() as AddressInfo).port}`,
+  close: () => {
+    judgeServer.closeAllConnections();
+    return new Promise<void>((resolve) => judgeServer.close(() => resolve()));
+  },
+};
 const fleet = await startProxyFleet(healthy, 'elite', { hosts: 'spread' });
 const blackHoles: BlackHole[] = [];
 for (let start = 0; start < holes; start += 100) {
