@@ -12,6 +12,9 @@ export interface GatewayCandidate {
   username: string | null;
   password: string | null;
   score: number;
+  /** Upstream outcomes the gateway recorded for this proxy. */
+  gatewaySuccesses: number;
+  gatewayFailures: number;
 }
 
 export interface GatewayCandidateQuery {
@@ -23,7 +26,7 @@ export interface GatewayCandidateQuery {
   limit: number;
 }
 
-const CANDIDATE_COLUMNS = Prisma.sql`p.id, host(p.ip) AS ip, p.port, p.protocol, p.username, p.password, p.score`;
+const CANDIDATE_COLUMNS = Prisma.sql`p.id, host(p.ip) AS ip, p.port, p.protocol, p.username, p.password, p.score, p.gateway_successes AS "gatewaySuccesses", p.gateway_failures AS "gatewayFailures"`;
 /** Not under someone else's live lease: free, lapsed (leased_until passed), or leased by this user. */
 const notLeasedByOthers = (userId: string) => Prisma.sql`(p.leased_until IS NULL OR p.leased_until <= now() OR EXISTS (
   SELECT 1 FROM leases l WHERE l.proxy_id = p.id AND l.user_id = ${userId}::uuid
@@ -39,7 +42,8 @@ function matchingCondition(query: Omit<GatewayCandidateQuery, 'userId' | 'limit'
 
 /** The best-scored matching active proxies not under another user's live lease (the gateway draws among them). */
 export async function pickGatewayCandidates(db: Database, query: GatewayCandidateQuery): Promise<GatewayCandidate[]> {
-  return sqlRows<GatewayCandidate>(
+  // Prepared: run for every rotating connection, with a handful of shapes (one per combination of filters).
+  return preparedRows<GatewayCandidate>(
     db.pool,
     Prisma.sql`SELECT ${CANDIDATE_COLUMNS} FROM proxies p
       WHERE ${matchingCondition(query)} AND ${notLeasedByOthers(query.userId)}

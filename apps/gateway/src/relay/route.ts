@@ -74,6 +74,7 @@ export async function routeThroughPool<T>(services: RouteServices, client: Gatew
     if (await anyGatewayMatch(services.db, query)) throw new GatewayError('ALL_PROXIES_LEASED', 'Every matching proxy is leased to another user.');
     throw new GatewayError('NO_MATCHING_PROXY', 'No active proxy matches the parameters.');
   }
+  // Paid only once something matches: a refused connection never buys a block.
   if (!(await services.credits.take(client.userId))) {
     throw new GatewayError('INSUFFICIENT_CREDITS', 'Rotating connections need credits. Current balance: 0.');
   }

@@ -18,5 +18,10 @@ export function drawWeighted<T>(items: readonly T[], weight: (item: T) => number
   return drawn;
 }
 
-/** A proxy's odds: its score (0..1) plus a floor, so a fresh or poorly scored proxy still gets some traffic. */
-export const proxyWeight = (proxy: { score: number }): number => 0.1 + proxy.score;
+/**
+ * A proxy's odds: its score (0..1) plus a floor, so a fresh or poorly scored proxy still gets some traffic,
+ * times its success ratio through the gateway ((successes + 1) / (successes + failures + 1)): a proxy that
+ * keeps failing for gateway clients is drawn less until its next check says otherwise.
+ */
+export const proxyWeight = (proxy: { score: number; gatewaySuccesses: number; gatewayFailures: number }): number =>
+  (0.1 + proxy.score) * ((proxy.gatewaySuccesses + 1) / (proxy.gatewaySuccesses + proxy.gatewayFailures + 1));

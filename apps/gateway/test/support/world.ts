@@ -58,37 +58,12 @@ export async function createGatewayWorld(overrides: Record<string, string> = {})
   const db = createDatabase({ url: database.url, poolSize: 4 });
   const redis = createRedis(env.REDIS_URL!, 'worker');
   const started: RunningGateway[] = [];
-  let userCount = 0;
   return {
     env,
     db,
     redis,
-    addUser: async (credits) => {
-      userCount += 1;
-      const apiKey = `pp_${randomBytes(24).toString('hex')}`;
-      const [row] = await sqlRows<{ user_id: string; key_id: string }>(
-        db.pool,
-        Prisma.sql`WITH u AS (
-            INSERT INTO users (id, email, email_normalized, display_name, credit_balance)
-            VALUES (gen_random_uuid(), ${`user${userCount}@example.test`}, ${`user${userCount}@example.test`}, 'Gateway user', ${credits}) RETURNING id),
-          t AS (INSERT INTO credit_transactions (id, user_id, amount, tx_type, description)
-            SELECT gen_random_uuid(), u.id, ${credits}::int, 'grant', 'Test credits' FROM u WHERE ${credits}::int <> 0),
-          k AS (INSERT INTO api_keys (id, user_id, prefix, key_hash) SELECT gen_random_uuid(), u.id, ${apiKey.slice(0, 8)},
-            ${createHash('sha256').update(apiKey).digest('hex')} FROM u RETURNING id, user_id)
-          SELECT user_id, id AS key_id FROM k`,
-      );
-      return { userId: row!.user_id, apiKeyId: row!.key_id, apiKey };
-    },
-    addProxy: async (input) => {
-      const [row] = await sqlRows<{ id: string }>(
-        db.pool,
-        Prisma.sql`INSERT INTO proxies (ip, port, protocol, status, anonymity, exit_ip, country, score, uptime_ratio, checks_total, checks_passed, last_checked_at, next_check_at, username, password)
-          VALUES (${input.host ?? '127.0.0.1'}::inet, ${input.port}, ${input.protocol}::"ProxyProtocol", 'active', ${input.anonymity ?? 'elite'}::"Anonymity",
-            ${input.host ?? '127.0.0.1'}::inet, ${input.country ?? 'DE'}, ${input.score ?? 0.8}, 1, 1, 1, now(), now() + interval '1 hour',
-            ${input.username ?? null}, ${input.password ?? null}) RETURNING id`,
-      );
-      return row!.id;
-    },
+    addUser: (credits) => insertUser(db, credits),
+    addProxy: (input) => insertActiveProxy(db, input),
     balance: async (userId) => {
       const [row] = await sqlRows<{ balance: number; ledger: number; transactions: number }>(
         db.pool,
@@ -110,4 +85,37 @@ export async function createGatewayWorld(overrides: Record<string, string> = {})
       await database.drop();
     },
   };
+}
+
+let userCount = 0;
+
+/** A user with `credits` (granted in the ledger) and one API key. */
+export async function insertUser(db: Database, credits: number): Promise<TestUser> {
+  userCount += 1;
+  const email = `user${userCount}-${randomUUID().slice(0, 8)}@example.test`;
+  const apiKey = `pp_${randomBytes(24).toString('hex')}`;
+  const [row] = await sqlRows<{ user_id: string; key_id: string }>(
+    db.pool,
+    Prisma.sql`WITH u AS (
+        INSERT INTO users (id, email, email_normalized, display_name, credit_balance)
+        VALUES (gen_random_uuid(), ${email}, ${email}, 'Gateway user', ${credits}) RETURNING id),
+      t AS (INSERT INTO credit_transactions (id, user_id, amount, tx_type, description)
+        SELECT gen_random_uuid(), u.id, ${credits}::int, 'grant', 'Test credits' FROM u WHERE ${credits}::int <> 0),
+      k AS (INSERT INTO api_keys (id, user_id, prefix, key_hash) SELECT gen_random_uuid(), u.id, ${apiKey.slice(0, 8)},
+        ${createHash('sha256').update(apiKey).digest('hex')} FROM u RETURNING id, user_id)
+      SELECT user_id, id AS key_id FROM k`,
+  );
+  return { userId: row!.user_id, apiKeyId: row!.key_id, apiKey };
+}
+
+/** An active, checked proxy (country and score set directly: no MMDB maps loopback addresses). */
+export async function insertActiveProxy(db: Database, input: ProxyInput): Promise<string> {
+  const [row] = await sqlRows<{ id: string }>(
+    db.pool,
+    Prisma.sql`INSERT INTO proxies (ip, port, protocol, status, anonymity, exit_ip, country, score, uptime_ratio, checks_total, checks_passed, last_checked_at, next_check_at, username, password)
+      VALUES (${input.host ?? '127.0.0.1'}::inet, ${input.port}, ${input.protocol}::"ProxyProtocol", 'active', ${input.anonymity ?? 'elite'}::"Anonymity",
+        ${input.host ?? '127.0.0.1'}::inet, ${input.country ?? 'DE'}, ${input.score ?? 0.8}, 1, 1, 1, now(), now() + interval '1 hour',
+        ${input.username ?? null}, ${input.password ?? null}) RETURNING id`,
+  );
+  return row!.id;
 }
