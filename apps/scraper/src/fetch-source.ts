@@ -29,11 +29,21 @@ const USER_AGENT = 'proxy-pool-scraper/0.1 (+https://github.com/proxy-pool)';
 
 export type SourceFetcher = (url: string) => Promise<FetchedBody>;
 
+/** A source list's body as it arrives; reading it enforces the limits and fails with a SourceFetchError. */
+export interface SourceStream {
+  chunks: AsyncIterable<Buffer>;
+  /** Bytes read so far (decompressed). */
+  bytes(): number;
+  contentType(): string | undefined;
+}
+
+export type SourceStreamer = (url: string) => SourceStream;
+
 /**
- * A fetcher for source lists: one overall time limit, a byte cap on the (decompressed) body that aborts
+ * Opens source lists as streams: one overall time limit, a byte cap on the (decompressed) body that aborts
  * the stream as soon as it is passed, a redirect cap, and the SSRF policy on every hop.
  */
-export function createSourceFetcher(limits: FetchLimits): SourceFetcher {
+export function createSourceStreamer(limits: FetchLimits): SourceStreamer {
   const ssrf = ssrfGotOptions({ allowPrivate: limits.allowPrivate });
   const client = got.extend({
     timeout: { request: limits.timeoutMs },
@@ -44,32 +54,47 @@ export function createSourceFetcher(limits: FetchLimits): SourceFetcher {
     hooks: { beforeRequest: [...ssrf.hooks.beforeRequest], beforeRedirect: [...ssrf.hooks.beforeRedirect] },
     headers: { 'user-agent': USER_AGENT, accept: 'text/plain, application/json, text/csv, text/html;q=0.9, */*;q=0.8' },
   });
-  return async (url) => {
-    const stream = client.stream(url);
+  return (url) => {
     let contentType: string | undefined;
-    stream.once('response', (response: { headers: Record<string, string | string[] | undefined> }) => {
-      const header = response.headers['content-type'];
-      contentType = Array.isArray(header) ? header[0] : header;
-      const declared = Number(response.headers['content-length']);
-      if (Number.isFinite(declared) && declared > limits.maxBytes && response.headers['content-encoding'] === undefined) {
-        stream.destroy(tooLarge(limits.maxBytes));
-      }
-    });
-    const chunks: Buffer[] = [];
     let bytes = 0;
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        bytes += chunk.length;
-        if (bytes > limits.maxBytes) {
-          stream.destroy();
-          throw tooLarge(limits.maxBytes);
+    async function* chunks(): AsyncGenerator<Buffer> {
+      const stream = client.stream(url);
+      stream.once('response', (response: { headers: Record<string, string | string[] | undefined> }) => {
+        const header = response.headers['content-type'];
+        contentType = Array.isArray(header) ? header[0] : header;
+        const declared = Number(response.headers['content-length']);
+        if (Number.isFinite(declared) && declared > limits.maxBytes && response.headers['content-encoding'] === undefined) {
+          stream.destroy(tooLarge(limits.maxBytes));
         }
-        chunks.push(chunk);
+      });
+      try {
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          bytes += chunk.length;
+          if (bytes > limits.maxBytes) {
+            stream.destroy();
+            throw tooLarge(limits.maxBytes);
+          }
+          yield chunk;
+        }
+      } catch (error) {
+        throw new SourceFetchError(describeFetchError(error, limits));
+      } finally {
+        // A reader that stops early (its own failure) must not leave the request running.
+        if (!stream.destroyed) stream.destroy();
       }
-    } catch (error) {
-      throw new SourceFetchError(describeFetchError(error, limits));
     }
-    return { text: Buffer.concat(chunks, bytes).toString('utf8'), bytes, contentType };
+    return { chunks: chunks(), bytes: () => bytes, contentType: () => contentType };
+  };
+}
+
+/** The whole body at once, with the streamer's limits. */
+export function createSourceFetcher(limits: FetchLimits): SourceFetcher {
+  const open = createSourceStreamer(limits);
+  return async (url) => {
+    const source = open(url);
+    const chunks: Buffer[] = [];
+    for await (const chunk of source.chunks) chunks.push(chunk);
+    return { text: Buffer.concat(chunks, source.bytes()).toString('utf8'), bytes: source.bytes(), contentType: source.contentType() };
   };
 }
 

@@ -1,10 +1,11 @@
-import type { Database } from '@proxy-pool/db';
+import { SCRAPE_UPSERT_CHUNK, type Database } from '@proxy-pool/db';
 import { redact, type Logger } from '@proxy-pool/logger';
-import type { SourceParser } from '@proxy-pool/plugin-contracts';
-import { removeSourceSchedule, UnrecoverableError, type Processor, type ScrapeResult, type TypedQueue } from '@proxy-pool/queues';
-import { createSourceFetcher, SourceFetchError, type FetchLimits } from './fetch-source.js';
+import { parsePlaintextStream, plaintextParser } from '@proxy-pool/parsers';
+import type { ParseContext, ProxyCandidate, SourceParser } from '@proxy-pool/plugin-contracts';
+import { inBatches, removeSourceSchedule, UnrecoverableError, type Processor, type ScrapeResult, type TypedQueue } from '@proxy-pool/queues';
+import { createSourceStreamer, SourceFetchError, type FetchLimits, type SourceStream } from './fetch-source.js';
 import { recordFailure, recordSuccess } from './source-health.js';
-import { storeProxies, type StoreOptions } from './store-proxies.js';
+import { storeProxyBatches, type StoreOptions } from './store-proxies.js';
 
 export interface ScrapeDeps {
   db: Database;
@@ -19,12 +20,35 @@ export interface ScrapeDeps {
 /** A scrape failure whose message is the source's `last_error`. */
 class ScrapeFailure extends Error {}
 
+/** A parsed list: its candidates (de-duplicated across the whole list) in batches, and the entries skipped. */
+interface ParsedList {
+  batches(size: number): Iterable<readonly ProxyCandidate[]>;
+  skipped: number;
+}
+
+/**
+ * Parses the body as it arrives when the parser can (the built-in plaintext parser: one proxy per line),
+ * keeping the candidates compact and never the body, so a list of millions of lines stays within a bounded
+ * memory; any other parser reads the whole body (at most SCRAPE_MAX_BYTES). Nothing is written before the
+ * body has been read to its end, so a body over the cap, or one that stalls, still writes nothing.
+ */
+async function readList(stream: SourceStream, parser: SourceParser, context: ParseContext): Promise<ParsedList> {
+  if (parser === plaintextParser) {
+    const { candidates, skipped } = await parsePlaintextStream(stream.chunks, context);
+    return { batches: (size) => candidates.batches(size), skipped };
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream.chunks) chunks.push(chunk);
+  const { proxies, skipped } = parser.parse(Buffer.concat(chunks, stream.bytes()).toString('utf8'), context);
+  return { batches: (size) => inBatches(proxies, size), skipped };
+}
+
 /**
  * One scrape: fetch, parse with the source's parser, upsert, record health. A failure is recorded on the
  * source and then thrown, so the job ends failed in BullMQ while the worker goes on to the next job.
  */
 export function createScrapeProcessor(deps: ScrapeDeps): Processor<'scrape'> {
-  const fetchSource = createSourceFetcher(deps.fetch);
+  const openSource = createSourceStreamer(deps.fetch);
   const health = { db: deps.db, eventsQueue: deps.queues.events, logger: deps.logger, failingAfter: deps.failingAfter };
   return async (payload, job) => {
     const log = deps.logger.child({ job_id: job.id, source_id: payload.source_id, trigger: payload.trigger });
@@ -36,13 +60,12 @@ export function createScrapeProcessor(deps: ScrapeDeps): Processor<'scrape'> {
     }
     const started = performance.now();
     try {
-      const body = await fetchSource(source.url);
-      const fetched = performance.now();
       const parser = deps.parsers.find((candidate) => candidate.name === source.parserName);
       if (parser === undefined) throw new ScrapeFailure(`parser ${source.parserName} is not registered`);
-      const parsed = parser.parse(body.text, { defaultProtocol: source.defaultProtocol });
+      const stream = openSource(source.url);
+      const parsed = await readList(stream, parser, { defaultProtocol: source.defaultProtocol });
       const parsedAt = performance.now();
-      const counts = await storeProxies(deps.db, deps.queues.validate, source.id, parsed.proxies, deps.store);
+      const counts = await storeProxyBatches(deps.db, deps.queues.validate, source.id, parsed.batches(deps.store.chunkSize ?? SCRAPE_UPSERT_CHUNK), deps.store);
       const result: ScrapeResult = {
         source_id: source.id,
         proxies_discovered: counts.discovered,
@@ -52,8 +75,9 @@ export function createScrapeProcessor(deps: ScrapeDeps): Processor<'scrape'> {
         duration_ms: Math.round(performance.now() - started),
       };
       await recordSuccess(health, result, redact(source.url) as string);
-      const phases = { fetch_ms: Math.round(fetched - started), parse_ms: Math.round(parsedAt - fetched), store_ms: Math.round(performance.now() - parsedAt) };
-      log.info('scrape completed', { ...result, ...phases, bytes: body.bytes, parser: parser.name });
+      // A streamed list is parsed while it arrives: fetch_parse_ms covers both.
+      const phases = { fetch_parse_ms: Math.round(parsedAt - started), store_ms: Math.round(performance.now() - parsedAt) };
+      log.info('scrape completed', { ...result, ...phases, bytes: stream.bytes(), parser: parser.name });
       return result;
     } catch (error) {
       const message = error instanceof SourceFetchError || error instanceof ScrapeFailure ? error.message : `scrape failed: ${(error as Error)?.message ?? String(error)}`;

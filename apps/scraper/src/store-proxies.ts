@@ -1,4 +1,4 @@
-import { SCRAPE_UPSERT_CHUNK, upsertScrapedChunk, type Database, type ScrapedProxy } from '@proxy-pool/db';
+import { upsertScrapedChunk, type Database, type ScrapedProxy } from '@proxy-pool/db';
 import type { ProxyCandidate } from '@proxy-pool/plugin-contracts';
 import { enqueueBulk, inBatches, type TypedQueue } from '@proxy-pool/queues';
 import { isPublicAddress } from '@proxy-pool/ssrf';
@@ -9,6 +9,7 @@ export interface StoreOptions {
   upsertConcurrency: number;
   /** How long a new proxy stays leased to the validate job queued for it (CHECK_LEASE_SECONDS). */
   claimSeconds: number;
+  /** Proxies per upsert statement (SCRAPE_UPSERT_CHUNK by default). */
   chunkSize?: number;
 }
 
@@ -40,36 +41,37 @@ export function acceptableProxies(candidates: readonly ProxyCandidate[], allowPr
 }
 
 /**
- * Upserts the proxies in chunks (a few statements in flight) and links them to the source. Each chunk's
- * new proxies are queued for validation as soon as the chunk lands, so a crash mid-scrape loses no
+ * Upserts the proxies batch by batch (a few statements in flight) and links them to the source. A batch is
+ * read only when a lane is free to write it, so at most `upsertConcurrency` batches exist as objects at once
+ * (a streamed list is held compactly until then). The built-in parsers de-duplicate across the whole list;
+ * here the address policy and de-duplication are applied per batch (one statement cannot touch a row twice).
+ * Each batch's new proxies are queued for validation as soon as it lands, so a crash mid-scrape loses no
  * validation work for what was already written. They are inserted leased (`claimSeconds`), so the due sweep
  * never queues them a second time while that job waits in a backlog; if the job is lost, the lease runs out
  * and the sweep picks them up.
  */
-export async function storeProxies(
+export async function storeProxyBatches(
   db: Database,
   validateQueue: TypedQueue<'validate'>,
   sourceId: string,
-  candidates: readonly ProxyCandidate[],
+  batches: Iterable<readonly ProxyCandidate[]>,
   options: StoreOptions,
 ): Promise<StoreCounts> {
-  const { proxies, refused } = acceptableProxies(candidates, options.allowPrivate);
-  const chunkSize = options.chunkSize ?? SCRAPE_UPSERT_CHUNK;
-  const chunks: ScrapedProxy[][] = [];
-  for (let start = 0; start < proxies.length; start += chunkSize) chunks.push(proxies.slice(start, start + chunkSize));
+  const iterator = batches[Symbol.iterator]();
   let total = 0;
   let created = 0;
-  let next = 0;
+  let refused = 0;
   const lane = async () => {
-    while (next < chunks.length) {
-      const chunk = chunks[next++]!;
-      const result = await upsertScrapedChunk(db, sourceId, chunk, { claimSeconds: options.claimSeconds });
+    for (let next = iterator.next(); !next.done; next = iterator.next()) {
+      const accepted = acceptableProxies(next.value, options.allowPrivate);
+      refused += accepted.refused;
+      const result = await upsertScrapedChunk(db, sourceId, accepted.proxies, { claimSeconds: options.claimSeconds });
       total += result.total;
       created += result.newIds.length;
       await enqueueValidation(validateQueue, result.newIds, options.validateBatchSize);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.upsertConcurrency, chunks.length) }, lane));
+  await Promise.all(Array.from({ length: options.upsertConcurrency }, lane));
   return { discovered: total, new: created, updated: total - created, refused };
 }
 

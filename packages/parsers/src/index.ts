@@ -6,6 +6,9 @@ import { plaintextParser } from './plaintext.parser.js';
 
 export { csvParser, htmlTableParser, jsonParser, plaintextParser };
 export { detectParser } from './detect-parser.js';
+export { parsePlaintextStream } from './plaintext-stream.js';
+export type { StreamedParse } from './plaintext-stream.js';
+export { CompactCandidates } from './core/compact-candidates.js';
 
 /**
  * The built-in parsers in auto-detection order: the most self-describing formats first, plaintext (the

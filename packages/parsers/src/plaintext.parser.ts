@@ -13,7 +13,7 @@ function isSpace(code: number): boolean {
  * Calls `onToken` with the first whitespace-separated token of each line that is not blank or a comment.
  * Scans the text once and slices only the tokens: 10 MB lists stay fast and light on garbage.
  */
-function forEachToken(text: string, onToken: (token: string) => boolean | void): void {
+export function forEachToken(text: string, onToken: (token: string) => boolean | void): void {
   let lineStart = 0;
   while (lineStart < text.length) {
     const newline = text.indexOf('\n', lineStart);
@@ -35,7 +35,7 @@ function forEachToken(text: string, onToken: (token: string) => boolean | void):
  * clarketm's `Proxy list updated at …` / `IP address:Port CountryCode-…` or `Support by donations:`.
  * Such lines are passed over instead of being counted as skipped entries.
  */
-function isProse(token: string): boolean {
+export function isProse(token: string): boolean {
   for (let i = 0; i < token.length; i++) {
     const code = token.charCodeAt(i);
     if (code >= 48 && code <= 57) return false;

@@ -14,7 +14,14 @@ export class CandidateCollector {
   private readonly seen = new KeySet();
   private skipped = 0;
 
-  constructor(private readonly defaultProtocol: ProxyProtocol) {}
+  /**
+   * With `onCandidate`, accepted candidates go there instead of being kept, so a streamed list can store them
+   * compactly (`ipv4` is the address as a number).
+   */
+  constructor(
+    private readonly defaultProtocol: ProxyProtocol,
+    private readonly onCandidate?: (candidate: ProxyCandidate, ipv4: number) => void,
+  ) {}
 
   /** Adds one entry; null (an entry that could not be read at all) counts as skipped. */
   add(entry: RawEntry | null): void {
@@ -31,7 +38,8 @@ export class CandidateCollector {
     if (entry.username) candidate.username = entry.username;
     if (entry.password) candidate.password = entry.password;
     if (entry.tags && Object.keys(entry.tags).length > 0) candidate.tags = entry.tags;
-    this.proxies.push(candidate);
+    if (this.onCandidate) this.onCandidate(candidate, ip);
+    else this.proxies.push(candidate);
   }
 
   skip(): void {
