@@ -1,5 +1,6 @@
 import { chargeGatewayBlock, type Database } from '@proxy-pool/db';
 import type { Redis } from 'ioredis';
+import { GatewayError } from '../gateway-error.js';
 
 /** Takes one prepaid connection if any is left (atomic across replicas). */
 const TAKE = `local left = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -44,7 +45,7 @@ export class ConnectionCredits {
           if ((await this.redis.get(lock)) === token) await this.redis.del(lock);
         }
       }
-      if (Date.now() > deadline) return false;
+      if (Date.now() > deadline) throw new GatewayError('SERVICE_UNAVAILABLE', 'Credits cannot be checked right now; try again shortly.');
       await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
     }
   }
