@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { connect, createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { echoServer, eventually, forwardProxy, type ServerHandle } from '@proxy-pool/test-kit';
+import { deadPort, echoServer, eventually, forwardProxy, type ServerHandle } from '@proxy-pool/test-kit';
 import { PortUnavailableError } from '@proxy-pool/worker-runtime';
 import { viaGateway } from './support/plain-request.js';
 import { createGatewayWorld, type GatewayWorld, type TestUser } from './support/world.js';
@@ -72,6 +72,16 @@ describe('operations', () => {
     } finally {
       taken.close();
     }
+  });
+
+  test('Redis unreachable: 503 SERVICE_UNAVAILABLE at once, never a hang or a misleading 502', async () => {
+    const dead = await deadPort();
+    const gateway = await world.startGateway({ REDIS_URL: `redis://${dead.host}:${dead.port}` });
+    const started = Date.now();
+    const answer = await viaGateway(gateway.port, 'r', user.apiKey, `${origin.url}/r`);
+    expect(answer.status).toBe(503);
+    expect(answer.headers['x-gateway-error']).toBe('SERVICE_UNAVAILABLE');
+    expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   test('/metrics on the health port counts connections by outcome, tries, latency, bytes and open tunnels', async () => {

@@ -1,3 +1,4 @@
+import { redisUnavailable } from '@proxy-pool/queues';
 import { GatewayError } from '../gateway-error.js';
 
 /** The answer to a refused HTTP request or CONNECT: status, `X-Gateway-Error`, and the spec's error envelope. */
@@ -31,7 +32,7 @@ const REASONS: Record<number, string> = {
 export function asGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   const name = typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
-  if (name === 'DependencyUnavailableError') return new GatewayError('SERVICE_UNAVAILABLE', 'The gateway cannot reach its database or Redis; try again shortly.');
+  if (name === 'DependencyUnavailableError' || redisUnavailable(error) !== null) return new GatewayError('SERVICE_UNAVAILABLE', 'The gateway cannot reach its database or Redis; try again shortly.');
   return new GatewayError('UPSTREAM_FAILED', 'The upstream connection failed.');
 }
 
