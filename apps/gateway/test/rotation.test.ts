@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { blackHole, deadPort, echoServer, startProxyFleet, type ForwardProxy, type ProxyFleet, type ServerHandle } from '@proxy-pool/test-kit';
+import { blackHole, deadPort, echoServer, errorProxy, startProxyFleet, type ForwardProxy, type ProxyFleet, type ServerHandle } from '@proxy-pool/test-kit';
 import { fetch, ProxyAgent } from 'undici';
 import type { RunningGateway } from '../src/main.js';
 import { curl, lastHeaders } from './support/curl.js';
@@ -68,6 +68,31 @@ describe('rotation', () => {
       expect(byId.get(liveId)).toMatchObject({ due: false, gateway_failures: 0, gateway_successes: 5 });
     } finally {
       await hole.close();
+    }
+  });
+
+  test('an http proxy answering 502 itself: an idempotent request is retried elsewhere, a POST is not sent twice', async () => {
+    const broken = await errorProxy();
+    try {
+      const brokenId = await world.addProxy({ port: broken.port, protocol: 'http', country: 'PT', score: 1 });
+      const goodId = await world.addProxy({ port: fleet.proxies[2]!.port, protocol: 'http', country: 'PT', score: 0 });
+      const user = await world.addUser(10);
+      for (let i = 0; i < 4; i += 1) {
+        const answer = await curl(['-x', `http://app-country-PT:${user.apiKey}@127.0.0.1:${gateway.port}`, `${origin.url}/get${i}`]);
+        expect(answer.status).toBe(200);
+        expect(lastHeaders(answer)['x-gateway-proxy-id']).toBe(goodId);
+      }
+      // The broken proxy (drawn first about 9 times in 10) did answer: those requests were retried.
+      expect(broken.stats.hits).toBeGreaterThanOrEqual(1);
+      await world.db.$executeRawUnsafe(`UPDATE proxies SET status = 'dead' WHERE id = '${goodId}'`);
+      const hitsBefore = broken.stats.hits;
+      const post = await curl(['-x', `http://app-country-PT:${user.apiKey}@127.0.0.1:${gateway.port}`, '--data', 'x=1', `${origin.url}/post`]);
+      expect(post.status).toBe(502);
+      expect(lastHeaders(post)['x-gateway-proxy-id']).toBe(brokenId);
+      expect(lastHeaders(post)['x-gateway-error']).toBeUndefined();
+      expect(broken.stats.hits - hitsBefore).toBe(1);
+    } finally {
+      await broken.close();
     }
   });
 
