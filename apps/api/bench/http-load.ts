@@ -45,7 +45,8 @@ export function createClient(port: number, sockets: number) {
               status: res.statusCode ?? 0,
               ms,
               get body() {
-                return (text ??= Buffer.concat(chunks).toString('utf8'));
+                text ??= Buffer.concat(chunks).toString('utf8');
+                return text;
               },
             });
           });
@@ -81,7 +82,8 @@ export async function runClosedLoop(
         if (performance.now() >= recordFrom && performance.now() < stopAt) {
           result.requests += 1;
           result.statuses[response.status] = (result.statuses[response.status] ?? 0) + 1;
-          const byKind = (result.statusesByKind[request.kind] ??= {});
+          result.statusesByKind[request.kind] ??= {};
+          const byKind = result.statusesByKind[request.kind]!;
           byKind[response.status] = (byKind[response.status] ?? 0) + 1;
           const list = result.latencies.get(request.kind) ?? [];
           list.push(response.ms);

@@ -11,9 +11,15 @@ import { protectedRoutes, publicRoutes, type MountedRoutes } from './routes/inde
 function runInOrder(handlers: RequestHandler[], req: Request, res: Response, done: NextFunction): void {
   let index = 0;
   const step = (error?: unknown): void => {
-    if (error) return done(error);
+    if (error) {
+      done(error);
+      return;
+    }
     const handler = handlers[index++];
-    if (handler === undefined) return done();
+    if (handler === undefined) {
+      done();
+      return;
+    }
     try {
       const result: unknown = handler(req, res, step);
       if (result instanceof Promise) result.catch(done);
@@ -38,7 +44,10 @@ function routeTable(entries: MountedRoutes[], guard: RequestHandler[] = []): Req
     let index = table.findIndex((entry) => covers(entry, path));
     if (index < 0) return next();
     const tryNext = (error?: unknown): void => {
-      if (error && error !== 'route' && error !== 'router') return next(error);
+      if (error && error !== 'route' && error !== 'router') {
+        next(error);
+        return;
+      }
       while (index < table.length && !covers(table[index]!, path)) index += 1;
       const entry = table[index++];
       if (entry) entry.router(req, res, tryNext);

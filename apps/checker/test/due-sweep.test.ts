@@ -91,7 +91,7 @@ describe('the due sweep with two checkers on one validate queue', () => {
       const leased = await world.db.proxy.findUniqueOrThrow({ where: { id: one! } });
       expect(leased.nextCheckAt.getTime()).toBeGreaterThan(Date.now() + 200_000);
     } finally {
-      checkers.forEach((running) => running.checker.workers.validate.resume());
+      for (const running of checkers) running.checker.workers.validate.resume();
     }
   });
 });

@@ -48,7 +48,7 @@ describe('freshly scraped proxies while the checkers have a backlog', () => {
     const waiting = await world.validateQueue.getJobCounts('waiting', 'prioritized', 'delayed');
     expect(waiting.waiting! + waiting.prioritized! + waiting.delayed!).toBe(PROXIES / 50);
 
-    checkers.forEach((running) => running.checker.workers.validate.resume());
+    for (const running of checkers) running.checker.workers.validate.resume();
     await eventually(async () => ((await world.db.proxy.count({ where: { lastCheckedAt: null } })) === 0 ? true : undefined), 30_000, 'every proxy checked');
     // Further sweeps find nothing due: a dead proxy comes back only after DEAD_RECHECK_BASE_MINUTES.
     await new Promise((resolve) => setTimeout(resolve, 2_500));

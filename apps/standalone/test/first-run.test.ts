@@ -67,7 +67,11 @@ async function launcherPid(started: Started): Promise<number> {
   const family = new Set([started.child.pid!]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const row of rows) if (family.has(row.ppid) && !family.has(row.pid)) (family.add(row.pid), (grew = true));
+    for (const row of rows) {
+      if (!family.has(row.ppid) || family.has(row.pid)) continue;
+      family.add(row.pid);
+      grew = true;
+    }
   }
   const launcher = rows.find((row) => family.has(row.pid) && row.args.startsWith('node ') && row.args.includes('apps/standalone/src/main.ts'));
   if (!launcher) throw new Error('launcher process not found under npm start');

@@ -130,8 +130,8 @@ export class Exchange {
     return new Promise<void>((resolve, reject) => {
       const check = (): void => {
         try {
-          if (this.failure !== undefined) return settle(() => reject(this.failure));
-          if (ready()) settle(resolve);
+          if (this.failure !== undefined) settle(() => reject(this.failure));
+          else if (ready()) settle(resolve);
         } catch (error) {
           this.fail(failureDetail(error));
         }

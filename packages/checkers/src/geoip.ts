@@ -17,11 +17,11 @@ export function defaultMmdbPath(): string {
 function countryOf(record: unknown): string | undefined {
   if (typeof record !== 'object' || record === null) return undefined;
   const fields = record as Record<string, unknown>;
-  if (typeof fields['country_code'] === 'string') return fields['country_code'];
+  if (typeof fields.country_code === 'string') return fields.country_code;
   for (const key of ['country', 'registered_country']) {
     const nested = fields[key];
     if (typeof nested === 'object' && nested !== null) {
-      const code = (nested as Record<string, unknown>)['iso_code'];
+      const code = (nested as Record<string, unknown>).iso_code;
       if (typeof code === 'string') return code;
     }
   }

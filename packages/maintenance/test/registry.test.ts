@@ -71,7 +71,10 @@ describe('the maintenance registry', () => {
   it('routes each job to its own task', async () => {
     const ran: string[] = [];
     const definitions = MAINTENANCE_TASK_NAMES.map((name, index) =>
-      defineMaintenanceTask({ name, every: () => 1000, run: async () => (ran.push(name), { affected: index }) }),
+      defineMaintenanceTask({ name, every: () => 1000, run: async () => {
+        ran.push(name);
+        return { affected: index };
+      } }),
     );
     const processors = createMaintenanceRegistry(definitions).processors({} as never);
     expect(await processors['delete-dead']()).toEqual({ affected: MAINTENANCE_TASK_NAMES.indexOf('delete-dead') });

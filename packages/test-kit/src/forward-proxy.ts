@@ -119,7 +119,7 @@ function forward(req: IncomingMessage, res: ServerResponse, options: ForwardProx
 
 function revealedHeaders(req: IncomingMessage, kind: ForwardProxyKind): OutgoingHttpHeaders {
   const headers = withoutHopByHop(req.headers);
-  if (kind === 'anonymous' || kind === 'transparent') headers['via'] = '1.1 fakeproxy';
+  if (kind === 'anonymous' || kind === 'transparent') headers.via = '1.1 fakeproxy';
   if (kind === 'transparent') headers['x-forwarded-for'] = peerAddress(req.socket);
   return headers;
 }

@@ -39,7 +39,7 @@ describe('forward proxies', () => {
 
   it('anonymous adds Via but not the client address', async () => {
     const seen = await echoThrough(await start('anonymous'));
-    expect(seen.headers['via']).toBe('1.1 fakeproxy');
+    expect(seen.headers.via).toBe('1.1 fakeproxy');
     const { host: _judgeHost, ...added } = seen.headers;
     expect(JSON.stringify(added)).not.toContain('127.0.0.1');
     expect(seen.headers['x-forwarded-for']).toBeUndefined();
@@ -77,7 +77,7 @@ describe('forward proxies', () => {
     const seen = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as EchoAnswer;
     expect(seen.url).toBe('/inside');
     expect(seen.remoteAddr).toBe('127.0.0.9');
-    expect(seen.headers['via']).toBeUndefined();
+    expect(seen.headers.via).toBeUndefined();
     expect(proxy.stats.connects).toBe(1);
   });
 });

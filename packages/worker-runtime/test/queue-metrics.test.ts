@@ -40,7 +40,10 @@ describe('worker job metrics', () => {
     const running = new Promise<void>((resolve) => (started = resolve));
     // The first worker takes the job and never finishes it; then it dies without releasing it (no lock renewal).
     // (Its stall-check interval stays short too: a check takes a key that keeps other workers' checks away that long.)
-    const doomed = new Worker('stall', () => (started(), new Promise(() => undefined)), { connection, prefix, lockDuration: 1_000, stalledInterval: 500 });
+    const doomed = new Worker('stall', () => {
+      started();
+      return new Promise(() => undefined);
+    }, { connection, prefix, lockDuration: 1_000, stalledInterval: 500 });
     await queue.add('job', { n: 1 });
     await running;
     await doomed.close(true);

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { createRedis } from '@proxy-pool/queues';
 import supertest from 'supertest';
 import { createApp } from '../../src/app.js';

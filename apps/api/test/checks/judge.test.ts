@@ -23,7 +23,7 @@ describe('GET /judge', () => {
     expect(verdict).toMatchObject({ ok: true, remoteAddr: expect.stringMatching(/127\.0\.0\.1|::1/) });
     if (!verdict.ok) throw new Error(verdict.reason);
     expect(verdict.headers['x-forwarded-for']).toBe('203.0.113.7');
-    expect(verdict.headers['via']).toBe('1.1 someproxy');
+    expect(verdict.headers.via).toBe('1.1 someproxy');
     expect(verifyJudgeAnswer(res.text, nonce, 'another-secret-entirely')).toEqual({ ok: false, reason: 'nonce proof mismatch' });
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { sourceListServer, type SourceListServer } from '@proxy-pool/test-kit';
 import { createTestUser, startTestApi, type TestApi } from '../support/harness.js';
-import { eventually, startChild, stopChild, type Child } from './support/processes.js';
+import { startChild, stopChild, type Child } from './support/processes.js';
 
 jest.setTimeout(90_000);
 

@@ -32,8 +32,15 @@ async function startCompiled(entry: string, env: Record<string, string>, ready: 
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${entry} did not start: ${output}`)), 20_000);
-    child.stdout!.on('data', () => output.includes(ready) && (clearTimeout(timer), resolve()));
-    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`${entry} exited with ${code}: ${output}`))));
+    child.stdout!.on('data', () => {
+      if (!output.includes(ready)) return;
+      clearTimeout(timer);
+      resolve();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${entry} exited with ${code}: ${output}`));
+    });
   });
   return child;
 }

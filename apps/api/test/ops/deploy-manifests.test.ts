@@ -160,7 +160,8 @@ describe('repository hygiene', () => {
       expect(stage(role)).not.toMatch(/tsx|typescript|prisma/i);
       expect(stage(`pruned-${role}`)).toContain('docker/prune-runtime.sh');
     }
-    const fetchAt = dockerfile.indexOf('pnpm@${PNPM_VERSION} fetch');
+    // The Dockerfile's own ${PNPM_VERSION} build argument, looked for as text.
+    const fetchAt = dockerfile.indexOf(['pnpm@$', '{PNPM_VERSION} fetch'].join(''));
     expect(dockerfile.indexOf('COPY pnpm-lock.yaml')).toBeLessThan(fetchAt);
     expect(fetchAt).toBeLessThan(dockerfile.indexOf('COPY . .'));
     expect(stage('migrate')).toContain('prisma", "migrate", "deploy"');

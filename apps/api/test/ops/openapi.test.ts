@@ -10,7 +10,7 @@ import { buildOpenApiDocument, routeDocs, type OpenApiDocument } from '../../src
 import { errorEnvelopeSchema } from '../../src/openapi/schemas.js';
 import { acquireBodySchema } from '../../src/services/leases.service.js';
 import { createBody as createSourceBody } from '../../src/routes/sources.routes.js';
-import { createTestUser, startTestApi, type TestApi } from '../support/harness.js';
+import { startTestApi, type TestApi } from '../support/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../../../test-artifacts');

@@ -78,7 +78,7 @@ export async function insertProxies(ctx: ApiContext, rows: SeedProxy[]): Promise
         SELECT id, ip, port, protocol, status, anonymity, exit_ip, country, score, avg_latency_ms, uptime_ratio,
           last_checked_at, last_leased_at, tags, username, password FROM input RETURNING id)
       SELECT input.id FROM input JOIN inserted USING (id) ORDER BY input.ord`;
-    ids.forEach((row, index) => seeded.push({ ...batch[index]!, id: row.id }));
+    for (const [index, row] of ids.entries()) seeded.push({ ...batch[index]!, id: row.id });
   }
   return seeded;
 }

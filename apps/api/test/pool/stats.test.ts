@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Prisma, readPoolStats } from '@proxy-pool/db';
+import { type Prisma, readPoolStats } from '@proxy-pool/db';
 import { builtinParsers } from '@proxy-pool/parsers';
 import { createTestUser, startTestApi, type TestApi, type TestUser } from '../support/harness.js';
 import { insertProxies } from './seed.js';

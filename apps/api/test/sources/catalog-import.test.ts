@@ -51,7 +51,7 @@ describe('importCatalog', () => {
   it('skips a list that was added by hand under another spelling of its URL', async () => {
     await db.source.deleteMany();
     const [entry] = catalog;
-    const spelled = entry!.url.replace('https://raw.githubusercontent.com', 'HTTPS://Raw.GitHubUserContent.com:443') + '#by-hand';
+    const spelled = `${entry!.url.replace('https://raw.githubusercontent.com', 'HTTPS://Raw.GitHubUserContent.com:443')}#by-hand`;
     await db.source.create({ data: { url: normalizeSourceUrl(spelled), parserName: 'plaintext', cronSchedule: '0 * * * *' } });
     expect(await importCatalog(db)).toEqual({ added: catalog.length - 1, skipped: 1 });
   });

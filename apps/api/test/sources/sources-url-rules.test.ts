@@ -113,13 +113,13 @@ describe('default_protocol from the URL path', () => {
 });
 
 describe('who sees a source URL whole', () => {
-  const secretUrl = () => lists.urlFor('/paid.txt').replace('http://', 'http://lister:hunter2@') + '?token=s3cr3t-token&fmt=txt#part';
+  const secretUrl = () => `${lists.urlFor('/paid.txt').replace('http://', 'http://lister:hunter2@')}?token=s3cr3t-token&fmt=txt#part`;
 
   it('shows admins the query string (credentials masked) and others scheme, host and path only', async () => {
     const created = await post({ url: secretUrl() });
     expect(created.status).toBe(201);
     const plain = lists.urlFor('/paid.txt');
-    const forAdmin = plain.replace('http://', 'http://[REDACTED]@') + '?token=s3cr3t-token&fmt=txt';
+    const forAdmin = `${plain.replace('http://', 'http://[REDACTED]@')}?token=s3cr3t-token&fmt=txt`;
     expect(created.body.url).toBe(forAdmin);
 
     const adminDetail = await api.request.get(`/sources/${created.body.id}`).set(api.admin.auth);
