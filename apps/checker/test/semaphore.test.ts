@@ -1,10 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { loadCheckerConfig } from '../src/config.js';
 import { effectiveConcurrency, openFileLimit } from '../src/fd-limit.js';
 import { Semaphore } from '../src/semaphore.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('Semaphore', () => {
   it('runs at most `limit` tasks at once, the rest in arrival order', async () => {
@@ -48,8 +52,19 @@ describe('checker concurrency and the open-file limit', () => {
     expect(openFileLimit(path.join(dir, 'missing'))).toBeUndefined();
   });
 
-  it('caps the setting at a third of the limit', () => {
-    expect(effectiveConcurrency(500, 1024)).toBe(341);
+  it('sees the hard limit: a process started with a soft limit of 256 has it raised to the hard one by Node', () => {
+    const script = "import('./apps/checker/src/fd-limit.ts').then((m) => console.log(m.openFileLimit()))";
+    const hard = Number(/^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1]);
+    const out = execFileSync('prlimit', [`--nofile=256:${hard}`, process.execPath, '--import', 'tsx', '-e', script], { cwd: REPO, encoding: 'utf8' });
+    expect(Number(out)).toBe(hard);
+    expect(hard).toBeGreaterThan(256);
+  });
+
+  it('caps the setting at the limit less what the rest of the process needs (one descriptor per validation)', () => {
+    expect(effectiveConcurrency(500, 1024)).toBe(500);
+    expect(effectiveConcurrency(500, 600)).toBe(88);
+    expect(effectiveConcurrency(10_000, 20_000)).toBe(10_000);
+    expect(effectiveConcurrency(20_000, 20_000)).toBe(19_488);
     expect(effectiveConcurrency(500, 20_000)).toBe(500);
     expect(effectiveConcurrency(500, undefined)).toBe(500);
     expect(effectiveConcurrency(500, 2)).toBe(1);
