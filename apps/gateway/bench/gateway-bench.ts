@@ -45,7 +45,9 @@ const env = {
   NODE_ENV: 'production',
   LOG_LEVEL: 'info',
 };
-const gatewayProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+// BENCH_GATEWAY_NODE_ARGS: extra node flags for the gateway process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+const nodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const gatewayProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))], { env, stdio: ['ignore', 'pipe', 'inherit'] });
 const gatewayPort = await new Promise<number>((resolve, reject) => {
   let output = '';
   gatewayProcess.stdout.on('data', (chunk: Buffer) => {
