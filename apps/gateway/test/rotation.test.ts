@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { blackHole, deadPort, echoServer, errorProxy, startProxyFleet, type ForwardProxy, type ProxyFleet, type ServerHandle } from '@proxy-pool/test-kit';
+import { blackHole, deadPort, echoServer, errorProxy, socks5Server, startProxyFleet, type ForwardProxy, type ProxyFleet, type ServerHandle } from '@proxy-pool/test-kit';
 import { fetch, ProxyAgent } from 'undici';
 import type { RunningGateway } from '../src/main.js';
 import { curl, lastHeaders } from './support/curl.js';
@@ -93,6 +93,26 @@ describe('rotation', () => {
       expect(broken.stats.hits - hitsBefore).toBe(1);
     } finally {
       await broken.close();
+    }
+  });
+
+  test('an upstream refusing its stored credentials is skipped like a dead one', async () => {
+    const guarded = await socks5Server({ auth: { username: 'right', password: 'right' } });
+    try {
+      const wrongId = await world.addProxy({ port: guarded.port, protocol: 'socks5', country: 'FI', score: 1, username: 'right', password: 'wrong' });
+      const goodId = await world.addProxy({ port: fleet.proxies[3]!.port, protocol: 'http', country: 'FI', score: 0 });
+      const user = await world.addUser(10);
+      for (let i = 0; i < 3; i += 1) {
+        const answer = await curl(['-x', `http://app-country-FI:${user.apiKey}@127.0.0.1:${gateway.port}`, `${origin.url}/fi${i}`]);
+        expect(answer.status).toBe(200);
+        expect(lastHeaders(answer)['x-gateway-proxy-id']).toBe(goodId);
+      }
+      expect(guarded.stats.authFailures).toBeGreaterThanOrEqual(1);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const [row] = await world.db.$queryRawUnsafe<Array<{ gateway_failures: number }>>(`SELECT gateway_failures FROM proxies WHERE id = '${wrongId}'`);
+      expect(row!.gateway_failures).toBe(guarded.stats.authFailures);
+    } finally {
+      await guarded.close();
     }
   });
 
