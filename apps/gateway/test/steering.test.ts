@@ -29,7 +29,7 @@ describe('username parameters', () => {
     ['x-anon-high', 'INVALID_PARAMETER'],
     ['x-minscore-1.01', 'INVALID_PARAMETER'],
     ['x-minscore-.5', 'INVALID_PARAMETER'],
-    ['x-session-' + 'a'.repeat(33), 'INVALID_PARAMETER'],
+    [`x-session-${'a'.repeat(33)}`, 'INVALID_PARAMETER'],
     ['x-sesstime-0-session-a', 'INVALID_PARAMETER'],
     ['x-sesstime-5', 'INVALID_PARAMETER'],
     ['x-country-DE-country-FR', 'INVALID_PARAMETER'],

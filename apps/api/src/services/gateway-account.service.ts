@@ -86,7 +86,7 @@ export async function addAllowEntry(
     throw new AppError('CONFLICT', `You can keep at most ${ALLOWLIST_LIMIT} allowlist entries; delete one first.`, { limit: ALLOWLIST_LIMIT });
   }
   const apiKeyId = input.api_key_id ?? caller.apiKeyId;
-  let created;
+  let created: Awaited<ReturnType<typeof createGatewayAllowEntry>>;
   try {
     created = await createGatewayAllowEntry(db, { userId: caller.userId, apiKeyId, cidr, params: input.params });
   } catch (error) {

@@ -7,8 +7,12 @@ export function drawWeighted<T>(items: readonly T[], weight: (item: T) => number
   const drawn: T[] = [];
   let total = pool.reduce((sum, entry) => sum + entry.weight, 0);
   while (drawn.length < count && pool.length > 0) {
-    let at = random() * total;
-    let index = pool.findIndex((entry) => (at -= entry.weight) < 0);
+    const at = random() * total;
+    let cumulative = 0;
+    let index = pool.findIndex((entry) => {
+      cumulative += entry.weight;
+      return at < cumulative;
+    });
     if (index < 0) index = pool.length - 1;
     const [entry] = pool.splice(index, 1);
     if (entry === undefined) break;
