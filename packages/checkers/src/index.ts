@@ -27,3 +27,4 @@ export interface BuiltinCheckerOptions extends HttpAnonymityOptions {
 export function builtinCheckers(options: BuiltinCheckerOptions): Checker[] {
   return [tcpConnectChecker, createHttpAnonymityChecker(options), createGeoipChecker({ mmdbPath: options.mmdbPath })];
 }
+export { socks5Address, socks5ReplyAddressRest } from './socks-address.js';

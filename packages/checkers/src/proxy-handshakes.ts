@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { CheckFailure } from './check-failure.js';
 import type { Exchange, Parse } from './exchange.js';
 import { responseHead } from './http-response.js';
+import { socks5Address, socks5ReplyAddressRest } from './socks-address.js';
 import type { JudgeTarget } from './judge-target.js';
 
 export interface Credentials {
@@ -64,27 +65,11 @@ export async function socks5Connect(exchange: Exchange, judge: JudgeTarget, cred
   exchange.write(Buffer.concat([Buffer.from([5, 1, 0]), socks5Address(judge.host), Buffer.from([judge.port >> 8, judge.port & 255])]));
   const head = await exchange.read('SOCKS5 connect reply', bytes(5));
   if (head[1] !== 0) throw new CheckFailure(`SOCKS5 connect failed: ${SOCKS5_ERRORS[head[1] ?? 1] ?? `code 0x${hex(head[1])}`}`);
-  const addressLength = head[3] === 1 ? 4 : head[3] === 4 ? 16 : head[3] === 3 ? 1 + (head[4] ?? 0) : -1;
-  if (addressLength < 0) throw new CheckFailure(`SOCKS5 reply has unknown address type 0x${hex(head[3])}`);
-  await exchange.read('SOCKS5 connect reply', bytes(addressLength + 2 - 1));
+  const rest = socks5ReplyAddressRest(head);
+  if (rest < 0) throw new CheckFailure(`SOCKS5 reply has unknown address type 0x${hex(head[3])}`);
+  await exchange.read('SOCKS5 connect reply', bytes(rest));
 }
 
-function socks5Address(host: string): Buffer {
-  const family = isIP(host);
-  if (family === 4) return Buffer.from([1, ...host.split('.').map(Number)]);
-  if (family === 6) return Buffer.concat([Buffer.from([4]), ipv6Bytes(host)]);
-  const name = Buffer.from(host);
-  return Buffer.concat([Buffer.from([3, name.length]), name]);
-}
-
-function ipv6Bytes(address: string): Buffer {
-  const [left = '', right = ''] = address.split('::');
-  const groups = (part: string): string[] => (part === '' ? [] : part.split(':'));
-  const head = groups(left);
-  const tail = address.includes('::') ? groups(right) : [];
-  const all = [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail];
-  return Buffer.from(all.flatMap((group) => [Number.parseInt(group, 16) >> 8, Number.parseInt(group, 16) & 255]));
-}
 
 function hex(value: number | undefined): string {
   return (value ?? 0).toString(16).padStart(2, '0');

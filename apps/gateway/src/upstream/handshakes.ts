@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { bytes, type Parse, type SocketReader } from './socket-reader.js';
 import { authority, proxyAuthorization, type Target, type Upstream } from './upstream.js';
 import { UpstreamFailure } from './upstream-failure.js';
+import { socks5Address, socks5ReplyAddressRest } from '@proxy-pool/checkers';
 
 type Write = (data: Buffer | string) => void;
 
@@ -52,24 +53,8 @@ export async function socks5Connect(write: Write, reader: SocketReader, upstream
   write(Buffer.concat([Buffer.from([5, 1, 0]), socks5Address(target.host), Buffer.from([target.port >> 8, target.port & 255])]));
   const head = await reader.read('SOCKS5 connect reply', bytes(5));
   if (head[1] !== 0) throw new UpstreamFailure('refused', `upstream SOCKS5 connect failed (code 0x${(head[1] ?? 1).toString(16)})`);
-  const addressLength = head[3] === 1 ? 4 : head[3] === 4 ? 16 : head[3] === 3 ? 1 + (head[4] ?? 0) : -1;
-  if (addressLength < 0) throw new UpstreamFailure('handshake', 'upstream SOCKS5 reply has an unknown address type');
-  await reader.read('SOCKS5 connect reply', bytes(addressLength + 2 - 1));
+  const rest = socks5ReplyAddressRest(head);
+  if (rest < 0) throw new UpstreamFailure('handshake', 'upstream SOCKS5 reply has an unknown address type');
+  await reader.read('SOCKS5 connect reply', bytes(rest));
 }
 
-function socks5Address(host: string): Buffer {
-  const family = isIP(host);
-  if (family === 4) return Buffer.from([1, ...host.split('.').map(Number)]);
-  if (family === 6) return Buffer.concat([Buffer.from([4]), ipv6Bytes(host)]);
-  const name = Buffer.from(host);
-  return Buffer.concat([Buffer.from([3, name.length]), name]);
-}
-
-function ipv6Bytes(address: string): Buffer {
-  const [left = '', right = ''] = address.split('::');
-  const groups = (part: string): string[] => (part === '' ? [] : part.split(':'));
-  const head = groups(left);
-  const tail = address.includes('::') ? groups(right) : [];
-  const all = [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail];
-  return Buffer.from(all.flatMap((group) => [Number.parseInt(group, 16) >> 8, Number.parseInt(group, 16) & 255]));
-}
