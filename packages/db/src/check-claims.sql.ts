@@ -1,8 +1,8 @@
 import type { ProxyProtocol } from '../generated/client/index.js';
 import { uuidArray, withDeadlockRetry, type CheckStore } from './check-results.sql.js';
 
-/** A proxy as the checker needs it to connect. */
-export interface ValidationTarget {
+/** A proxy as a process needs it to connect through it: its address, protocol and credentials. */
+export interface ProxyEndpoint {
   id: string;
   ip: string;
   port: number;
@@ -10,6 +10,9 @@ export interface ValidationTarget {
   username: string | null;
   password: string | null;
 }
+
+/** A proxy as the checker needs it to connect. */
+export type ValidationTarget = ProxyEndpoint;
 
 /**
  * Loads the proxies of a validate batch (ids that no longer exist are left out) and pushes their

@@ -1,16 +1,11 @@
 import { Prisma } from '../generated/client/index.js';
 import type { ProxyProtocol } from '../generated/client/index.js';
+import type { ProxyEndpoint } from './check-claims.sql.js';
 import { preparedRows, sqlRows, type Database } from './client.js';
 import { proxyFilterConditions, sqlAnd, type ProxyFilters } from './proxies.sql.js';
 
 /** An active proxy the gateway may send a connection through, with what it needs to reach it. */
-export interface GatewayCandidate {
-  id: string;
-  ip: string;
-  port: number;
-  protocol: ProxyProtocol;
-  username: string | null;
-  password: string | null;
+export interface GatewayCandidate extends ProxyEndpoint {
   score: number;
   /** Upstream outcomes the gateway recorded for this proxy. */
   gatewaySuccesses: number;

@@ -1,14 +1,13 @@
 import { chargeGatewayBlock, type Database } from '@proxy-pool/db';
 import type { Redis } from 'ioredis';
-import { GatewayError } from '../gateway-error.js';
+import { lookOrMakeOnce } from '../redis-once.js';
 
 /** Takes one prepaid connection if any is left (atomic across replicas). */
 const TAKE = `local left = tonumber(redis.call('GET', KEYS[1]) or '0')
 if left > 0 then redis.call('DECR', KEYS[1]) return 1 end
 return 0`;
 
-const LOCK_MS = 10_000;
-const WAIT_STEP_MS = 10;
+const LOCKING = { lockMs: 10_000, stepMs: 10, busyMessage: 'Credits cannot be checked right now; try again shortly.' };
 
 /**
  * Rotating traffic is paid in blocks: one credit buys `connectionsPerCredit` new upstream connections, charged
@@ -28,26 +27,13 @@ export class ConnectionCredits {
   /** True when the connection is paid for; false when the balance is 0 and nothing is prepaid. */
   async take(userId: string): Promise<boolean> {
     const key = `${this.keyPrefix}:gw:prepaid:${userId}`;
-    const lock = `${key}:lock`;
-    const deadline = Date.now() + LOCK_MS;
-    for (;;) {
-      if ((await this.redis.eval(TAKE, 1, key)) === 1) return true;
-      const token = `${process.pid}:${Math.random()}`;
-      if ((await this.redis.set(lock, token, 'PX', LOCK_MS, 'NX')) === 'OK') {
-        try {
-          // Another replica may have bought a block between our look and our lock.
-          if ((await this.redis.eval(TAKE, 1, key)) === 1) return true;
-          const charged = await chargeGatewayBlock(this.db, userId, `Gateway: ${this.connectionsPerCredit} rotating connections`);
-          if (charged === null) return false;
-          if (this.connectionsPerCredit > 1) await this.redis.incrby(key, this.connectionsPerCredit - 1);
-          return true;
-        } finally {
-          if ((await this.redis.get(lock)) === token) await this.redis.del(lock);
-        }
-      }
-      if (Date.now() > deadline) throw new GatewayError('SERVICE_UNAVAILABLE', 'Credits cannot be checked right now; try again shortly.');
-      await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
-    }
+    const taken = async () => ((await this.redis.eval(TAKE, 1, key)) === 1 ? true : undefined);
+    return lookOrMakeOnce(this.redis, `${key}:lock`, LOCKING, taken, async () => {
+      const charged = await chargeGatewayBlock(this.db, userId, `Gateway: ${this.connectionsPerCredit} rotating connections`);
+      if (charged === null) return false;
+      if (this.connectionsPerCredit > 1) await this.redis.incrby(key, this.connectionsPerCredit - 1);
+      return true;
+    });
   }
 
   /** Gives back a connection paid for but never made (every try failed). */

@@ -1,6 +1,7 @@
 import { acquireLease, applyCreditChange, releaseLease, type Database, type LeaseGrant, type SteeringParams } from '@proxy-pool/db';
 import type { Redis } from 'ioredis';
 import { GatewayError } from '../gateway-error.js';
+import { lookOrMakeOnce } from '../redis-once.js';
 import type { Upstream } from '../upstream/upstream.js';
 
 /** A session's lease as every replica reads it from Redis. */
@@ -10,8 +11,7 @@ export interface SessionLease {
   proxy: Upstream;
 }
 
-const LOCK_MS = 10_000;
-const WAIT_STEP_MS = 20;
+const LOCKING = { lockMs: 10_000, stepMs: 20, busyMessage: 'The session is being set up elsewhere; try again.' };
 
 /**
  * Sticky sessions: the first connection of (user, session) acquires a real lease (the acquire of POST
@@ -33,23 +33,11 @@ export class StickySessions {
 
   async current(client: { userId: string; apiKeyId: string }, params: SteeringParams & { session: string }): Promise<SessionLease> {
     const key = this.key(client.userId, params.session);
-    const deadline = Date.now() + LOCK_MS;
-    for (;;) {
-      const stored = await this.redis.get(key);
-      if (stored !== null) return JSON.parse(stored) as SessionLease;
-      const token = `${process.pid}:${Math.random()}`;
-      if ((await this.redis.set(`${key}:lock`, token, 'PX', LOCK_MS, 'NX')) === 'OK') {
-        try {
-          const again = await this.redis.get(key);
-          if (again !== null) return JSON.parse(again) as SessionLease;
-          return await this.lease(client, params, key);
-        } finally {
-          if ((await this.redis.get(`${key}:lock`)) === token) await this.redis.del(`${key}:lock`);
-        }
-      }
-      if (Date.now() > deadline) throw new GatewayError('SERVICE_UNAVAILABLE', 'The session is being set up elsewhere; try again.');
-      await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
-    }
+    const stored = async () => {
+      const value = await this.redis.get(key);
+      return value === null ? undefined : (JSON.parse(value) as SessionLease);
+    };
+    return lookOrMakeOnce(this.redis, `${key}:lock`, LOCKING, stored, () => this.lease(client, params, key));
   }
 
   /**

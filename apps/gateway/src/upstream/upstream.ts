@@ -1,14 +1,7 @@
-import type { ProxyProtocol } from '@proxy-pool/plugin-contracts';
+import type { ProxyEndpoint } from '@proxy-pool/db';
 
 /** A proxy of the pool as the gateway dials it. */
-export interface Upstream {
-  id: string;
-  ip: string;
-  port: number;
-  protocol: ProxyProtocol;
-  username: string | null;
-  password: string | null;
-}
+export type Upstream = ProxyEndpoint;
 
 /** Where the client wants to go: a host name (resolved by the upstream where its protocol allows) or address. */
 export interface Target {
