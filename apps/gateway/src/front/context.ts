@@ -2,7 +2,8 @@ import type { Logger } from '@proxy-pool/logger';
 import type { GatewayMetrics } from '../metrics.js';
 import type { RouteServices } from '../relay/route.js';
 import type { GatewayClient, Authenticators } from '../steering/authenticate.js';
-import type { TunnelBytes } from '../relay/tunnel.js';
+import { relayTunnel, type TunnelBytes } from '../relay/tunnel.js';
+import type { Socket } from 'node:net';
 
 /** What the protocol fronts share: authentication, routing, metering, and the open connections to drain. */
 export interface FrontContext {
@@ -16,4 +17,22 @@ export interface FrontContext {
   meter(client: GatewayClient, bytes: TunnelBytes): void;
   /** Exchanges and tunnels open now (the drain waits for them). */
   active: Set<{ close(): void }>;
+}
+
+/**
+ * Relays an established tunnel (the client has had its success answer) and keeps the books: served and open
+ * tunnels in the metrics, the drain's list, the client's bytes when it closes.
+ */
+export function serveTunnel(
+  context: FrontContext,
+  kind: 'connect' | 'socks5',
+  tunnel: { client: GatewayClient; socket: Socket; upstream: Socket; upstreamHead: Buffer; clientHead: Buffer; handle: { close(): void } },
+): void {
+  context.metrics.connections.inc({ kind, outcome: 'served' });
+  context.metrics.activeTunnels.inc();
+  relayTunnel(tunnel.socket, tunnel.upstream, tunnel.upstreamHead, tunnel.clientHead, (bytes) => {
+    context.metrics.activeTunnels.dec();
+    context.active.delete(tunnel.handle);
+    context.meter(tunnel.client, bytes);
+  });
 }

@@ -2,11 +2,10 @@ import { createServer, request as httpRequest, type IncomingMessage, type Outgoi
 import type { Socket } from 'node:net';
 import { GatewayError } from '../gateway-error.js';
 import { routeThroughPool, tunnelsTo, type Route } from '../relay/route.js';
-import { relayTunnel } from '../relay/tunnel.js';
 import { authenticate, type GatewayClient } from '../steering/authenticate.js';
 import { proxyAuthorization } from '../upstream/upstream.js';
 import { UpstreamFailure } from '../upstream/upstream-failure.js';
-import type { FrontContext } from './context.js';
+import { serveTunnel, type FrontContext } from './context.js';
 import { asGatewayError, basicCredentials, rawRefusal, refusalResponse } from './refusal.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -141,13 +140,7 @@ async function tunnel(context: FrontContext, req: IncomingMessage, socket: Socke
     const route = await routeThroughPool(context.route, client, 'tunnel', target, async (dialed) => dialed);
     const extra = Object.entries(gatewayHeaders(route)).map(([name, value]) => `${name}: ${value}\r\n`).join('');
     socket.write(`HTTP/1.1 200 Connection established\r\n${extra}\r\n`);
-    context.metrics.connections.inc({ kind: 'connect', outcome: 'served' });
-    context.metrics.activeTunnels.inc();
-    relayTunnel(socket, route.result.socket, route.result.head, head, (bytes) => {
-      context.metrics.activeTunnels.dec();
-      context.active.delete(handle);
-      context.meter(client, bytes);
-    });
+    serveTunnel(context, 'connect', { client, socket, upstream: route.result.socket, upstreamHead: route.result.head, clientHead: head, handle });
   } catch (error) {
     context.active.delete(handle);
     const refusal = asGatewayError(error);

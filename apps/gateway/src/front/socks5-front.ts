@@ -1,10 +1,9 @@
 import type { Socket } from 'node:net';
 import { GatewayError } from '../gateway-error.js';
 import { routeThroughPool } from '../relay/route.js';
-import { relayTunnel } from '../relay/tunnel.js';
 import { authenticate } from '../steering/authenticate.js';
 import { bytes, SocketReader, type Parse } from '../upstream/socket-reader.js';
-import type { FrontContext } from './context.js';
+import { serveTunnel, type FrontContext } from './context.js';
 import { outcomeOf } from './http-front.js';
 import { asGatewayError } from './refusal.js';
 
@@ -65,13 +64,7 @@ export async function serveSocks5(context: FrontContext, socket: Socket): Promis
     const early = reader.release();
     socket.write(reply(0));
     tunnelOpen = true;
-    context.metrics.connections.inc({ kind: 'socks5', outcome: 'served' });
-    context.metrics.activeTunnels.inc();
-    relayTunnel(socket, route.result.socket, route.result.head, early, (tunnelBytes) => {
-      context.metrics.activeTunnels.dec();
-      context.active.delete(handle);
-      context.meter(client, tunnelBytes);
-    });
+    serveTunnel(context, 'socks5', { client, socket, upstream: route.result.socket, upstreamHead: route.result.head, clientHead: early, handle });
   } catch (error) {
     if (tunnelOpen) return;
     context.active.delete(handle);
