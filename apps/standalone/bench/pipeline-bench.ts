@@ -146,10 +146,17 @@ async function round(system: System, db: Database, index: number): Promise<Round
   await db.$executeRawUnsafe('TRUNCATE proxies CASCADE');
   const source = await api(system, 'POST', '/sources', { url: lists.urlFor('/list.txt'), parser_name: 'plaintext', cron_schedule: '0 0 1 1 *', default_protocol: 'http' });
   if (source.status !== 201) throw new Error(`POST /sources: ${source.status} ${JSON.stringify(source.body)}`);
+  const startedAt = Date.now();
   const started = performance.now();
   const scraped = await api(system, 'POST', `/sources/${source.body.id}/scrape`);
+  const scrapeSeconds = (performance.now() - started) / 1000;
   if (scraped.status !== 200 || scraped.body.proxies_new !== PROXIES) throw new Error(`scrape: ${scraped.status} ${JSON.stringify(scraped.body)}`);
   const seconds = await untilNoneUnchecked(db, started);
+  // Where the time went: the scrape (until the API answered), the validations (first to last finished, by
+  // the proxies' last_checked_at), and what remained (results waiting in the writer's batch, polling).
+  const [window] = await db.$queryRaw<Array<{ first: number; last: number }>>`
+    SELECT extract(epoch FROM min(last_checked_at))::float8 * 1000 AS first, extract(epoch FROM max(last_checked_at))::float8 * 1000 AS last FROM proxies`;
+  const phases = `scrape ${scrapeSeconds.toFixed(2)} s, first validation done at ${((window!.first - startedAt) / 1000).toFixed(2)} s, last at ${((window!.last - startedAt) / 1000).toFixed(2)} s`;
   // Writes of results still buffered, and any second validation already queued, land within this wait.
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const counts = await validationCounts(db);
@@ -165,7 +172,7 @@ async function round(system: System, db: Database, index: number): Promise<Round
   const figures = { seconds, rate, baselineRate, ratio: rate / baselineRate, notActive: counts.notActive, validationsOtherThanOne: counts.otherThanOne, maxStageRows: counts.maxStageRows };
   console.log(
     `  round ${index + 1}: pipeline ${seconds.toFixed(2)} s = ${Math.round(rate)}/s, baseline ${Math.round(baselineRate)}/s (${baseline.seconds.toFixed(2)} s), ` +
-      `ratio ${figures.ratio.toFixed(2)}; baseline failures ${baseline.errors}; not active ${counts.notActive}; proxies validated other than once ${counts.otherThanOne}; ` +
+      `ratio ${figures.ratio.toFixed(2)} (${phases}); baseline failures ${baseline.errors}; not active ${counts.notActive}; proxies validated other than once ${counts.otherThanOne}; ` +
       `most proxy_checks rows per proxy and stage ${counts.maxStageRows}  [${machineLine()}]`,
   );
   return figures;
