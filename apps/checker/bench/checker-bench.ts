@@ -4,7 +4,6 @@
  * separate process (bench/fleet-process.ts); the checker runs here, with its real queue worker and database
  * writes (a throwaway database). Loopback only.
  */
-import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -12,7 +11,7 @@ import { createLogger } from '@proxy-pool/logger';
 import { enqueueDueProxies } from '@proxy-pool/maintenance';
 import { createQueue, createRedis, enqueue } from '@proxy-pool/queues';
 import { clearKeys, fleetHost } from '@proxy-pool/test-kit';
-import { machineLine, peakRssMiB, spawnReadyChild } from '@proxy-pool/test-kit/bench';
+import { benchWorkerEnv, machineLine, peakRssMiB, spawnReadyChild } from '@proxy-pool/test-kit/bench';
 import { builtinCheckerList } from '../src/checker.js';
 import { loadCheckerConfig } from '../src/config.js';
 import { startChecker } from '../src/main.js';
@@ -56,19 +55,8 @@ const fleetScript = fileURLToPath(new URL('./fleet-process.ts', import.meta.url)
 const fleet = await spawnReadyChild(fleetScript, { HEALTHY: String(SWEEP_HEALTHY), HOLES: String(SWEEP_HOLES), JUDGE_SECRET: SECRET });
 const world = JSON.parse(fleet.payload) as World;
 const database = await privateDatabase(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
-const prefix = `bench${randomUUID().slice(0, 8)}`;
-const env = {
-  DATABASE_URL: database.url,
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  QUEUE_PREFIX: prefix,
-  ALLOW_PRIVATE_TARGETS: 'true',
-  JUDGE_URL: world.judgeUrl,
-  JUDGE_SECRET: SECRET,
-  CHECKER_CONCURRENCY: String(CONCURRENCY),
-  HEALTH_PORT: '0',
-  HEALTH_HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
-};
+const env = { ...benchWorkerEnv(database.url), JUDGE_URL: world.judgeUrl, JUDGE_SECRET: SECRET, CHECKER_CONCURRENCY: String(CONCURRENCY) };
+const prefix = env.QUEUE_PREFIX;
 const logger = createLogger({ service: 'checker-bench', level: 'warn' });
 /** The two network stages (tcp_connect, http_anonymity), as the target is stated; BENCH_STAGES=3 adds geoip. */
 const STAGES = Number(process.env.BENCH_STAGES ?? 2);

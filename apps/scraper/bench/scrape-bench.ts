@@ -6,14 +6,13 @@
  * generated on the fly, so the peak is the scraper's own). Uses a fresh throwaway database (or
  * BENCH_DATABASE_URL).
  */
-import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Writable } from 'node:stream';
 import { createLogger } from '@proxy-pool/logger';
 import { createQueueEvents, createRedis, enqueue } from '@proxy-pool/queues';
 import { clearKeys, loopbackProxyLine, sourceListServer } from '@proxy-pool/test-kit';
-import { machineLine, median, peakRssMiB, throwawayDatabase } from '@proxy-pool/test-kit/bench';
+import { benchWorkerEnv, machineLine, median, peakRssMiB, throwawayDatabase } from '@proxy-pool/test-kit/bench';
 import { startScraper } from '../src/main.js';
 
 const { values: args } = parseArgs({ options: { lines: { type: 'string' } } });
@@ -27,17 +26,11 @@ const database = await throwawayDatabase();
 let bytes = 0;
 for (let index = 0; index < LINES; index++) bytes += loopbackProxyLine(index).length;
 const server = await sourceListServer({ routes: { '/list.txt': { generate: { bytes, line: loopbackProxyLine } } } });
-const prefix = `bench${randomUUID().slice(0, 8)}`;
 const env = {
-  DATABASE_URL: database.url,
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  QUEUE_PREFIX: prefix,
-  ALLOW_PRIVATE_TARGETS: 'true',
-  HEALTH_PORT: '0',
-  HEALTH_HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
+  ...benchWorkerEnv(database.url),
   ...(process.env.SCRAPE_UPSERT_CONCURRENCY ? { SCRAPE_UPSERT_CONCURRENCY: process.env.SCRAPE_UPSERT_CONCURRENCY } : {}),
 };
+const prefix = env.QUEUE_PREFIX;
 // The scraper's own 'scrape completed' line carries the fetch / parse / store split; print just that.
 const phases = new Writable({
   write(chunk: Buffer, _encoding, done) {

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, type Database } from '@proxy-pool/db';
 import { sourceListServer } from '@proxy-pool/test-kit';
-import { machineLine, median, spawnReadyChild, throwawayDatabase } from '@proxy-pool/test-kit/bench';
+import { benchWorkerEnv, machineLine, median, spawnReadyChild, throwawayDatabase } from '@proxy-pool/test-kit/bench';
 import { runBaseline, type Endpoint, type RunFigures } from '../../checker/bench/baseline.js';
 import { clearQueuePrefix, createAdmin, freePort, startChild, stopChild, type Child } from '../../api/test/e2e/support/processes.js';
 
@@ -56,13 +56,13 @@ const world = JSON.parse(fleet.payload) as World;
 const list = world.proxies.map((proxy) => `http://${proxy.host}:${proxy.port}`).join('\n');
 const lists = await sourceListServer({ routes: { '/list.txt': { body: list } } });
 
-/** Settings every layout shares: the judge is the fleet's (the baseline's own), the checker at BENCH_CONCURRENCY. */
+/**
+ * Settings every layout shares: the judge is the fleet's (the baseline's own), the checker at BENCH_CONCURRENCY,
+ * logs at info (the processes' ready lines).
+ */
 function systemEnv(databaseUrl: string): Record<string, string> {
   return {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: `bench${randomUUID().slice(0, 8)}`,
-    ALLOW_PRIVATE_TARGETS: 'true',
+    ...benchWorkerEnv(databaseUrl),
     LOG_LEVEL: 'info',
     NODE_ENV: 'production',
     JUDGE_URL: world.judgeUrl,
@@ -97,10 +97,9 @@ async function startOneProcess(env: Record<string, string>): Promise<System> {
 async function startSplit(env: Record<string, string>): Promise<System> {
   const port = await freePort();
   const children: Child[] = [];
-  const workerEnv = { ...env, HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1' };
   children.push(await startChild('api', { ...env, PORT: String(port), HOST: '127.0.0.1' }, '"api listening"', 'bench-api'));
-  children.push(await startChild('scraper', workerEnv, '"scraper started"', 'bench-scraper'));
-  children.push(await startChild('checker', workerEnv, '"checker started"', 'bench-checker'));
+  children.push(await startChild('scraper', env, '"scraper started"', 'bench-scraper'));
+  children.push(await startChild('checker', env, '"checker started"', 'bench-checker'));
   const { key } = await createAdmin(env);
   return {
     apiUrl: `http://127.0.0.1:${port}`,

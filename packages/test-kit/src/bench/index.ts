@@ -3,3 +3,4 @@ export type { ReadyChild } from './ready-child.js';
 export { throwawayDatabase } from './throwaway-database.js';
 export type { ThrowawayDatabase } from './throwaway-database.js';
 export { machineLine, median, peakRssMiB } from './figures.js';
+export { benchWorkerEnv } from './worker-env.js';
