@@ -50,7 +50,7 @@ await queueEvents.waitUntilReady();
 try {
   const source = await db.source.create({ data: { url: server.urlFor('/list.txt'), parserName: 'plaintext', cronSchedule: '0 0 1 1 *' } });
   console.log(`scrape bench: ${LINES.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(1)} MB, ${ROUNDS} rounds, target <= ${TARGET_SECONDS} s each`);
-  console.log(`machine: ${machineLine()} at start`);
+  console.log(`machine: ${machineLine()} at start; this process's RSS before the first scrape ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB`);
   const seconds: Record<string, number[]> = { 'first scrape': [], 're-scrape': [] };
   for (let round = 0; round < ROUNDS; round += 1) {
     await db.$executeRawUnsafe('TRUNCATE proxies CASCADE');
