@@ -1,7 +1,6 @@
 import type { Database } from '@proxy-pool/db';
 import type { Logger } from '@proxy-pool/logger';
-import type { QueueContext, TypedQueue } from '@proxy-pool/queues';
-import type { Redis } from 'ioredis';
+import type { QueueContext, RedisConnection, TypedQueue } from '@proxy-pool/queues';
 import type { ApiConfig } from './config.js';
 import type { ApiMetrics } from './http/metrics.js';
 import type { KeyHolderCache } from './services/key-holder-cache.js';
@@ -22,7 +21,7 @@ export interface ApiContext {
   logger: Logger;
   db: Database;
   /** Fail-fast connection for commands (rate limits, queue adds). */
-  redis: Redis;
+  redis: RedisConnection;
   queueContext: QueueContext;
   queues: ApiQueues;
   version: string;

@@ -2,10 +2,9 @@ import { createGeoipChecker, createHttpAnonymityChecker, tcpConnectChecker } fro
 import { createDatabase, openCheckStore, pingDatabase, type Database } from '@proxy-pool/db';
 import type { Logger } from '@proxy-pool/logger';
 import type { Checker } from '@proxy-pool/plugin-contracts';
-import { createRedis, createWorker, logWorkerEvents, pingRedis, watchRedis, type QueueContext } from '@proxy-pool/queues';
+import { createRedis, createWorker, logWorkerEvents, pingRedis, watchRedis, type QueueContext, type RedisConnection } from '@proxy-pool/queues';
 import { observeWorkerJobs } from '@proxy-pool/worker-runtime';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { CheckerConfig } from './config.js';
 import { effectiveConcurrency, openFileLimit } from './fd-limit.js';
 import { scoringFromConfig } from './figures.js';
@@ -39,7 +38,7 @@ export async function builtinCheckerList(config: CheckerConfig, ownIps: () => re
 export interface CheckerApp {
   workers: { validate: Worker; urlTest: Worker };
   db: Database;
-  redis: Redis;
+  redis: RedisConnection;
   metrics: CheckerMetrics;
   semaphore: Semaphore;
   pipeline: Pipeline;

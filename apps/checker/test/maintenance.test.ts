@@ -4,16 +4,15 @@ import { BUILTIN_FINAL_STAGE } from '@proxy-pool/checkers';
 import { createDatabase, type Database } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
 import { createMaintenanceRegistry } from '@proxy-pool/maintenance';
-import { createQueue, createRedis, MAINTENANCE_TASK_NAMES, reconcileSchedulerSet, type TypedQueue } from '@proxy-pool/queues';
+import { createQueue, createRedis, MAINTENANCE_TASK_NAMES, reconcileSchedulerSet, type TypedQueue, type RedisConnection } from '@proxy-pool/queues';
 import { clearKeys } from '@proxy-pool/test-kit';
-import type { Redis } from 'ioredis';
 import { loadCheckerConfig } from '../src/config.js';
 import { privateDatabase, type PrivateDatabase } from './support/private-database.js';
 
 const settings = loadCheckerConfig({ CHECK_RETENTION_DAYS: '7', DEAD_RETENTION_DAYS: '7', MAINTENANCE_DELETE_BATCH: '100' });
 let database: PrivateDatabase;
 let db: Database;
-let redis: Redis;
+let redis: RedisConnection;
 let prefix: string;
 let validateQueue: TypedQueue<'validate'>;
 let eventsQueue: TypedQueue<'events'>;

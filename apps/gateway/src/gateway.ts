@@ -2,9 +2,8 @@ import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createDatabase, pingDatabase, type Database } from '@proxy-pool/db';
 import type { Logger } from '@proxy-pool/logger';
-import { createRedis } from '@proxy-pool/queues';
+import { createRedis, type RedisConnection } from '@proxy-pool/queues';
 import { listen } from '@proxy-pool/worker-runtime';
-import type { Redis } from 'ioredis';
 import { ConnectionCredits } from './billing/connection-credits.js';
 import type { GatewayConfig } from './config.js';
 import type { FrontContext } from './front/context.js';
@@ -27,7 +26,7 @@ export interface Gateway {
   port: number;
   metrics: GatewayMetrics;
   db: Database;
-  redis: Redis;
+  redis: RedisConnection;
   isReady(): Promise<boolean>;
   /** Tunnels and requests open now. */
   openConnections(): number;

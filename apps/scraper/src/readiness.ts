@@ -1,12 +1,11 @@
 import { pingDatabase, type Database } from '@proxy-pool/db';
-import { pingRedis, type SchedulerKeeper } from '@proxy-pool/queues';
+import { pingRedis, type RedisConnection, type SchedulerKeeper } from '@proxy-pool/queues';
 import type { Readiness } from '@proxy-pool/worker-runtime';
-import type { Redis } from 'ioredis';
 
 const SCHEDULER_CHECK_TIMEOUT_MS = 1_500;
 
 /** Ready when Redis and PostgreSQL answer and no job scheduler the last reconcile put in place is gone. */
-export async function scraperReadiness(redis: Redis, db: Database, schedules: SchedulerKeeper): Promise<Readiness> {
+export async function scraperReadiness(redis: RedisConnection, db: Database, schedules: SchedulerKeeper): Promise<Readiness> {
   const [redisUp, databaseUp] = await Promise.all([pingRedis(redis), pingDatabase(db)]);
   const problems: string[] = [];
   if (!redisUp) problems.push('redis does not answer');

@@ -16,12 +16,12 @@ import {
   type PayloadOf,
   type QueueContext,
   type ReconcileReport,
+  type RedisConnection,
   type ResultOf,
   type TypedQueue,
 } from '@proxy-pool/queues';
 import { observeWorkerJobs, type Readiness } from '@proxy-pool/worker-runtime';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { ScraperConfig } from './config.js';
 import { createScraperMetrics, type ScraperMetrics } from './metrics.js';
 import { startHousekeeping, type Housekeeping } from './housekeeping.js';
@@ -46,7 +46,7 @@ export interface Scraper {
   housekeeping: Housekeeping;
   queues: { scrape: TypedQueue<'scrape'>; validate: TypedQueue<'validate'>; events: TypedQueue<'events'> };
   db: Database;
-  redis: Redis;
+  redis: RedisConnection;
   metrics: ScraperMetrics;
   /** Keeps the source and maintenance schedulers in Redis (started by `startScraper`). */
   schedules: SchedulerKeeper;

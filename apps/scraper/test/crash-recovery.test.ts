@@ -2,9 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDatabase, type Database } from '@proxy-pool/db';
-import { createQueue, createRedis, enqueue, type TypedQueue } from '@proxy-pool/queues';
+import { createQueue, createRedis, enqueue, type TypedQueue, type RedisConnection } from '@proxy-pool/queues';
 import { clearKeys, loopbackProxyLine, sourceListServer, type SourceListServer } from '@proxy-pool/test-kit';
-import type { Redis } from 'ioredis';
 import { eventually, testEnv } from './support.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -13,7 +12,7 @@ const LINES = 2_000;
 const env = testEnv({ SCRAPE_LOCK_DURATION_MS: '2000', SCRAPE_STALLED_INTERVAL_MS: '1000', LOG_LEVEL: 'info' });
 let lists: SourceListServer;
 let db: Database;
-let redis: Redis;
+let redis: RedisConnection;
 let queue: TypedQueue<'scrape'>;
 const children: ChildProcess[] = [];
 

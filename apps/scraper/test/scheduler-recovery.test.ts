@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createMaintenanceRegistry } from '@proxy-pool/maintenance';
-import { createRedis, sourceSchedulerId } from '@proxy-pool/queues';
+import { createRedis, sourceSchedulerId, type RedisConnection } from '@proxy-pool/queues';
 import { loopbackProxyLine, sourceListServer, type SourceListServer } from '@proxy-pool/test-kit';
-import type { Redis } from 'ioredis';
 import { ScratchRedis } from '../../api/test/support/redis-server.js';
 import { privateDatabase, type PrivateDatabase } from '../../checker/test/support/private-database.js';
 import { loadScraperConfig } from '../src/config.js';
@@ -10,7 +9,7 @@ import { eventually, startTestScraper, type TestScraper } from './support.js';
 
 // FLUSHALL needs a Redis of its own: the shared one holds every other test's queues.
 let redisServer: ScratchRedis;
-let admin: Redis;
+let admin: RedisConnection;
 // Maintenance runs here (its lease sweep and due sweep act on a whole database): a database of its own.
 let database: PrivateDatabase;
 let lists: SourceListServer;

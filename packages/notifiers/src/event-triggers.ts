@@ -1,5 +1,4 @@
-import { buildEvent, type PoolEvent } from '@proxy-pool/queues';
-import type { Redis } from 'ioredis';
+import { buildEvent, type PoolEvent, type RedisConnection } from '@proxy-pool/queues';
 
 /**
  * The credit events a balance change raises, on crossings only: `credits.depleted` when it reaches 0,
@@ -17,7 +16,7 @@ export function creditEvents(userId: string, before: number, after: number, lowT
  * replica: `proxy.pool_low` is returned only by the check that sees the pool go from ok (or unknown) to low.
  * The pool counts as recovered once it is back at the threshold or above.
  */
-export async function watchPoolLevel(redis: Redis, prefix: string, activeProxies: number, threshold: number): Promise<PoolEvent | null> {
+export async function watchPoolLevel(redis: RedisConnection, prefix: string, activeProxies: number, threshold: number): Promise<PoolEvent | null> {
   const level = activeProxies < threshold ? 'low' : 'ok';
   // SET … GET swaps atomically: two replicas checking at once cannot both see the crossing.
   const previous = await redis.set(`${prefix}:pool-level`, level, 'GET');

@@ -1,9 +1,8 @@
 import type { Database } from '@proxy-pool/db';
 import type { Logger } from '@proxy-pool/logger';
 import type { Notifier } from '@proxy-pool/plugin-contracts';
-import { createQueue, createWorker, type QueueContext } from '@proxy-pool/queues';
+import { createQueue, createWorker, type QueueContext, type RedisConnection } from '@proxy-pool/queues';
 import type { Job, JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { deliver, type NotifierDirectory } from './deliver.js';
 import { fanOutEvent } from './fan-out.js';
 import type { NotifierHealthStore } from './health-store.js';
@@ -11,7 +10,7 @@ import { userWebhookIdOf, userWebhookNotifier } from './user-webhooks.js';
 
 export interface EventWorkersOptions {
   /** A worker connection (`createRedis(url, 'worker')`). */
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   /** Read only for `user_webhooks`. */
   db: Database;

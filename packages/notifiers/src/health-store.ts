@@ -1,5 +1,5 @@
 import { redact } from '@proxy-pool/logger';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@proxy-pool/queues';
 
 export interface NotifierHealth {
   name: string;
@@ -30,7 +30,7 @@ export class NotifierHealthStore {
   private readonly ttlSeconds: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly options: NotifierHealthOptions,
   ) {
     this.unhealthyAfter = options.unhealthyAfter ?? 3;

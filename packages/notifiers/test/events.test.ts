@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildEvent, checkEventData, createQueue, createRedis, EVENT_PAYLOADS, EVENT_TYPES, pingRedis, publishEvent, type PoolEvent } from '@proxy-pool/queues';
+import { buildEvent, checkEventData, createQueue, createRedis, EVENT_PAYLOADS, EVENT_TYPES, pingRedis, publishEvent, type PoolEvent, type RedisConnection } from '@proxy-pool/queues';
 import { clearKeys } from '@proxy-pool/test-kit';
-import type { Redis } from 'ioredis';
 import { creditEvents, summarizeEvent, watchPoolLevel } from '../src/index.js';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `tn${randomUUID().slice(0, 8)}`;
-let redis: Redis;
+let redis: RedisConnection;
 
 beforeAll(async () => {
   redis = createRedis(redisUrl, 'producer');

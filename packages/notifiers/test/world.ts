@@ -3,16 +3,15 @@ import { PassThrough } from 'node:stream';
 import { createDatabase, type Database } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
 import type { Notifier } from '@proxy-pool/plugin-contracts';
-import { createQueue, createRedis, pingRedis, type TypedQueue } from '@proxy-pool/queues';
+import { createQueue, createRedis, pingRedis, type TypedQueue, type RedisConnection } from '@proxy-pool/queues';
 import { clearKeys } from '@proxy-pool/test-kit';
 import type { JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { NotifierHealthStore, startEventWorkers, type EventWorkers } from '../src/index.js';
 
 /** Real Redis and PostgreSQL, a queue prefix of its own, and the two notification workers running. */
 export interface World {
   prefix: string;
-  redis: Redis;
+  redis: RedisConnection;
   db: Database;
   eventsQueue: TypedQueue<'events'>;
   notifyQueue: TypedQueue<'notify'>;

@@ -1,5 +1,5 @@
 import { isConnectionError } from '@proxy-pool/dependency-errors';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './connection.js';
 import { redisUnavailable } from './errors.js';
 
 /** The logger methods the watch needs (a winston logger fits). */
@@ -107,7 +107,7 @@ export class DependencyWatch {
 }
 
 /** A watch over one Redis connection: its errors and its `ready` drive the state. */
-export function watchRedis(redis: Redis, options: Omit<DependencyWatchOptions, 'dependency' | 'isUp'> & { dependency?: string }): DependencyWatch {
+export function watchRedis(redis: RedisConnection, options: Omit<DependencyWatchOptions, 'dependency' | 'isUp'> & { dependency?: string }): DependencyWatch {
   const watch = new DependencyWatch({ dependency: 'redis', ...options, isUp: () => redis.status === 'ready' });
   redis.on('error', (error) => watch.failed(error));
   redis.on('ready', () => watch.recovered());

@@ -1,6 +1,7 @@
 export * from './definitions.js';
 export * from './events.js';
 export * from './connection.js';
+export * from './redis-url.js';
 export { redisUnavailable } from './errors.js';
 export * from './typed-queues.js';
 export { UnrecoverableError } from 'bullmq';

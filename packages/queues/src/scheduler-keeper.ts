@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './connection.js';
 import { driftedSchedulers, reconcileSchedulerSet, type ReconcileReport, type SchedulerSet } from './scheduler-sets.js';
 
 /** The logger methods the keeper needs (a winston logger fits). */
@@ -10,7 +10,7 @@ export interface KeeperLogger {
 export interface SchedulerKeeperOptions {
   sets: readonly SchedulerSet[];
   /** The connection whose reconnects trigger a reconcile at once (Redis may have come back empty). */
-  connection: Redis;
+  connection: RedisConnection;
   /** Reconcile this often even when nothing seems wrong (a FLUSHALL drops no connection). */
   everyMs: number;
   /** After a failed run (e.g. the database did not answer), try again this soon. */

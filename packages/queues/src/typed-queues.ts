@@ -1,9 +1,9 @@
 import { Queue, QueueEvents, UnrecoverableError, Worker, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './connection.js';
 import { QUEUES, type PayloadOf, type QueueKey, type ResultOf } from './definitions.js';
 
 export interface QueueContext {
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from '@proxy-pool/logger';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@proxy-pool/queues';
 import type { ApiContext } from '../context.js';
 import { AppError } from '../errors.js';
 import type { AuthFailureHook } from './auth.js';
@@ -36,7 +36,7 @@ export class RateLimiter {
   private connecting: Promise<void> | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
     private readonly logger: Logger,
   ) {}

@@ -1,10 +1,9 @@
 import type { QueueEvents } from 'bullmq';
-import { createQueueEvents, createRedis, type QueueKey } from '@proxy-pool/queues';
-import type { Redis } from 'ioredis';
+import { createQueueEvents, createRedis, type QueueKey, type RedisConnection } from '@proxy-pool/queues';
 import type { ApiContext } from '../context.js';
 
 interface Listener {
-  connection: Redis;
+  connection: RedisConnection;
   events: QueueEvents;
 }
 

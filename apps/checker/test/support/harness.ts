@@ -3,10 +3,9 @@ import { PassThrough } from 'node:stream';
 import { createJudgeHandler } from '@proxy-pool/checkers';
 import { createDatabase, type Database, type ProxyProtocol } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
-import { createQueue, createQueueEvents, createRedis, enqueue, type ResultOf, type TypedQueue } from '@proxy-pool/queues';
+import { createQueue, createQueueEvents, createRedis, enqueue, type RedisConnection, type ResultOf, type TypedQueue } from '@proxy-pool/queues';
 import { clearKeys, httpServer, type ServerHandle } from '@proxy-pool/test-kit';
 import type { QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { startChecker, type RunningChecker } from '../../src/main.js';
 import { privateDatabase, type PrivateDatabase } from './private-database.js';
 
@@ -24,7 +23,7 @@ export interface ProxyInput {
 export interface CheckerWorld {
   env: Record<string, string>;
   db: Database;
-  redis: Redis;
+  redis: RedisConnection;
   judge: ServerHandle;
   validateQueue: TypedQueue<'validate'>;
   logs: Array<Record<string, unknown>>;

@@ -1,5 +1,5 @@
 import { chargeGatewayBlock, type Database } from '@proxy-pool/db';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@proxy-pool/queues';
 import { lookOrMakeOnce } from '../redis-once.js';
 
 /** Takes one prepaid connection if any is left (atomic across replicas). */
@@ -19,7 +19,7 @@ const LOCKING = { lockMs: 10_000, stepMs: 10, busyMessage: 'Credits cannot be ch
 export class ConnectionCredits {
   constructor(
     private readonly db: Database,
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly keyPrefix: string,
     private readonly connectionsPerCredit: number,
   ) {}

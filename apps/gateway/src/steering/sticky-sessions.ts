@@ -1,5 +1,5 @@
 import { acquireLease, applyCreditChange, releaseLease, type Database, type LeaseGrant, type SteeringParams } from '@proxy-pool/db';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@proxy-pool/queues';
 import { GatewayError } from '../gateway-error.js';
 import { lookOrMakeOnce } from '../redis-once.js';
 import type { Upstream } from '../upstream/upstream.js';
@@ -23,7 +23,7 @@ const LOCKING = { lockMs: 10_000, stepMs: 20, busyMessage: 'The session is being
 export class StickySessions {
   constructor(
     private readonly db: Database,
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly keyPrefix: string,
   ) {}
 

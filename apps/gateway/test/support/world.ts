@@ -1,9 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createDatabase, sqlRows, Prisma, type Database, type ProxyProtocol } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
-import { createRedis } from '@proxy-pool/queues';
+import { createRedis, type RedisConnection } from '@proxy-pool/queues';
 import { clearKeys } from '@proxy-pool/test-kit';
-import type { Redis } from 'ioredis';
 import { startGateway, type RunningGateway } from '../../src/main.js';
 import { privateDatabase } from './private-database.js';
 
@@ -28,7 +27,7 @@ export interface ProxyInput {
 export interface GatewayWorld {
   env: Record<string, string>;
   db: Database;
-  redis: Redis;
+  redis: RedisConnection;
   addUser(credits: number): Promise<TestUser>;
   addProxy(input: ProxyInput): Promise<string>;
   balance(userId: string): Promise<{ balance: number; ledger: number; transactions: number }>;
