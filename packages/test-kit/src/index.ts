@@ -19,3 +19,5 @@ export type { FleetKind, FleetOptions, ProxyFleet } from './proxy-fleet.js';
 export { eventually } from './eventually.js';
 export { clearKeys } from './redis-keys.js';
 export type { KeyStore } from './redis-keys.js';
+export { startRedisCluster } from './redis-cluster.js';
+export type { RedisClusterHandle } from './redis-cluster.js';

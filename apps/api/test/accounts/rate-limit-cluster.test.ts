@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startRedisCluster, type RedisClusterHandle } from '@proxy-pool/test-kit';
+import { Cluster } from 'ioredis';
+import { startTestApi, type TestApi } from '../support/harness.js';
+import { uniqueEmail } from './support.js';
+
+let cluster: RedisClusterHandle;
+let api: TestApi | undefined;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster(3);
+}, 30_000);
+
+afterAll(async () => {
+  await api?.close();
+  await cluster?.stop();
+});
+
+describe('rate limits on a Redis Cluster', () => {
+  it('counts registrations in the hash-tagged slot and answers 429 past the limit', async () => {
+    api = startTestApi({ REDIS_URL: cluster.url, QUEUE_PREFIX: 'rlc', RATE_LIMITS_ENABLED: 'true', RATE_LIMIT_REGISTER_PER_HOUR: '3' });
+    const { redis, config } = api.ctx;
+    expect(config.QUEUE_PREFIX).toBe('{rlc}');
+    if (!(redis instanceof Cluster)) throw new Error('expected a Cluster connection');
+    for (let i = 0; i < 3; i += 1) {
+      expect((await api.request.post('/auth/register').send({ email: uniqueEmail(), display_name: 'R' })).status).toBe(201);
+    }
+    const res = await api.request.post('/auth/register').send({ email: uniqueEmail(), display_name: 'R' });
+    expect(res.status).toBe(429);
+    expect(res.body).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String), details: { limit: 3, retry_after_seconds: expect.any(Number) } } });
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(3000);
+
+    const counters = (await Promise.all(redis.nodes('master').map((node) => node.keys('{rlc}:ratelimit:register:*')))).flat();
+    expect(counters).toHaveLength(1);
+    expect(await redis.get(counters[0]!)).toBe('4');
+    expect(await redis.cluster('KEYSLOT', counters[0]!)).toBe(await redis.cluster('KEYSLOT', '{rlc}:bull:scrape:meta'));
+  });
+});
