@@ -26,7 +26,8 @@ export interface LocalServices {
 }
 
 
-const hostOf = (url: string) => new URL(url).host;
+/** Host(s) for messages; a cluster's or Sentinel set's URL (several hosts) is no WHATWG URL, and loses only its credentials. */
+const hostOf = (url: string) => (URL.canParse(url) ? new URL(url).host : (url.replace(/^[a-z+]+:\/\/([^@/]*@)?/, '').split(/[/?#]/)[0] ?? url));
 const databaseName = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1)) || 'proxypool';
 const newPassword = () => randomBytes(18).toString('base64url');
 

@@ -19,7 +19,7 @@ export function findRedisServer(): string | undefined {
  * refuses our credentials counts as answering: it is there, just misconfigured.
  */
 export function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
-  const parsed = new URL(url);
+  const parsed = new URL(firstNodeUrl(url));
   const password = decodeURIComponent(parsed.password);
   const username = decodeURIComponent(parsed.username);
   return new Promise((resolve) => {
@@ -39,6 +39,15 @@ export function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
       if (text.includes('+PONG') || text.includes('-NOAUTH') || text.includes('-WRONGPASS') || text.includes('-ERR')) done(true);
     });
   });
+}
+
+/**
+ * A cluster's or Sentinel set's URL lists several hosts, which `new URL` refuses: its first node stands for the
+ * set here (a cluster node and a Sentinel both answer PING).
+ */
+function firstNodeUrl(url: string): string {
+  const multiHost = /^(rediss?)\+(?:cluster|sentinel):\/\/(?:([^@/]*)@)?([^@,/?#]+)/.exec(url);
+  return multiHost ? `${multiHost[1]}://${multiHost[2] ? `${multiHost[2]}@` : ''}${multiHost[3]}` : url;
 }
 
 export interface RedisServerOptions {

@@ -1,4 +1,6 @@
+import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { findRunningServices, redisAnswers } from '@proxy-pool/embedded-services';
 import { startRedisCluster, type RedisClusterHandle } from '@proxy-pool/test-kit';
 import { Cluster } from 'ioredis';
 import { startTestApi, type TestApi } from '../support/harness.js';
@@ -34,5 +36,13 @@ describe('rate limits on a Redis Cluster', () => {
     expect(counters).toHaveLength(1);
     expect(await redis.get(counters[0]!)).toBe('4');
     expect(await redis.cluster('KEYSLOT', counters[0]!)).toBe(await redis.cluster('KEYSLOT', '{rlc}:bull:scrape:meta'));
+  });
+});
+
+describe('admin commands beside a Redis Cluster', () => {
+  it('take the configured cluster URL when its nodes answer', async () => {
+    const configured = { databaseUrl: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/proxypool', redisUrl: cluster.url };
+    expect(await redisAnswers(cluster.url)).toBe(true);
+    expect((await findRunningServices(tmpdir(), configured)).redisUrl).toBe(cluster.url);
   });
 });
