@@ -21,3 +21,5 @@ export { clearKeys } from './redis-keys.js';
 export type { KeyStore } from './redis-keys.js';
 export { startRedisCluster } from './redis-cluster.js';
 export type { RedisClusterHandle } from './redis-cluster.js';
+export { startRedisSentinel } from './redis-sentinel.js';
+export type { RedisSentinelHandle } from './redis-sentinel.js';
