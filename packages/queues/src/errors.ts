@@ -8,11 +8,13 @@ import { CONNECTION_CLOSED_ERROR_MSG } from 'ioredis/built/utils/index.js';
  * connection (no offline queue) refuses commands while disconnected with this fixed text.
  */
 const OFFLINE_QUEUE_REFUSAL = "Stream isn't writeable and enableOfflineQueue options is false";
+/** The same refusal from a Redis Cluster connection while it has no slot map (no node answers). */
+const CLUSTER_OFFLINE_QUEUE_REFUSAL = "Cluster isn't ready and enableOfflineQueue options is false";
 
 /** ioredis reports socket failures on its 'error' event; commands are rejected with these instead. */
 function isRedisUnavailable(error: unknown): boolean {
   if (error instanceof MaxRetriesPerRequestError) return true;
-  return error instanceof Error && (error.message === CONNECTION_CLOSED_ERROR_MSG || error.message === OFFLINE_QUEUE_REFUSAL);
+  return error instanceof Error && [CONNECTION_CLOSED_ERROR_MSG, OFFLINE_QUEUE_REFUSAL, CLUSTER_OFFLINE_QUEUE_REFUSAL].includes(error.message);
 }
 
 /**

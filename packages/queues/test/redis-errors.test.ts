@@ -3,8 +3,9 @@ import { DependencyUnavailableError } from '@proxy-pool/dependency-errors';
 import { assertRedisReady, createRedis, redisUnavailable } from '../src/index.js';
 
 describe('Redis errors classified by type', () => {
-  it('recognises what a fail-fast connection rejects commands with while Redis is away', async () => {
-    const redis = createRedis('redis://127.0.0.1:1', 'producer');
+  it.each(['redis://127.0.0.1:1', 'redis+cluster://127.0.0.1:1,127.0.0.1:2'])('recognises what a fail-fast connection (%s) rejects commands with while Redis is away', async (url) => {
+    // ioredis leaves a never-connected socket open this long (2 s by default) before destroying it.
+    const redis = createRedis(url, 'producer', { disconnectTimeout: 100 });
     redis.on('error', () => undefined);
     try {
       const refused = await redis.get('k').then(
