@@ -60,6 +60,12 @@ try {
       const result = await job.waitUntilFinished(queueEvents, 600_000);
       const took = (performance.now() - started) / 1000;
       seconds[label]!.push(took);
+      // With node --expose-gc: the live heap after each scrape, to see that nothing accumulates across scrapes.
+      const collect = (globalThis as { gc?: () => void }).gc;
+      if (collect) {
+        collect();
+        console.log(`             live heap after GC ${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0)} MiB`);
+      }
       const rate = Math.round(result.proxies_discovered / took);
       console.log(
         `${label.padEnd(12)} ${took.toFixed(2)} s total (job ${(result.duration_ms / 1000).toFixed(2)} s)  ${rate.toLocaleString('en')} proxies/s  ` +
