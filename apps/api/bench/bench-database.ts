@@ -39,8 +39,12 @@ export async function dropBenchDatabase(url: string): Promise<void> {
 async function isReady(url: string, proxies: number): Promise<boolean> {
   const db = createDatabase({ url, poolSize: 1 });
   try {
-    const migrations = readdirSync(migrationsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).length;
-    const [applied] = await db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL`;
+    const migrations = readdirSync(migrationsDir, { withFileTypes: true }).filter((entry) =>
+      entry.isDirectory(),
+    ).length;
+    const [applied] = await db.$queryRaw<
+      Array<{ n: number }>
+    >`SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL`;
     const [seeded] = await db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM proxies`;
     return applied?.n === migrations && seeded?.n === proxies;
   } catch {
@@ -79,7 +83,12 @@ FROM (
 ) s`;
 
 /** Creates, migrates and seeds the bench database unless a previous run left it ready. */
-export async function prepareBenchDatabase(url: string, proxies: number, fresh: boolean, log: (line: string) => void): Promise<void> {
+export async function prepareBenchDatabase(
+  url: string,
+  proxies: number,
+  fresh: boolean,
+  log: (line: string) => void,
+): Promise<void> {
   if (!fresh && (await isReady(url, proxies))) {
     log(`reusing ${databaseName(url)} (${proxies.toLocaleString('en')} proxies already seeded)`);
     return;
@@ -111,7 +120,9 @@ export interface BenchUser {
  * (recorded as a grant, so balances must equal transaction sums afterwards). */
 export async function resetUsers(db: Database, count: number, credits: number): Promise<BenchUser[]> {
   await db.$executeRawUnsafe('TRUNCATE leases, credit_transactions, api_keys, users CASCADE');
-  await db.$executeRawUnsafe('UPDATE proxies SET last_leased_at = NULL, leased_until = NULL WHERE last_leased_at IS NOT NULL OR leased_until IS NOT NULL');
+  await db.$executeRawUnsafe(
+    'UPDATE proxies SET last_leased_at = NULL, leased_until = NULL WHERE last_leased_at IS NOT NULL OR leased_until IS NOT NULL',
+  );
   await db.$executeRawUnsafe('VACUUM ANALYZE proxies');
   const users: BenchUser[] = [];
   for (let i = 0; i < count; i += 1) {

@@ -19,18 +19,35 @@ export const queryMix = (verifiedMinutes = 10): Array<{ kind: string; path: stri
   { kind: 'http+US, score', path: '/proxies?protocol=http&country=US' },
   { kind: 'active min_score, uptime', path: '/proxies?status=active&min_score=0.8&sort=uptime' },
   { kind: 'elite max_latency, latency', path: '/proxies?anonymity=elite&max_latency_ms=500&sort=latency' },
-  { kind: 'verified 10 min, last_checked', path: `/proxies?verified_within_minutes=${verifiedMinutes}&sort=last_checked` },
+  {
+    kind: 'verified 10 min, last_checked',
+    path: `/proxies?verified_within_minutes=${verifiedMinutes}&sort=last_checked`,
+  },
   { kind: 'dead, last_checked asc', path: '/proxies?status=dead&sort=last_checked&order=asc' },
-  { kind: 'DE active uptime>=90, limit 200', path: '/proxies?country=DE&status=active&min_uptime_pct=90&sort=uptime&limit=200' },
+  {
+    kind: 'DE active uptime>=90, limit 200',
+    path: '/proxies?country=DE&status=active&min_uptime_pct=90&sort=uptime&limit=200',
+  },
   { kind: 'latency desc (all statuses)', path: '/proxies?sort=latency&order=desc' },
 ];
 
-const ACQUIRE_BODIES = [{}, { protocol: 'http' }, { country: 'US' }, { anonymity: 'elite', min_score: 0.5 }, { protocol: 'socks5', country: 'DE' }];
+const ACQUIRE_BODIES = [
+  {},
+  { protocol: 'http' },
+  { country: 'US' },
+  { anonymity: 'elite', min_score: 0.5 },
+  { protocol: 'socks5', country: 'DE' },
+];
 
 const auth = (users: BenchUser[], client: number) => ({ authorization: `Bearer ${users[client % users.length]!.key}` });
 
 /** GET /proxies: the mix in turn; three requests in ten follow the previous answer's next page instead. */
-export function queryLoad(send: Send, users: BenchUser[], shape: Shape, mix: ReturnType<typeof queryMix>): Promise<LoadResult> {
+export function queryLoad(
+  send: Send,
+  users: BenchUser[],
+  shape: Shape,
+  mix: ReturnType<typeof queryMix>,
+): Promise<LoadResult> {
   let turn = 0;
   return runClosedLoop(send, shape, (client, previous) => {
     const headers = auth(users, client);
@@ -41,7 +58,12 @@ export function queryLoad(send: Send, users: BenchUser[], shape: Shape, mix: Ret
     const cursor = follow ? (JSON.parse(previous!.response.body) as { next_cursor?: string | null }).next_cursor : null;
     if (cursor && previous) {
       const base = previous.request.path.replace(/[?&]cursor=[^&]*$/, '');
-      return { kind: 'next page', method: 'GET', path: `${base}${base.includes('?') ? '&' : '?'}cursor=${cursor}`, headers };
+      return {
+        kind: 'next page',
+        method: 'GET',
+        path: `${base}${base.includes('?') ? '&' : '?'}cursor=${cursor}`,
+        headers,
+      };
     }
     const pick = mix[turn % mix.length]!;
     return { kind: pick.kind, method: 'GET', path: pick.path, headers };
@@ -50,7 +72,12 @@ export function queryLoad(send: Send, users: BenchUser[], shape: Shape, mix: Ret
 
 /** An authenticated request that touches no pool data: the floor every API request pays on this machine. */
 export function baselineLoad(send: Send, users: BenchUser[], shape: Shape): Promise<LoadResult> {
-  return runClosedLoop(send, shape, (client) => ({ kind: 'baseline', method: 'GET', path: '/stats/plugins', headers: auth(users, client) }));
+  return runClosedLoop(send, shape, (client) => ({
+    kind: 'baseline',
+    method: 'GET',
+    path: '/stats/plugins',
+    headers: auth(users, client),
+  }));
 }
 
 /**
@@ -66,6 +93,12 @@ export function acquireLoad(send: Send, users: BenchUser[], shape: Shape, releas
       return { kind: 'release', method: 'POST', path: `/proxies/acquire/${leaseId}/release`, headers };
     }
     turn += 1;
-    return { kind: 'acquire', method: 'POST', path: '/proxies/acquire', body: JSON.stringify(ACQUIRE_BODIES[turn % ACQUIRE_BODIES.length]), headers };
+    return {
+      kind: 'acquire',
+      method: 'POST',
+      path: '/proxies/acquire',
+      body: JSON.stringify(ACQUIRE_BODIES[turn % ACQUIRE_BODIES.length]),
+      headers,
+    };
   });
 }

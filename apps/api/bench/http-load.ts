@@ -33,7 +33,14 @@ export function createClient(port: number, sockets: number) {
     new Promise((resolve, reject) => {
       const started = process.hrtime.bigint();
       const req = http.request(
-        { host: '127.0.0.1', port, method: request.method, path: request.path, agent, headers: { ...request.headers, ...(request.body ? { 'content-type': 'application/json' } : {}) } },
+        {
+          host: '127.0.0.1',
+          port,
+          method: request.method,
+          path: request.path,
+          agent,
+          headers: { ...request.headers, ...(request.body ? { 'content-type': 'application/json' } : {}) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -71,7 +78,14 @@ export async function runClosedLoop(
   const startedAt = performance.now();
   const recordFrom = startedAt + options.warmupSeconds * 1000;
   const stopAt = recordFrom + options.seconds * 1000;
-  const result: LoadResult = { requests: 0, totalRequests: 0, seconds: options.seconds, statuses: {}, statusesByKind: {}, latencies: new Map() };
+  const result: LoadResult = {
+    requests: 0,
+    totalRequests: 0,
+    seconds: options.seconds,
+    statuses: {},
+    statusesByKind: {},
+    latencies: new Map(),
+  };
   await Promise.all(
     Array.from({ length: options.clients }, async (_, client) => {
       let previous: { request: BenchRequest; response: BenchResponse } | null = null;

@@ -17,11 +17,24 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - started];
 }
 
-export async function timeSqlQueries(db: Database, mix: Array<{ kind: string; path: string }>, repeats: number): Promise<SqlTiming[]> {
+export async function timeSqlQueries(
+  db: Database,
+  mix: Array<{ kind: string; path: string }>,
+  repeats: number,
+): Promise<SqlTiming[]> {
   const timings: SqlTiming[] = [];
   for (const { kind, path } of mix) {
-    const query = parseInput(proxyListQuerySchema, Object.fromEntries(new URL(path, 'http://bench').searchParams), 'query');
-    const base = { filters: toProxyFilters(query), sort: query.sort, order: query.order ?? DEFAULT_ORDER[query.sort], limit: query.limit + 1 };
+    const query = parseInput(
+      proxyListQuerySchema,
+      Object.fromEntries(new URL(path, 'http://bench').searchParams),
+      'query',
+    );
+    const base = {
+      filters: toProxyFilters(query),
+      sort: query.sort,
+      order: query.order ?? DEFAULT_ORDER[query.sort],
+      limit: query.limit + 1,
+    };
     // A position 20 pages in, to show a deep page costs what the first one does.
     const walk = await queryProxyPage(db, { ...base, limit: query.limit * 20 });
     const deep = walk[walk.length - 1];

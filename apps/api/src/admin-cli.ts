@@ -46,7 +46,10 @@ async function openAdminDatabase() {
   const env = processEnvironment();
   const dataDir = z.object({ DATA_DIR: z.string().min(1).default('./data') }).parse(env).DATA_DIR;
   const configured = loadApiConfig(env);
-  const running = await findRunningServices(dataDir, { databaseUrl: configured.DATABASE_URL, redisUrl: configured.REDIS_URL });
+  const running = await findRunningServices(dataDir, {
+    databaseUrl: configured.DATABASE_URL,
+    redisUrl: configured.REDIS_URL,
+  });
   const config = loadApiConfig({ ...env, DATABASE_URL: running.databaseUrl, REDIS_URL: running.redisUrl });
   return { config, db: createDatabase({ url: config.DATABASE_URL, poolSize: 2 }) };
 }
@@ -60,7 +63,8 @@ async function run(argv: string[]): Promise<number> {
     options: { email: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const command = positionals[0];
-  if (!values.help && command === 'sources' && positionals[1] === 'import-catalog' && positionals.length === 2) return importSourceCatalog();
+  if (!values.help && command === 'sources' && positionals[1] === 'import-catalog' && positionals.length === 2)
+    return importSourceCatalog();
   if (values.help || (command !== 'create' && command !== 'promote')) {
     (values.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
     return values.help ? 0 : 2;
@@ -73,7 +77,11 @@ async function run(argv: string[]): Promise<number> {
       process.stdout.write(`Promoted ${user.email} (user id ${user.id}) to admin.\n`);
       return 0;
     }
-    const created = await registerUser(db, config.SIGNUP_CREDITS, { email: args.email, displayName: args.name, role: 'admin' });
+    const created = await registerUser(db, config.SIGNUP_CREDITS, {
+      email: args.email,
+      displayName: args.name,
+      role: 'admin',
+    });
     process.stdout.write(
       [
         `Created admin ${created.user.email} (user id ${created.user.id}).`,

@@ -1,4 +1,11 @@
-import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
 import type { ApiContext } from './context.js';
 import { authenticate } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -36,7 +43,11 @@ function runInOrder(handlers: RequestHandler[], req: Request, res: Response, don
  * `guard` (authentication, rate limits) runs first for every covered path, and for no other.
  */
 function routeTable(entries: MountedRoutes[], guard: RequestHandler[] = []): RequestHandler {
-  const table = entries.map((entry) => ({ router: entry.router, paths: entry.paths, subtrees: entry.paths.map((prefix) => `${prefix}/`) }));
+  const table = entries.map((entry) => ({
+    router: entry.router,
+    paths: entry.paths,
+    subtrees: entry.paths.map((prefix) => `${prefix}/`),
+  }));
   const covers = (entry: (typeof table)[number], path: string) =>
     entry.paths.includes(path) || entry.subtrees.some((subtree) => path.startsWith(subtree));
   const handler: RequestHandler = (req, res, next) => {

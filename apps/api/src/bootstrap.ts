@@ -11,7 +11,13 @@ import { createApiMetrics, observeSharedState } from './http/metrics.js';
 
 /** Opens the API's connections. Nothing here waits for PostgreSQL or Redis: /health reports them. */
 export function openApiContext(config: ApiConfig, logger?: Logger): ApiContext {
-  const log = logger ?? createLogger({ service: 'api', level: config.LOG_LEVEL, pretty: config.NODE_ENV === 'development' && process.stdout.isTTY });
+  const log =
+    logger ??
+    createLogger({
+      service: 'api',
+      level: config.LOG_LEVEL,
+      pretty: config.NODE_ENV === 'development' && process.stdout.isTTY,
+    });
   const redis = createRedis(config.REDIS_URL, 'producer');
   redis.on('error', (error) => log.debug('redis error', { error: error.message }));
   const queueContext: QueueContext = { connection: redis, prefix: config.QUEUE_PREFIX };
@@ -37,7 +43,8 @@ export function openApiContext(config: ApiConfig, logger?: Logger): ApiContext {
     keyHolders: new KeyHolderCache(db, config.DATABASE_URL, config.KEY_CACHE_MS),
   };
   // BullMQ reports connection errors on each queue; the fail-fast connection already logs them once.
-  for (const queue of Object.values(ctx.queues)) queue.on('error', (error: Error) => log.debug('queue error', { queue: queue.name, error: error.message }));
+  for (const queue of Object.values(ctx.queues))
+    queue.on('error', (error: Error) => log.debug('queue error', { queue: queue.name, error: error.message }));
   observeSharedState(ctx);
   return ctx;
 }

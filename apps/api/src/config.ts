@@ -7,52 +7,63 @@ const judgeSecret = z.string().min(16).default(DEVELOPMENT_JUDGE_SECRET);
 
 /** Refuses the built-in judge secret outside NODE_ENV=development/test. */
 function requireJudgeSecret<T extends z.ZodType<{ NODE_ENV: string; JUDGE_SECRET: string }>>(schema: T): T {
-  return schema.refine((config) => config.NODE_ENV !== 'production' || config.JUDGE_SECRET !== DEVELOPMENT_JUDGE_SECRET, {
-    message: 'required when NODE_ENV=production (at least 16 random characters, the same for the API, the judge and every checker)',
-    path: ['JUDGE_SECRET'],
-  });
+  return schema.refine(
+    (config) => config.NODE_ENV !== 'production' || config.JUDGE_SECRET !== DEVELOPMENT_JUDGE_SECRET,
+    {
+      message:
+        'required when NODE_ENV=production (at least 16 random characters, the same for the API, the judge and every checker)',
+      path: ['JUDGE_SECRET'],
+    },
+  );
 }
 
-export const apiConfigSchema = requireJudgeSecret(z.object({
-  ...baseConfigShape,
-  ...notifierSettingsShape,
-  /** `credits.low` is raised when a balance falls below this. */
-  CREDITS_LOW_THRESHOLD: envInt(5, 0),
-  HOST: z.string().default('0.0.0.0'),
-  PORT: envInt(3000, 0, 65535),
-  /** On SIGTERM, in-flight requests get this long to finish (keep it below the orchestrator's grace period). */
-  DRAIN_MS: envInt(25_000, 0, 600_000),
-  /** Shared with checkers: the judge proves it saw a nonce with an HMAC under this secret (required in production). */
-  JUDGE_SECRET: judgeSecret,
-  SIGNUP_CREDITS: envInt(10, 0, 1_000_000),
-  /** Trust X-Forwarded-For from this many proxy hops (behind an ingress). */
-  TRUST_PROXY_HOPS: envInt(0, 0, 10),
-  RATE_LIMIT_REGISTER_PER_HOUR: envInt(20, 1),
-  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: envInt(30, 1),
-  RATE_LIMIT_REQUESTS_PER_MINUTE: envInt(600, 1),
-  RATE_LIMITS_ENABLED: envBoolean(true),
-  /** How long POST /sources/{id}/scrape waits for the job before answering 202. */
-  SCRAPE_WAIT_MS: envInt(25_000, 0),
-  URL_TEST_WAIT_MS: envInt(70_000, 1000),
-  /** How many webhooks (POST /account/webhooks) one user may register. */
-  WEBHOOKS_PER_USER: envInt(10, 1, 1000),
-  /** POST /sources without parser_name fetches this much of the list (at most) to auto-detect its format. */
-  SOURCE_SAMPLE_MAX_BYTES: envInt(1024 * 1024, 1024),
-  SOURCE_SAMPLE_TIMEOUT_MS: envInt(10_000, 100),
-  /** GET /stats/pool answers from a cache this many seconds old at most (0: compute every time). */
-  POOL_STATS_CACHE_SECONDS: envInt(5, 0, 3600),
-  /** GET /proxies total_count of 1,000 rows or more is shared this long per filter set (0: always exact). */
-  PROXY_COUNT_CACHE_SECONDS: envInt(30, 0, 3600),
-  /** A GET /proxies page is answered from this process's memory for this many ms after it was read (0: never). */
-  PROXY_PAGE_CACHE_MS: envInt(1_000, 0, 60_000),
-  /** How long this process remembers a live key's holder (revocations evict at once; 0: read every time). */
-  KEY_CACHE_MS: envInt(60_000, 0, 3_600_000),
-  /** A Bull Board admin may also pause, clean, obliterate and retry queues (others see it read-only). */
-  QUEUE_BOARD_SUPERADMINS: z
-    .string()
-    .default('')
-    .transform((list) => list.split(',').map((email) => email.trim().toLowerCase()).filter(Boolean)),
-}));
+export const apiConfigSchema = requireJudgeSecret(
+  z.object({
+    ...baseConfigShape,
+    ...notifierSettingsShape,
+    /** `credits.low` is raised when a balance falls below this. */
+    CREDITS_LOW_THRESHOLD: envInt(5, 0),
+    HOST: z.string().default('0.0.0.0'),
+    PORT: envInt(3000, 0, 65535),
+    /** On SIGTERM, in-flight requests get this long to finish (keep it below the orchestrator's grace period). */
+    DRAIN_MS: envInt(25_000, 0, 600_000),
+    /** Shared with checkers: the judge proves it saw a nonce with an HMAC under this secret (required in production). */
+    JUDGE_SECRET: judgeSecret,
+    SIGNUP_CREDITS: envInt(10, 0, 1_000_000),
+    /** Trust X-Forwarded-For from this many proxy hops (behind an ingress). */
+    TRUST_PROXY_HOPS: envInt(0, 0, 10),
+    RATE_LIMIT_REGISTER_PER_HOUR: envInt(20, 1),
+    RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: envInt(30, 1),
+    RATE_LIMIT_REQUESTS_PER_MINUTE: envInt(600, 1),
+    RATE_LIMITS_ENABLED: envBoolean(true),
+    /** How long POST /sources/{id}/scrape waits for the job before answering 202. */
+    SCRAPE_WAIT_MS: envInt(25_000, 0),
+    URL_TEST_WAIT_MS: envInt(70_000, 1000),
+    /** How many webhooks (POST /account/webhooks) one user may register. */
+    WEBHOOKS_PER_USER: envInt(10, 1, 1000),
+    /** POST /sources without parser_name fetches this much of the list (at most) to auto-detect its format. */
+    SOURCE_SAMPLE_MAX_BYTES: envInt(1024 * 1024, 1024),
+    SOURCE_SAMPLE_TIMEOUT_MS: envInt(10_000, 100),
+    /** GET /stats/pool answers from a cache this many seconds old at most (0: compute every time). */
+    POOL_STATS_CACHE_SECONDS: envInt(5, 0, 3600),
+    /** GET /proxies total_count of 1,000 rows or more is shared this long per filter set (0: always exact). */
+    PROXY_COUNT_CACHE_SECONDS: envInt(30, 0, 3600),
+    /** A GET /proxies page is answered from this process's memory for this many ms after it was read (0: never). */
+    PROXY_PAGE_CACHE_MS: envInt(1_000, 0, 60_000),
+    /** How long this process remembers a live key's holder (revocations evict at once; 0: read every time). */
+    KEY_CACHE_MS: envInt(60_000, 0, 3_600_000),
+    /** A Bull Board admin may also pause, clean, obliterate and retry queues (others see it read-only). */
+    QUEUE_BOARD_SUPERADMINS: z
+      .string()
+      .default('')
+      .transform((list) =>
+        list
+          .split(',')
+          .map((email) => email.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+  }),
+);
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
 

@@ -53,4 +53,9 @@ export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not
 
 /** Thrown when PostgreSQL or Redis cannot serve a request right now. */
 export const unavailable = (part: string) =>
-  new AppError('SERVICE_UNAVAILABLE', `The service is temporarily unavailable (${part}). Retry shortly.`, { dependency: part }, { 'Retry-After': '5' });
+  new AppError(
+    'SERVICE_UNAVAILABLE',
+    `The service is temporarily unavailable (${part}). Retry shortly.`,
+    { dependency: part },
+    { 'Retry-After': '5' },
+  );

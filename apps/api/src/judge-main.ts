@@ -6,7 +6,9 @@ import { loadJudgeConfig } from './config.js';
 import { createJudgeServer } from './judge/judge-server.js';
 
 /** Starts the judge-only listener and returns it with a stop function. */
-export async function startJudge(env: Record<string, string | undefined>): Promise<{ server: Server; port: number; stop: () => Promise<void> }> {
+export async function startJudge(
+  env: Record<string, string | undefined>,
+): Promise<{ server: Server; port: number; stop: () => Promise<void> }> {
   const config = loadJudgeConfig(env);
   const logger = createLogger({ service: 'judge', level: config.LOG_LEVEL });
   const server = createJudgeServer({ secret: config.JUDGE_SECRET });

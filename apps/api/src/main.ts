@@ -66,7 +66,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.once('SIGINT', shutdown);
   } catch (error) {
     if (!(error instanceof PortUnavailableError)) throw error;
-    process.stderr.write(`${JSON.stringify({ level: 'error', message: error.message, port: error.port, setting: error.setting, service: 'api' })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: 'error', message: error.message, port: error.port, setting: error.setting, service: 'api' })}\n`,
+    );
     process.exit(1);
   }
 }

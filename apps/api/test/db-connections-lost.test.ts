@@ -37,11 +37,15 @@ describe('PostgreSQL drops the API connections', () => {
         SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()) t`;
     expect(terminated[0]!.n).toBeGreaterThan(0);
     // A request may meet a connection that is still being torn down; within moments every path works again.
-    await eventually(async () => {
-      const page = await api.request.get('/proxies').query({ country: 'XT' }).set(user.auth);
-      const account = await api.request.get('/account').set(user.auth);
-      return page.status === 200 && account.status === 200 ? true : undefined;
-    }, 10_000, 'the API to answer again');
+    await eventually(
+      async () => {
+        const page = await api.request.get('/proxies').query({ country: 'XT' }).set(user.auth);
+        const account = await api.request.get('/account').set(user.auth);
+        return page.status === 200 && account.status === 200 ? true : undefined;
+      },
+      10_000,
+      'the API to answer again',
+    );
     const lease = await api.request.post('/proxies/acquire').set(user.auth).send({ country: 'XT' });
     expect(lease.status).toBe(200);
   });
@@ -53,10 +57,18 @@ describe('closing the API', () => {
     url.searchParams.set('application_name', 'closing-api');
     const closing = startTestApi({ DATABASE_URL: url.toString(), PROXY_PAGE_CACHE_MS: '0', KEY_CACHE_MS: '0' });
     const connections = async () =>
-      (await admin.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'closing-api'`)[0]!.n;
+      (
+        await admin.$queryRaw<
+          Array<{ n: number }>
+        >`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'closing-api'`
+      )[0]!.n;
     expect((await closing.request.get('/proxies').query({ country: 'XT' }).set(user.auth)).status).toBe(200);
     expect(await connections()).toBeGreaterThan(0);
     await closing.close();
-    await eventually(async () => ((await connections()) === 0 ? true : undefined), 5_000, 'the closed API to have no connection');
+    await eventually(
+      async () => ((await connections()) === 0 ? true : undefined),
+      5_000,
+      'the closed API to have no connection',
+    );
   });
 });

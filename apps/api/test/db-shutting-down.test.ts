@@ -25,8 +25,10 @@ afterAll(async () => {
 const requests = {
   // Authentication (raw SQL on the pool), an acquire (a transaction), a registration (Prisma).
   account: () => api.request.get('/account').set(user.auth),
-  acquire: () => api.request.post('/proxies/acquire').set(user.auth).send({ country: 'XS', lease_duration_seconds: 60 }),
-  register: () => api.request.post('/auth/register').send({ email: `down-${randomUUID()}@example.test`, display_name: 'Down' }),
+  acquire: () =>
+    api.request.post('/proxies/acquire').set(user.auth).send({ country: 'XS', lease_duration_seconds: 60 }),
+  register: () =>
+    api.request.post('/auth/register').send({ email: `down-${randomUUID()}@example.test`, display_name: 'Down' }),
 };
 
 describe('PostgreSQL shutting down while the API serves', () => {
@@ -39,12 +41,18 @@ describe('PostgreSQL shutting down while the API serves', () => {
         name,
         status: 503,
         retryAfter: expect.stringMatching(/^\d+$/),
-        body: { error: { code: 'SERVICE_UNAVAILABLE', message: expect.any(String), details: { dependency: 'postgres' } } },
+        body: {
+          error: { code: 'SERVICE_UNAVAILABLE', message: expect.any(String), details: { dependency: 'postgres' } },
+        },
       });
     }
     expect(api.logs.some((line) => line.message === 'unhandled error')).toBe(false);
     postgres.restore();
-    await eventually(async () => ((await requests.account()).status === 200 ? true : undefined), 10_000, 'the API to read again');
+    await eventually(
+      async () => ((await requests.account()).status === 200 ? true : undefined),
+      10_000,
+      'the API to read again',
+    );
     expect((await requests.acquire()).status).toBe(200);
     expect((await requests.register()).status).toBe(201);
   });

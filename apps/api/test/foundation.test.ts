@@ -31,7 +31,11 @@ describe('error envelope', () => {
     }
     for (const path of ['/proxiesX', '/statistics', '/accounts', '/sourcesfoo']) {
       const res = await api.request.get(path);
-      expect({ path, status: res.status, code: res.body.error?.code }).toEqual({ path, status: 404, code: 'NOT_FOUND' });
+      expect({ path, status: res.status, code: res.body.error?.code }).toEqual({
+        path,
+        status: 404,
+        code: 'NOT_FOUND',
+      });
     }
   });
 

@@ -35,7 +35,11 @@ describe('GET /health under dependency faults', () => {
     expect(down.body).toEqual({ status: 'degraded', postgres: 'connected', redis: 'disconnected', version: '0.1.0' });
 
     await redis.up();
-    const back = await eventually(() => api.request.get('/health'), (res) => res.status === 200, 10_000);
+    const back = await eventually(
+      () => api.request.get('/health'),
+      (res) => res.status === 200,
+      10_000,
+    );
     expect(back.status).toBe(200);
     expect(back.body.status).toBe('healthy');
   });

@@ -34,7 +34,9 @@ function judgeThrough(proxy: Endpoint, judgeUrl: URL, secret: string, timeoutMs:
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => socket.destroy(new Error('timeout')), timeoutMs);
     socket.once('connect', () => {
-      socket.write(`GET ${judgeUrl.origin}${judgeUrl.pathname}?nonce=${nonce} HTTP/1.1\r\nHost: ${judgeUrl.host}\r\nAccept: application/json\r\nConnection: close\r\n\r\n`);
+      socket.write(
+        `GET ${judgeUrl.origin}${judgeUrl.pathname}?nonce=${nonce} HTTP/1.1\r\nHost: ${judgeUrl.host}\r\nAccept: application/json\r\nConnection: close\r\n\r\n`,
+      );
     });
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.once('error', (error) => {
@@ -62,7 +64,13 @@ export interface RunFigures {
 }
 
 /** `total` baseline validations over the proxies, round-robin, `concurrency` at once. */
-export async function runBaseline(proxies: readonly Endpoint[], judgeUrl: string, secret: string, total: number, concurrency: number): Promise<RunFigures> {
+export async function runBaseline(
+  proxies: readonly Endpoint[],
+  judgeUrl: string,
+  secret: string,
+  total: number,
+  concurrency: number,
+): Promise<RunFigures> {
   const url = new URL(judgeUrl);
   let next = 0;
   let errors = 0;
@@ -88,5 +96,11 @@ export async function runBaseline(proxies: readonly Endpoint[], judgeUrl: string
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
   const used = process.cpuUsage(cpu);
-  return { validations: total, errors, seconds: (performance.now() - started) / 1000, cpuMs: (used.user + used.system) / 1000, maxInFlight };
+  return {
+    validations: total,
+    errors,
+    seconds: (performance.now() - started) / 1000,
+    cpuMs: (used.user + used.system) / 1000,
+    maxInFlight,
+  };
 }

@@ -52,10 +52,19 @@ interface World {
 }
 
 const fleetScript = fileURLToPath(new URL('./fleet-process.ts', import.meta.url));
-const fleet = await spawnReadyChild(fleetScript, { HEALTHY: String(SWEEP_HEALTHY), HOLES: String(SWEEP_HOLES), JUDGE_SECRET: SECRET });
+const fleet = await spawnReadyChild(fleetScript, {
+  HEALTHY: String(SWEEP_HEALTHY),
+  HOLES: String(SWEEP_HOLES),
+  JUDGE_SECRET: SECRET,
+});
 const world = JSON.parse(fleet.payload) as World;
 const database = await privateDatabase(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
-const env = { ...benchWorkerEnv(database.url), JUDGE_URL: world.judgeUrl, JUDGE_SECRET: SECRET, CHECKER_CONCURRENCY: String(CONCURRENCY) };
+const env = {
+  ...benchWorkerEnv(database.url),
+  JUDGE_URL: world.judgeUrl,
+  JUDGE_SECRET: SECRET,
+  CHECKER_CONCURRENCY: String(CONCURRENCY),
+};
 const prefix = env.QUEUE_PREFIX;
 const logger = createLogger({ service: 'checker-bench', level: 'warn' });
 /** The two network stages (tcp_connect, http_anonymity), as the target is stated; BENCH_STAGES=3 adds geoip. */
@@ -102,7 +111,8 @@ async function runPipeline(ids: string[], total: number): Promise<RunFigures> {
     running.checker.workers.validate.on('completed', onDone).on('failed', onDone);
   });
   for (let done = 0; done < total; done += ids.length) {
-    for (let start = 0; start < ids.length; start += 500) await enqueue(validateQueue, 'validate', { proxy_ids: ids.slice(start, start + 500) });
+    for (let start = 0; start < ids.length; start += 500)
+      await enqueue(validateQueue, 'validate', { proxy_ids: ids.slice(start, start + 500) });
   }
   await finished;
   const seconds = (performance.now() - started) / 1000;
@@ -110,15 +120,27 @@ async function runPipeline(ids: string[], total: number): Promise<RunFigures> {
   const after = await db.proxy.aggregate({ _sum: { checksTotal: true, checksPassed: true } });
   const validations = (after._sum.checksTotal ?? 0) - (before._sum.checksTotal ?? 0);
   const passed = (after._sum.checksPassed ?? 0) - (before._sum.checksPassed ?? 0);
-  return { validations, errors: validations - passed, seconds, cpuMs: (used.user + used.system) / 1000, maxInFlight: semaphore.maxInFlight };
+  return {
+    validations,
+    errors: validations - passed,
+    seconds,
+    cpuMs: (used.user + used.system) / 1000,
+    maxInFlight: semaphore.maxInFlight,
+  };
 }
 
 try {
   const healthy = world.proxies.slice(0, THROUGHPUT_PROXIES);
-  console.log(`checker bench: ${healthy.length} healthy elite proxies and a judge in a separate process, concurrency ${CONCURRENCY}, ` +
-    `pipeline of ${running.checker.pipeline.checkers.map((checker) => checker.name).join(' + ')}`);
+  console.log(
+    `checker bench: ${healthy.length} healthy elite proxies and a judge in a separate process, concurrency ${CONCURRENCY}, ` +
+      `pipeline of ${running.checker.pipeline.checkers.map((checker) => checker.name).join(' + ')}`,
+  );
   await runBaseline(healthy, world.judgeUrl, SECRET, 1000, CONCURRENCY);
-  const ids = await insertProxies(db, healthy.map((proxy) => ({ ...proxy, protocol: 'http' })), 'in 1 day');
+  const ids = await insertProxies(
+    db,
+    healthy.map((proxy) => ({ ...proxy, protocol: 'http' })),
+    'in 1 day',
+  );
   await runPipeline(ids, ids.length);
   // Interleaved rounds, so drift in the machine's load hits both sides alike.
   const baselineRuns: RunFigures[] = [];
@@ -133,10 +155,17 @@ try {
   console.log(line('checker pipeline', pipeline));
   const throughputRatio = pipeline.validations / pipeline.seconds / (baseline.validations / baseline.seconds);
   const cpuRatio = pipeline.cpuMs / pipeline.validations / (baseline.cpuMs / baseline.validations);
-  console.log(`throughput ${(throughputRatio * 100).toFixed(0)} % of baseline (target >= 50 %): ${throughputRatio >= 0.5 ? 'OK' : 'UNDER TARGET'}`);
-  console.log(`CPU per validation ${cpuRatio.toFixed(2)}x baseline (target <= 2x): ${cpuRatio <= 2 ? 'OK' : 'OVER TARGET'}`);
-  for (const row of await failureDetails()) console.log(`  failed check: ${row.n} x ${row.checker_name}: ${row.detail}`);
-  console.log(`in flight: ${pipeline.maxInFlight} at most, ${pipeline.errors} failed (target >= 1000 without error): ${pipeline.maxInFlight >= 1000 && pipeline.errors === 0 ? 'OK' : 'NOT MET'}`);
+  console.log(
+    `throughput ${(throughputRatio * 100).toFixed(0)} % of baseline (target >= 50 %): ${throughputRatio >= 0.5 ? 'OK' : 'UNDER TARGET'}`,
+  );
+  console.log(
+    `CPU per validation ${cpuRatio.toFixed(2)}x baseline (target <= 2x): ${cpuRatio <= 2 ? 'OK' : 'OVER TARGET'}`,
+  );
+  for (const row of await failureDetails())
+    console.log(`  failed check: ${row.n} x ${row.checker_name}: ${row.detail}`);
+  console.log(
+    `in flight: ${pipeline.maxInFlight} at most, ${pipeline.errors} failed (target >= 1000 without error): ${pipeline.maxInFlight >= 1000 && pipeline.errors === 0 ? 'OK' : 'NOT MET'}`,
+  );
 
   if (process.env.BENCH_SWEEP === '0') throw new SkipSweep();
   // The sweep: healthy proxies (two protocols per fleet proxy), black holes (accept, never answer: each holds
@@ -154,20 +183,30 @@ try {
   running = await startChecker(sweepEnv, { logger, checkers });
   await running.checker.validating;
   const sweepDb = running.checker.db;
-  const healthyRows = world.proxies.flatMap((proxy) => (['http', 'https'] as const).map((protocol) => ({ ...proxy, protocol })));
+  const healthyRows = world.proxies.flatMap((proxy) =>
+    (['http', 'https'] as const).map((protocol) => ({ ...proxy, protocol })),
+  );
   const holeRows = world.holes.flatMap((hole) => PROTOCOLS.map((protocol) => ({ ...hole, protocol })));
   const deadHosts = Math.max(0, Math.ceil((SWEEP_PROXIES - healthyRows.length - holeRows.length) / PROTOCOLS.length));
-  const deadRows = Array.from({ length: deadHosts }, (_, index) => fleetHost(40_000 + index)).flatMap((host) => PROTOCOLS.map((protocol) => ({ host, port: 9, protocol })));
+  const deadRows = Array.from({ length: deadHosts }, (_, index) => fleetHost(40_000 + index)).flatMap((host) =>
+    PROTOCOLS.map((protocol) => ({ host, port: 9, protocol })),
+  );
   const sweep = [...healthyRows, ...holeRows, ...deadRows];
   await insertProxies(sweepDb, sweep, 'now');
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   let maxDescriptors = 0;
-  const descriptors = setInterval(() => (maxDescriptors = Math.max(maxDescriptors, readdirSync('/proc/self/fd').length)), 100);
+  const descriptors = setInterval(
+    () => (maxDescriptors = Math.max(maxDescriptors, readdirSync('/proc/self/fd').length)),
+    100,
+  );
   running.checker.semaphore.resetPeak();
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const queued = await enqueueDueProxies({ db: sweepDb, validateQueue }, { limit: sweep.length, batchSize: 500, leaseSeconds: 300 });
+  const queued = await enqueueDueProxies(
+    { db: sweepDb, validateQueue },
+    { limit: sweep.length, batchSize: 500, leaseSeconds: 300 },
+  );
   await waitForQueueIdle(validateQueue);
   const wall = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
@@ -195,7 +234,8 @@ try {
       `statuses ${counts.map((row) => `${row.status}=${row._count}`).join(' ')}; event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
   );
   console.log(`  machine: ${machineLine()}`);
-  for (const row of await failureDetails([9, ...world.holes.map((hole) => hole.port)])) console.log(`  failed check of a healthy proxy: ${row.n} x ${row.checker_name}: ${row.detail}`);
+  for (const row of await failureDetails([9, ...world.holes.map((hole) => hole.port)]))
+    console.log(`  failed check of a healthy proxy: ${row.n} x ${row.checker_name}: ${row.detail}`);
 } catch (error) {
   if (!(error instanceof SkipSweep)) throw error;
 } finally {

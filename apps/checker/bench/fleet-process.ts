@@ -28,7 +28,9 @@ const judge = {
 const fleet = await startProxyFleet(healthy, 'elite', { hosts: 'spread' });
 const blackHoles: BlackHole[] = [];
 for (let start = 0; start < holes; start += 100) {
-  const batch = Array.from({ length: Math.min(100, holes - start) }, (_, offset) => blackHole({ host: fleetHost(20_000 + start + offset) }));
+  const batch = Array.from({ length: Math.min(100, holes - start) }, (_, offset) =>
+    blackHole({ host: fleetHost(20_000 + start + offset) }),
+  );
   blackHoles.push(...(await Promise.all(batch)));
 }
 const world = {

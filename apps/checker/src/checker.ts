@@ -2,7 +2,15 @@ import { createGeoipChecker, createHttpAnonymityChecker, tcpConnectChecker } fro
 import { createDatabase, openCheckStore, pingDatabase, type Database } from '@proxy-pool/db';
 import type { Logger } from '@proxy-pool/logger';
 import type { Checker } from '@proxy-pool/plugin-contracts';
-import { createRedis, createWorker, logWorkerEvents, pingRedis, watchRedis, type QueueContext, type RedisConnection } from '@proxy-pool/queues';
+import {
+  createRedis,
+  createWorker,
+  logWorkerEvents,
+  pingRedis,
+  watchRedis,
+  type QueueContext,
+  type RedisConnection,
+} from '@proxy-pool/queues';
 import { observeWorkerJobs } from '@proxy-pool/worker-runtime';
 import type { Worker } from 'bullmq';
 import type { CheckerConfig } from './config.js';
@@ -32,7 +40,11 @@ export interface CheckerOptions {
 export async function builtinCheckerList(config: CheckerConfig, ownIps: () => readonly string[]): Promise<Checker[]> {
   const geoip = createGeoipChecker({ mmdbPath: config.MMDB_PATH });
   await geoip.load();
-  return [tcpConnectChecker, createHttpAnonymityChecker({ judgeUrl: config.JUDGE_URL, secret: config.JUDGE_SECRET, ownIps }), geoip];
+  return [
+    tcpConnectChecker,
+    createHttpAnonymityChecker({ judgeUrl: config.JUDGE_URL, secret: config.JUDGE_SECRET, ownIps }),
+    geoip,
+  ];
 }
 
 export interface CheckerApp {
@@ -55,19 +67,42 @@ export interface CheckerApp {
 export async function openChecker(config: CheckerConfig, options: CheckerOptions): Promise<CheckerApp> {
   const { logger } = options;
   const concurrency = effectiveConcurrency(config.CHECKER_CONCURRENCY, openFileLimit());
-  if (concurrency < config.CHECKER_CONCURRENCY) logger.warn('checker concurrency capped by the open-file limit', { wanted: config.CHECKER_CONCURRENCY, effective: concurrency });
-  const ownIp = new OwnIpTracker({ judgeUrl: config.JUDGE_URL, secret: config.JUDGE_SECRET, refreshMs: config.OWN_IP_REFRESH_MINUTES * 60_000, logger, allowPrivate: config.ALLOW_PRIVATE_TARGETS });
-  const checkers = options.checkers ? await options.checkers(ownIp.current) : await builtinCheckerList(config, ownIp.current);
+  if (concurrency < config.CHECKER_CONCURRENCY)
+    logger.warn('checker concurrency capped by the open-file limit', {
+      wanted: config.CHECKER_CONCURRENCY,
+      effective: concurrency,
+    });
+  const ownIp = new OwnIpTracker({
+    judgeUrl: config.JUDGE_URL,
+    secret: config.JUDGE_SECRET,
+    refreshMs: config.OWN_IP_REFRESH_MINUTES * 60_000,
+    logger,
+    allowPrivate: config.ALLOW_PRIVATE_TARGETS,
+  });
+  const checkers = options.checkers
+    ? await options.checkers(ownIp.current)
+    : await builtinCheckerList(config, ownIp.current);
   const refuseAddress = privateProxyRefusal(config.ALLOW_PRIVATE_TARGETS);
-  const pipeline = createPipeline(checkers, { connectTimeoutMs: config.CONNECT_TIMEOUT_MS, totalTimeoutMs: config.TOTAL_TIMEOUT_MS, refuseAddress });
+  const pipeline = createPipeline(checkers, {
+    connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
+    totalTimeoutMs: config.TOTAL_TIMEOUT_MS,
+    refuseAddress,
+  });
   const semaphore = new Semaphore(concurrency);
-  const metrics = createCheckerMetrics(() => semaphore.inFlight, () => semaphore.waiting, options.defaultMetrics);
+  const metrics = createCheckerMetrics(
+    () => semaphore.inFlight,
+    () => semaphore.waiting,
+    options.defaultMetrics,
+  );
   const redis = createRedis(config.REDIS_URL, 'worker');
   const redisWatch = watchRedis(redis, { logger, summaryEveryMs: config.DEPENDENCY_SUMMARY_EVERY_MS });
   const context: QueueContext = { connection: redis, prefix: config.QUEUE_PREFIX };
   const db = createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const store = openCheckStore(config.DATABASE_URL, CHECK_POOL_SIZE);
-  const writer = new ResultWriter(databaseBatchWriter(store, scoringFromConfig(config)), { batchSize: config.RESULT_BATCH_SIZE, flushMs: config.RESULT_FLUSH_MS });
+  const writer = new ResultWriter(databaseBatchWriter(store, scoringFromConfig(config)), {
+    batchSize: config.RESULT_BATCH_SIZE,
+    flushMs: config.RESULT_FLUSH_MS,
+  });
   const abandon = new AbortController();
   const validate = createWorker(
     'validate',
@@ -81,7 +116,8 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
       onValidation: (result) => {
         metrics.validations.inc({ outcome: result.outcome.passed ? 'passed' : 'failed' });
         metrics.duration.observe(result.durationMs / 1000);
-        for (const check of result.checks) metrics.checks.inc({ checker: check.checkerName, result: check.passed ? 'passed' : 'failed' });
+        for (const check of result.checks)
+          metrics.checks.inc({ checker: check.checkerName, result: check.passed ? 'passed' : 'failed' });
       },
     }),
     context,
@@ -92,9 +128,14 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
       stalledInterval: config.VALIDATE_STALLED_INTERVAL_MS,
     },
   );
-  const urlTest = createWorker('urlTest', createUrlTestProcessor({ db, allowPrivate: config.ALLOW_PRIVATE_TARGETS, refuseAddress }), context, {
-    concurrency: config.URL_TEST_JOB_CONCURRENCY,
-  });
+  const urlTest = createWorker(
+    'urlTest',
+    createUrlTestProcessor({ db, allowPrivate: config.ALLOW_PRIVATE_TARGETS, refuseAddress }),
+    context,
+    {
+      concurrency: config.URL_TEST_JOB_CONCURRENCY,
+    },
+  );
   urlTest.on('completed', () => metrics.urlTests.inc());
   observeWorkerJobs(metrics.registry, [validate, urlTest]);
   logWorkerEvents(validate, { name: 'validate', logger, watch: redisWatch });
@@ -102,7 +143,9 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
   let stopping = false;
   const validating = ownIp.start().then(() => {
     if (stopping) return;
-    void validate.run().catch((error: unknown) => logger.error('validate worker stopped', { error: (error as Error).message }));
+    void validate
+      .run()
+      .catch((error: unknown) => logger.error('validate worker stopped', { error: (error as Error).message }));
     logger.info('validate worker running', { own_ips: ownIp.current(), concurrency });
   });
   let stopped: Promise<void> | undefined;

@@ -48,7 +48,8 @@ export const checkerConfigSchema = z
     path: ['CONNECT_TIMEOUT_MS'],
   })
   .refine((config) => config.NODE_ENV !== 'production' || config.JUDGE_SECRET !== DEVELOPMENT_JUDGE_SECRET, {
-    message: 'required when NODE_ENV=production (at least 16 random characters, the same for the API, the judge and every checker)',
+    message:
+      'required when NODE_ENV=production (at least 16 random characters, the same for the API, the judge and every checker)',
     path: ['JUDGE_SECRET'],
   });
 

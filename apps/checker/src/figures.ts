@@ -1,5 +1,11 @@
 import type { FiguresUpdate, StoredFigures } from '@proxy-pool/db';
-import { applyValidation, DEFAULT_SCORING, nextCheckDelayMs, type ScoringSettings, type ValidationOutcome } from './proxy-state.js';
+import {
+  applyValidation,
+  DEFAULT_SCORING,
+  nextCheckDelayMs,
+  type ScoringSettings,
+  type ValidationOutcome,
+} from './proxy-state.js';
 import type { CheckerConfig } from './config.js';
 
 export function scoringFromConfig(config: CheckerConfig): ScoringSettings {
@@ -21,7 +27,12 @@ export interface FinishedValidation {
 }
 
 /** The stored figures after one validation (the rules of proxy-state.ts), with the time of the next check. */
-export function nextFigures(current: StoredFigures, validation: FinishedValidation, scoring: ScoringSettings, random: () => number = Math.random): FiguresUpdate {
+export function nextFigures(
+  current: StoredFigures,
+  validation: FinishedValidation,
+  scoring: ScoringSettings,
+  random: () => number = Math.random,
+): FiguresUpdate {
   const next = applyValidation(current, validation.outcome, scoring);
   return {
     ...next,

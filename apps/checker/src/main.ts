@@ -21,7 +21,12 @@ export async function startChecker(
 ): Promise<RunningChecker> {
   const config = loadCheckerConfig(env);
   const logger: Logger =
-    options.logger ?? createLogger({ service: 'checker', level: config.LOG_LEVEL, pretty: config.NODE_ENV === 'development' && process.stdout.isTTY });
+    options.logger ??
+    createLogger({
+      service: 'checker',
+      level: config.LOG_LEVEL,
+      pretty: config.NODE_ENV === 'development' && process.stdout.isTTY,
+    });
   const checker = await openChecker(config, { ...options, logger });
   const health = await startWorkerHealth({
     enabled: runtime.healthServer ?? true,

@@ -15,9 +15,28 @@ export function createCheckerMetrics(inFlight: () => number, waiting: () => numb
   const registry = new Registry();
   const registers = [registry];
   if (defaults) collectProcessMetrics(registry);
-  new Gauge({ name: `${METRIC_PREFIX}checker_validations_in_flight`, help: 'Validations running now', registers, collect() { this.set(inFlight()); } });
-  new Gauge({ name: `${METRIC_PREFIX}checker_validations_waiting`, help: 'Validations waiting for a slot', registers, collect() { this.set(waiting()); } });
-  const validations = new Counter({ name: `${METRIC_PREFIX}checker_validations_total`, help: 'Validations by outcome', labelNames: ['outcome'], registers });
+  new Gauge({
+    name: `${METRIC_PREFIX}checker_validations_in_flight`,
+    help: 'Validations running now',
+    registers,
+    collect() {
+      this.set(inFlight());
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}checker_validations_waiting`,
+    help: 'Validations waiting for a slot',
+    registers,
+    collect() {
+      this.set(waiting());
+    },
+  });
+  const validations = new Counter({
+    name: `${METRIC_PREFIX}checker_validations_total`,
+    help: 'Validations by outcome',
+    labelNames: ['outcome'],
+    registers,
+  });
   // Both outcomes exist from the start, so "no passed validation for 10 minutes" also fires for a checker that never passed one.
   for (const outcome of ['passed', 'failed']) validations.inc({ outcome }, 0);
   return {
@@ -30,6 +49,11 @@ export function createCheckerMetrics(inFlight: () => number, waiting: () => numb
       registers,
     }),
     urlTests: new Counter({ name: `${METRIC_PREFIX}checker_url_tests_total`, help: 'URL test jobs run', registers }),
-    checks: new Counter({ name: `${METRIC_PREFIX}checker_checks_total`, help: 'Checks run, by checker and result', labelNames: ['checker', 'result'], registers }),
+    checks: new Counter({
+      name: `${METRIC_PREFIX}checker_checks_total`,
+      help: 'Checks run, by checker and result',
+      labelNames: ['checker', 'result'],
+      registers,
+    }),
   };
 }

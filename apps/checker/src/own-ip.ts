@@ -64,16 +64,25 @@ export class OwnIpTracker {
   private async refresh(): Promise<void> {
     if (this.stopped) return;
     try {
-      const address = await learnOwnIp(this.options.judgeUrl, { secret: this.options.secret, timeoutMs: this.options.timeoutMs ?? 5_000 });
+      const address = await learnOwnIp(this.options.judgeUrl, {
+        secret: this.options.secret,
+        timeoutMs: this.options.timeoutMs ?? 5_000,
+      });
       if (this.options.allowPrivate === false && !isPublicAddress(address) && (await this.judgeIsPublic())) {
-        throw new Error(`the judge saw this checker as ${address}, a private address: requests to JUDGE_URL must leave the local network through the same egress as proxy checks`);
+        throw new Error(
+          `the judge saw this checker as ${address}, a private address: requests to JUDGE_URL must leave the local network through the same egress as proxy checks`,
+        );
       }
-      if (this.addresses[0] !== address) this.options.logger.info('own public IP learnt from the judge', { ip: address });
+      if (this.addresses[0] !== address)
+        this.options.logger.info('own public IP learnt from the judge', { ip: address });
       this.addresses = [address, ...this.addresses.filter((known) => known !== address)].slice(0, REMEMBERED);
       this.markLearnt();
       this.schedule(this.options.refreshMs);
     } catch (error) {
-      this.options.logger.warn('cannot learn own public IP from the judge', { judge_url: this.options.judgeUrl, error: (error as Error).message });
+      this.options.logger.warn('cannot learn own public IP from the judge', {
+        judge_url: this.options.judgeUrl,
+        error: (error as Error).message,
+      });
       this.schedule(this.known ? this.options.refreshMs : (this.options.retryMs ?? 2_000));
     }
   }

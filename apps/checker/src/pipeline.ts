@@ -51,16 +51,40 @@ export function createPipeline(checkers: readonly Checker[], options: PipelineOp
     else stages.push([checker]);
   }
   const finalStage = ordered[ordered.length - 1]?.stage ?? 1;
-  return { checkers: ordered, stages, finalStage, validate: (target, signal) => runValidation(stages, options, target, signal) };
+  return {
+    checkers: ordered,
+    stages,
+    finalStage,
+    validate: (target, signal) => runValidation(stages, options, target, signal),
+  };
 }
 
-async function runValidation(stages: Checker[][], options: PipelineOptions, target: CheckTarget, outer: AbortSignal = NEVER_ABORTED): Promise<ValidationResult> {
+async function runValidation(
+  stages: Checker[][],
+  options: PipelineOptions,
+  target: CheckTarget,
+  outer: AbortSignal = NEVER_ABORTED,
+): Promise<ValidationResult> {
   const started = performance.now();
   const refusal = options.refuseAddress?.(target.ip);
   const first = stages[0]?.[0];
   if (refusal !== undefined && first !== undefined) {
-    const checks = [{ checkerName: first.name, stage: first.stage, passed: false, latencyMs: null, detail: refusal, createdAt: new Date() }];
-    return { outcome: { passed: false, latencyMs: null }, checks, abandoned: false, durationMs: performance.now() - started };
+    const checks = [
+      {
+        checkerName: first.name,
+        stage: first.stage,
+        passed: false,
+        latencyMs: null,
+        detail: refusal,
+        createdAt: new Date(),
+      },
+    ];
+    return {
+      outcome: { passed: false, latencyMs: null },
+      checks,
+      abandoned: false,
+      durationMs: performance.now() - started,
+    };
   }
   const deadline = started + options.totalTimeoutMs;
   // Checkers enforce their own timeouts; this only stops waiting for one that does not (or at abandonment).
@@ -68,7 +92,10 @@ async function runValidation(stages: Checker[][], options: PipelineOptions, targ
   const stopWaiting = new Promise<CheckOutcome>((resolve) => {
     cutOff = (detail) => resolve({ passed: false, latencyMs: null, detail });
   });
-  const backstop = setTimeout(() => cutOff(`no result within the total timeout of ${options.totalTimeoutMs}ms`), options.totalTimeoutMs + BACKSTOP_MS);
+  const backstop = setTimeout(
+    () => cutOff(`no result within the total timeout of ${options.totalTimeoutMs}ms`),
+    options.totalTimeoutMs + BACKSTOP_MS,
+  );
   const unsubscribe = watchAbort(outer, () => cutOff('abandoned'));
   const checks: CheckRecord[] = [];
   let facts: CheckFacts = {};
@@ -80,10 +107,31 @@ async function runValidation(stages: Checker[][], options: PipelineOptions, targ
         const remaining = Math.round(deadline - performance.now());
         const outcome =
           remaining <= 0
-            ? { passed: false, latencyMs: null, detail: `not run: total timeout of ${options.totalTimeoutMs}ms used up` }
-            : await runChecker(checker, { target, facts, connectTimeoutMs: Math.min(options.connectTimeoutMs, remaining), totalTimeoutMs: remaining, signal: outer }, stopWaiting);
+            ? {
+                passed: false,
+                latencyMs: null,
+                detail: `not run: total timeout of ${options.totalTimeoutMs}ms used up`,
+              }
+            : await runChecker(
+                checker,
+                {
+                  target,
+                  facts,
+                  connectTimeoutMs: Math.min(options.connectTimeoutMs, remaining),
+                  totalTimeoutMs: remaining,
+                  signal: outer,
+                },
+                stopWaiting,
+              );
         if (outer.aborted) return abandoned(checks, started);
-        checks.push({ checkerName: checker.name, stage: checker.stage, passed: outcome.passed, latencyMs: outcome.latencyMs, detail: outcome.detail, createdAt: new Date() });
+        checks.push({
+          checkerName: checker.name,
+          stage: checker.stage,
+          passed: outcome.passed,
+          latencyMs: outcome.latencyMs,
+          detail: outcome.detail,
+          createdAt: new Date(),
+        });
         if (outcome.passed) facts = outcome.facts ? { ...facts, ...outcome.facts } : facts;
         else failed = true;
       }
@@ -94,19 +142,37 @@ async function runValidation(stages: Checker[][], options: PipelineOptions, targ
     unsubscribe();
   }
   const passed = !failed && checks.length > 0;
-  return { outcome: toOutcome(passed, checks, facts), checks, abandoned: false, durationMs: performance.now() - started };
+  return {
+    outcome: toOutcome(passed, checks, facts),
+    checks,
+    abandoned: false,
+    durationMs: performance.now() - started,
+  };
 }
 
 function abandoned(checks: CheckRecord[], started: number): ValidationResult {
-  return { outcome: { passed: false, latencyMs: null }, checks, abandoned: true, durationMs: performance.now() - started };
+  return {
+    outcome: { passed: false, latencyMs: null },
+    checks,
+    abandoned: true,
+    durationMs: performance.now() - started,
+  };
 }
 
 /** A checker's outcome; a throw, or a checker still running when `stopWaiting` settles, becomes a failed check. */
-async function runChecker(checker: Checker, context: Parameters<Checker['check']>[0], stopWaiting: Promise<CheckOutcome>): Promise<CheckOutcome> {
+async function runChecker(
+  checker: Checker,
+  context: Parameters<Checker['check']>[0],
+  stopWaiting: Promise<CheckOutcome>,
+): Promise<CheckOutcome> {
   try {
     return await Promise.race([checker.check(context), stopWaiting]);
   } catch (error) {
-    return { passed: false, latencyMs: null, detail: `checker ${checker.name} failed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      passed: false,
+      latencyMs: null,
+      detail: `checker ${checker.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 

@@ -44,7 +44,10 @@ const ANONYMITY_WEIGHT: Record<Anonymity, number> = { elite: 1, anonymous: 0.6, 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
 /** score = 0.5·uptime + 0.3·latency + 0.2·anonymity; 0 for a dead proxy. */
-export function computeScore(figures: Pick<ProxyFigures, 'status' | 'uptimeRatio' | 'avgLatencyMs' | 'anonymity'>, settings: ScoringSettings): number {
+export function computeScore(
+  figures: Pick<ProxyFigures, 'status' | 'uptimeRatio' | 'avgLatencyMs' | 'anonymity'>,
+  settings: ScoringSettings,
+): number {
   if (figures.status === 'dead') return 0;
   const latency = figures.avgLatencyMs === null ? 0 : clamp(1 - figures.avgLatencyMs / settings.latencyCeilingMs, 0, 1);
   const anonymity = figures.anonymity ? ANONYMITY_WEIGHT[figures.anonymity] : 0;
@@ -57,10 +60,18 @@ export function computeScore(figures: Pick<ProxyFigures, 'status' | 'uptimeRatio
  * - failing: an active proxy stays active until `deadAfterFailures` failures in a row; a proxy that has never
  *   passed (unchecked) or is already dead is dead at once — it has no record of working.
  */
-export function applyValidation(previous: ProxyFigures, outcome: ValidationOutcome, settings: ScoringSettings): ProxyFigures {
+export function applyValidation(
+  previous: ProxyFigures,
+  outcome: ValidationOutcome,
+  settings: ScoringSettings,
+): ProxyFigures {
   const alpha = settings.ewmaAlpha;
   const firstSample = previous.checksTotal === 0;
-  const uptimeRatio = firstSample ? (outcome.passed ? 1 : 0) : (1 - alpha) * previous.uptimeRatio + alpha * (outcome.passed ? 1 : 0);
+  const uptimeRatio = firstSample
+    ? outcome.passed
+      ? 1
+      : 0
+    : (1 - alpha) * previous.uptimeRatio + alpha * (outcome.passed ? 1 : 0);
   const consecutiveFailures = outcome.passed ? 0 : previous.consecutiveFailures + 1;
   let avgLatencyMs = previous.avgLatencyMs;
   if (outcome.passed && outcome.latencyMs !== null) {
@@ -87,9 +98,14 @@ export function applyValidation(previous: ProxyFigures, outcome: ValidationOutco
 }
 
 /** When the proxy is due again: active every few minutes, failing soon, dead with exponential backoff. */
-export function nextCheckDelayMs(figures: ProxyFigures, settings: ScoringSettings, random: () => number = Math.random): number {
+export function nextCheckDelayMs(
+  figures: ProxyFigures,
+  settings: ScoringSettings,
+  random: () => number = Math.random,
+): number {
   let base: number;
-  if (figures.status === 'active') base = figures.consecutiveFailures > 0 ? settings.failingRecheckMs : settings.activeRecheckMs;
+  if (figures.status === 'active')
+    base = figures.consecutiveFailures > 0 ? settings.failingRecheckMs : settings.activeRecheckMs;
   else {
     const exponent = Math.max(0, figures.consecutiveFailures - 1);
     base = Math.min(settings.deadRecheckMaxMs, settings.deadRecheckBaseMs * 2 ** Math.min(exponent, 20));

@@ -4,7 +4,8 @@ import { isPublicAddress } from '@proxy-pool/ssrf';
 
 export type AddressLookup = (hostname: string) => Promise<string[]>;
 
-const systemLookup: AddressLookup = async (hostname) => (await lookup(hostname, { all: true })).map((entry) => entry.address);
+const systemLookup: AddressLookup = async (hostname) =>
+  (await lookup(hostname, { all: true })).map((entry) => entry.address);
 
 /**
  * Why this checker cannot judge real proxies, or undefined when it can. Every proxy under test must reach the
@@ -12,7 +13,11 @@ const systemLookup: AddressLookup = async (hostname) => (await lookup(hostname, 
  * private or loopback address fails every real proxy and misjudges anonymity. Only a setup that probes private
  * proxies on purpose (ALLOW_PRIVATE_TARGETS: tests, local development) may use one.
  */
-export async function privateJudgeProblem(judgeUrl: string, allowPrivate: boolean, resolve: AddressLookup = systemLookup): Promise<string | undefined> {
+export async function privateJudgeProblem(
+  judgeUrl: string,
+  allowPrivate: boolean,
+  resolve: AddressLookup = systemLookup,
+): Promise<string | undefined> {
   if (allowPrivate) return undefined;
   const hostname = new URL(judgeUrl).hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];

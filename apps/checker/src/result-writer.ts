@@ -1,4 +1,10 @@
-import { recordValidations, type CheckRow, type FiguresUpdate, type CheckStore, type StoredFigures } from '@proxy-pool/db';
+import {
+  recordValidations,
+  type CheckRow,
+  type FiguresUpdate,
+  type CheckStore,
+  type StoredFigures,
+} from '@proxy-pool/db';
 import { nextFigures, type FinishedValidation } from './figures.js';
 import type { CheckRecord } from './pipeline.js';
 import type { ScoringSettings } from './proxy-state.js';
@@ -73,7 +79,15 @@ export function databaseBatchWriter(store: CheckStore, scoring: ScoringSettings)
     const checks: CheckRow[] = [];
     for (const item of batch) {
       for (const check of item.checks) {
-        checks.push({ proxyId: item.proxyId, checkerName: check.checkerName, stage: check.stage, passed: check.passed, latencyMs: check.latencyMs, detail: check.detail, createdAt: check.createdAt });
+        checks.push({
+          proxyId: item.proxyId,
+          checkerName: check.checkerName,
+          stage: check.stage,
+          passed: check.passed,
+          latencyMs: check.latencyMs,
+          detail: check.detail,
+          createdAt: check.createdAt,
+        });
       }
     }
     // A proxy can appear twice in a batch (two jobs named it): its validations apply in order.
@@ -83,12 +97,18 @@ export function databaseBatchWriter(store: CheckStore, scoring: ScoringSettings)
       if (earlier) earlier.push(item);
       else byProxy.set(item.proxyId, [item]);
     }
-    const updates = await recordValidations(store, checks, (current) => current.map((row) => applyAll(row, byProxy.get(row.id) ?? [], scoring)));
+    const updates = await recordValidations(store, checks, (current) =>
+      current.map((row) => applyAll(row, byProxy.get(row.id) ?? [], scoring)),
+    );
     return new Map(updates.map((update) => [update.id, update]));
   };
 }
 
-function applyAll(row: StoredFigures, validations: readonly ValidationToWrite[], scoring: ScoringSettings): FiguresUpdate {
+function applyAll(
+  row: StoredFigures,
+  validations: readonly ValidationToWrite[],
+  scoring: ScoringSettings,
+): FiguresUpdate {
   let figures: StoredFigures = row;
   let update: FiguresUpdate | undefined;
   for (const validation of validations) {

@@ -9,7 +9,8 @@ export class Semaphore {
   private head = 0;
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`semaphore limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new Error(`semaphore limit must be a positive integer, got ${limit}`);
   }
 
   /** Tasks running now. */

@@ -41,7 +41,9 @@ export function createValidateProcessor(deps: ValidateDeps): Processor<'validate
       }),
     );
     await releaseValidationLease(deps.store, abandoned);
-    const written = statuses.filter((status): status is NonNullable<WrittenStatus> => status !== undefined && status !== null);
+    const written = statuses.filter(
+      (status): status is NonNullable<WrittenStatus> => status !== undefined && status !== null,
+    );
     return {
       checked: written.length,
       active: written.filter((status) => status === 'active').length,

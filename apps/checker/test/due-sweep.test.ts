@@ -30,7 +30,11 @@ afterAll(async () => {
 
 const sweep = async () => {
   const settings = loadCheckerConfig(world.env);
-  const limits = { limit: settings.ENQUEUE_DUE_LIMIT, batchSize: settings.DUE_BATCH_SIZE, leaseSeconds: settings.CHECK_LEASE_SECONDS };
+  const limits = {
+    limit: settings.ENQUEUE_DUE_LIMIT,
+    batchSize: settings.DUE_BATCH_SIZE,
+    leaseSeconds: settings.CHECK_LEASE_SECONDS,
+  };
   return { affected: await enqueueDueProxies({ db: world.db, validateQueue: world.validateQueue }, limits) };
 };
 
@@ -42,12 +46,16 @@ async function validationsPerProxy(): Promise<Map<string, number>> {
 }
 
 async function waitForCycle(cycle: number): Promise<Map<string, number>> {
-  return eventually(async () => {
-    const counts = await validationsPerProxy();
-    const done = ids.every((id) => (counts.get(id) ?? 0) >= cycle);
-    const counts2 = done ? await world.db.proxy.count({ where: { lastCheckedAt: null } }) : 1;
-    return done && counts2 === 0 ? counts : undefined;
-  }, 30_000, `due cycle ${cycle}`);
+  return eventually(
+    async () => {
+      const counts = await validationsPerProxy();
+      const done = ids.every((id) => (counts.get(id) ?? 0) >= cycle);
+      const counts2 = done ? await world.db.proxy.count({ where: { lastCheckedAt: null } }) : 1;
+      return done && counts2 === 0 ? counts : undefined;
+    },
+    30_000,
+    `due cycle ${cycle}`,
+  );
 }
 
 describe('the due sweep with two checkers on one validate queue', () => {
@@ -64,7 +72,11 @@ describe('the due sweep with two checkers on one validate queue', () => {
     expect(ids.map((id) => first.get(id))).toEqual(ids.map(() => 1));
     expect(await world.db.proxy.count({ where: { status: 'active' } })).toBe(HEALTHY);
     expect(await world.db.proxy.count({ where: { status: 'dead' } })).toBe(DEAD);
-    const perChecker = await Promise.all(checkers.map(async (running) => (await running.checker.metrics.validations.get()).values.reduce((sum, value) => sum + value.value, 0)));
+    const perChecker = await Promise.all(
+      checkers.map(async (running) =>
+        (await running.checker.metrics.validations.get()).values.reduce((sum, value) => sum + value.value, 0),
+      ),
+    );
     expect(perChecker.reduce((sum, n) => sum + n, 0)).toBe(HEALTHY + DEAD);
     expect(perChecker.every((n) => n > 0)).toBe(true);
 
@@ -74,13 +86,14 @@ describe('the due sweep with two checkers on one validate queue', () => {
     expect((await sweep()).affected).toBe(HEALTHY + DEAD);
     const second = await waitForCycle(2);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(ids.map((id) => (second.get(id) ?? 0))).toEqual(ids.map(() => 2));
+    expect(ids.map((id) => second.get(id) ?? 0)).toEqual(ids.map(() => 2));
   });
 
   it('queues due proxies as validate jobs of at most DUE_BATCH_SIZE ids, one job id per batch of a claim', async () => {
     await world.db.$executeRaw`UPDATE proxies SET next_check_at = now() + interval '1 hour'`;
     const [one, two, three] = ids;
-    await world.db.$executeRaw`UPDATE proxies SET next_check_at = now() - interval '1 minute' WHERE id = ANY(${[one!, two!, three!]}::uuid[])`;
+    await world.db
+      .$executeRaw`UPDATE proxies SET next_check_at = now() - interval '1 minute' WHERE id = ANY(${[one!, two!, three!]}::uuid[])`;
     await Promise.all(checkers.map((running) => running.checker.workers.validate.pause()));
     try {
       expect((await sweep()).affected).toBe(3);

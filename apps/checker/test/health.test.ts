@@ -25,11 +25,16 @@ describe('the checker health port', () => {
     expect(metrics).toContain('proxypool_checker_validations_total');
     expect(metrics).toContain('proxypool_checker_validations_in_flight 0');
     expect(running.checker.ownIp.current()).toEqual(['127.0.0.1']);
-    expect(world.logs.some((line) => line.message === 'own public IP learnt from the judge' && line.ip === '127.0.0.1')).toBe(true);
+    expect(
+      world.logs.some((line) => line.message === 'own public IP learnt from the judge' && line.ip === '127.0.0.1'),
+    ).toBe(true);
   });
 
   it('is not ready while its database does not answer', async () => {
-    const broken = await world.startChecker({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/nothing', HEALTH_PORT: '0' });
+    const broken = await world.startChecker({
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/nothing',
+      HEALTH_PORT: '0',
+    });
     const answer = await fetch(`http://127.0.0.1:${broken.healthPort}/readyz`);
     expect(answer.status).toBe(503);
   });

@@ -18,7 +18,9 @@ beforeAll(async () => {
     VALIDATE_STALLED_INTERVAL_MS: '1000',
   });
   holes = await Promise.all(Array.from({ length: 4 }, () => blackHole()));
-  healthy = await Promise.all(Array.from({ length: 3 }, () => forwardProxy({ kind: 'elite', exitAddress: '127.0.0.9' })));
+  healthy = await Promise.all(
+    Array.from({ length: 3 }, () => forwardProxy({ kind: 'elite', exitAddress: '127.0.0.9' })),
+  );
 });
 
 afterAll(async () => {
@@ -38,7 +40,11 @@ async function startChild(env: Record<string, string>): Promise<ChildProcess> {
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await eventually(async () => (output.includes('"validate worker running"') ? true : undefined), 30_000, `the checker to start: ${output}`);
+  await eventually(
+    async () => (output.includes('"validate worker running"') ? true : undefined),
+    30_000,
+    `the checker to start: ${output}`,
+  );
   return child;
 }
 
@@ -50,16 +56,25 @@ describe('kill -9 of a checker in the middle of a sweep', () => {
     const refused = await world.addProxy({ ip: dead.host, port: dead.port, protocol: 'http' });
     const first = await startChild({ TOTAL_TIMEOUT_MS: '60000' });
     const job = await world.validateQueue.add('validate', { proxy_ids: [...stuck, ...good, refused] });
-    await eventually(async () => (holes.every((hole) => hole.stats.accepted > 0) ? true : undefined), 15_000, 'checks in flight');
+    await eventually(
+      async () => (holes.every((hole) => hole.stats.accepted > 0) ? true : undefined),
+      15_000,
+      'checks in flight',
+    );
     expect(await job.getState()).toBe('active');
 
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     await startChild({ TOTAL_TIMEOUT_MS: '1500' });
 
-    await eventually(async () => ((await job.getState()) === 'completed' ? true : undefined), 30_000, 'the stalled job to complete elsewhere');
+    await eventually(
+      async () => ((await job.getState()) === 'completed' ? true : undefined),
+      30_000,
+      'the stalled job to complete elsewhere',
+    );
     expect((await world.validateQueue.getJob(String(job.id)))?.returnvalue).toEqual({ checked: 8, active: 3, dead: 5 });
-    for (const id of [...stuck, refused]) expect(await world.db.proxy.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'dead' });
+    for (const id of [...stuck, refused])
+      expect(await world.db.proxy.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'dead' });
     for (const id of good) {
       const proxy = await world.db.proxy.findUniqueOrThrow({ where: { id } });
       expect(proxy).toMatchObject({ status: 'active', anonymity: 'elite' });

@@ -4,12 +4,23 @@ import { BUILTIN_FINAL_STAGE } from '@proxy-pool/checkers';
 import { createDatabase, type Database } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
 import { createMaintenanceRegistry } from '@proxy-pool/maintenance';
-import { createQueue, createRedis, MAINTENANCE_TASK_NAMES, reconcileSchedulerSet, type TypedQueue, type RedisConnection } from '@proxy-pool/queues';
+import {
+  createQueue,
+  createRedis,
+  MAINTENANCE_TASK_NAMES,
+  reconcileSchedulerSet,
+  type TypedQueue,
+  type RedisConnection,
+} from '@proxy-pool/queues';
 import { clearKeys } from '@proxy-pool/test-kit';
 import { loadCheckerConfig } from '../src/config.js';
 import { privateDatabase, type PrivateDatabase } from './support/private-database.js';
 
-const settings = loadCheckerConfig({ CHECK_RETENTION_DAYS: '7', DEAD_RETENTION_DAYS: '7', MAINTENANCE_DELETE_BATCH: '100' });
+const settings = loadCheckerConfig({
+  CHECK_RETENTION_DAYS: '7',
+  DEAD_RETENTION_DAYS: '7',
+  MAINTENANCE_DELETE_BATCH: '100',
+});
 let database: PrivateDatabase;
 let db: Database;
 let redis: RedisConnection;
@@ -51,7 +62,11 @@ const processors = () =>
   });
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
 
-async function proxy(fields: { status: 'active' | 'dead' | 'unchecked'; firstSeenDaysAgo: number; lastCheckedDaysAgo?: number }): Promise<string> {
+async function proxy(fields: {
+  status: 'active' | 'dead' | 'unchecked';
+  firstSeenDaysAgo: number;
+  lastCheckedDaysAgo?: number;
+}): Promise<string> {
   port += 1;
   const row = await db.proxy.create({
     data: {
@@ -69,7 +84,14 @@ async function proxy(fields: { status: 'active' | 'dead' | 'unchecked'; firstSee
 
 async function check(proxyId: string, fields: { stage: number; passed: boolean; daysAgo: number }): Promise<void> {
   await db.proxyCheck.create({
-    data: { proxyId, checkerName: `stage_${fields.stage}`, stage: fields.stage, passed: fields.passed, detail: 'test row', createdAt: daysAgo(fields.daysAgo) },
+    data: {
+      proxyId,
+      checkerName: `stage_${fields.stage}`,
+      stage: fields.stage,
+      passed: fields.passed,
+      detail: 'test row',
+      createdAt: daysAgo(fields.daysAgo),
+    },
   });
 }
 
@@ -95,10 +117,18 @@ describe('maintenance tasks', () => {
     const young = await proxy({ status: 'dead', firstSeenDaysAgo: 2, lastCheckedDaysAgo: 1 });
     const active = await proxy({ status: 'active', firstSeenDaysAgo: 30, lastCheckedDaysAgo: 0.1 });
     const leased = await proxy({ status: 'dead', firstSeenDaysAgo: 30, lastCheckedDaysAgo: 0.1 });
-    const user = await db.user.create({ data: { email: `m-${randomUUID()}@example.test`, emailNormalized: `m-${randomUUID()}@example.test`, displayName: 'M' } });
+    const user = await db.user.create({
+      data: {
+        email: `m-${randomUUID()}@example.test`,
+        emailNormalized: `m-${randomUUID()}@example.test`,
+        displayName: 'M',
+      },
+    });
     await db.lease.create({ data: { proxyId: leased, userId: user.id, expiresAt: daysAgo(-0.01) } });
     const expiredLease = await proxy({ status: 'dead', firstSeenDaysAgo: 30, lastCheckedDaysAgo: 0.1 });
-    await db.lease.create({ data: { proxyId: expiredLease, userId: user.id, createdAt: daysAgo(1), expiresAt: daysAgo(0.99) } });
+    await db.lease.create({
+      data: { proxyId: expiredLease, userId: user.id, createdAt: daysAgo(1), expiresAt: daysAgo(0.99) },
+    });
 
     expect(await processors()['delete-dead']()).toEqual({ affected: 4 });
     const left = new Set((await db.proxy.findMany({ select: { id: true } })).map((row) => row.id));

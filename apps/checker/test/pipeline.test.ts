@@ -4,7 +4,13 @@ import { createPipeline } from '../src/pipeline.js';
 
 const target = { id: '00000000-0000-4000-8000-000000000001', ip: '127.0.0.1', port: 9, protocol: 'http' as const };
 
-function fake(name: string, stage: number, outcome: Partial<CheckOutcome> | (() => Promise<CheckOutcome>), priority = 0, log?: string[]): Checker {
+function fake(
+  name: string,
+  stage: number,
+  outcome: Partial<CheckOutcome> | (() => Promise<CheckOutcome>),
+  priority = 0,
+  log?: string[],
+): Checker {
   return defineChecker({
     name,
     stage,
@@ -32,8 +38,19 @@ describe('the checker pipeline', () => {
     expect(pipeline.checkers.map((checker) => checker.name)).toEqual(['connect', 'late_connect', 'judge', 'geo']);
     expect(pipeline.finalStage).toBe(3);
     const result = await pipeline.validate(target);
-    expect(log).toEqual(['connect:{}', 'late_connect:{}', 'judge:{}', 'geo:{"exitIp":"127.0.0.9","anonymity":"elite"}']);
-    expect(result.outcome).toEqual({ passed: true, latencyMs: 40, exitIp: '127.0.0.9', anonymity: 'elite', country: 'NL' });
+    expect(log).toEqual([
+      'connect:{}',
+      'late_connect:{}',
+      'judge:{}',
+      'geo:{"exitIp":"127.0.0.9","anonymity":"elite"}',
+    ]);
+    expect(result.outcome).toEqual({
+      passed: true,
+      latencyMs: 40,
+      exitIp: '127.0.0.9',
+      anonymity: 'elite',
+      country: 'NL',
+    });
     expect(result.checks.map((check) => [check.checkerName, check.stage, check.passed])).toEqual([
       ['connect', 1, true],
       ['late_connect', 1, true],
@@ -55,22 +72,37 @@ describe('the checker pipeline', () => {
   });
 
   it('turns a throwing checker into a failed check with its message', async () => {
-    const pipeline = createPipeline([fake('boom', 1, () => Promise.reject(new Error('kaput')))], { connectTimeoutMs: 100, totalTimeoutMs: 1000 });
+    const pipeline = createPipeline([fake('boom', 1, () => Promise.reject(new Error('kaput')))], {
+      connectTimeoutMs: 100,
+      totalTimeoutMs: 1000,
+    });
     const result = await pipeline.validate(target);
-    expect(result.checks).toEqual([expect.objectContaining({ checkerName: 'boom', passed: false, detail: 'checker boom failed: kaput' })]);
+    expect(result.checks).toEqual([
+      expect.objectContaining({ checkerName: 'boom', passed: false, detail: 'checker boom failed: kaput' }),
+    ]);
   });
 
   it('bounds the whole validation by the total timeout, even against a checker that ignores it', async () => {
     const seen: number[] = [];
-    const slowPass = defineChecker({ name: 'slow', stage: 1, priority: 0, check: async (context) => {
-      seen.push(context.totalTimeoutMs);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      return { passed: true, latencyMs: 150, detail: 'slow ok' };
-    } });
-    const hang = defineChecker({ name: 'hang', stage: 2, priority: 0, check: (context) => {
-      seen.push(context.totalTimeoutMs, context.connectTimeoutMs);
-      return new Promise<CheckOutcome>(() => undefined);
-    } });
+    const slowPass = defineChecker({
+      name: 'slow',
+      stage: 1,
+      priority: 0,
+      check: async (context) => {
+        seen.push(context.totalTimeoutMs);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        return { passed: true, latencyMs: 150, detail: 'slow ok' };
+      },
+    });
+    const hang = defineChecker({
+      name: 'hang',
+      stage: 2,
+      priority: 0,
+      check: (context) => {
+        seen.push(context.totalTimeoutMs, context.connectTimeoutMs);
+        return new Promise<CheckOutcome>(() => undefined);
+      },
+    });
     const pipeline = createPipeline([slowPass, hang], { connectTimeoutMs: 500, totalTimeoutMs: 300 });
     const started = Date.now();
     const result = await pipeline.validate(target);
@@ -79,14 +111,26 @@ describe('the checker pipeline', () => {
     expect(seen[1]).toBeLessThanOrEqual(160);
     expect(seen[2]).toBe(seen[1]);
     expect(result.outcome.passed).toBe(false);
-    expect(result.checks[1]).toMatchObject({ checkerName: 'hang', passed: false, detail: 'no result within the total timeout of 300ms' });
+    expect(result.checks[1]).toMatchObject({
+      checkerName: 'hang',
+      passed: false,
+      detail: 'no result within the total timeout of 300ms',
+    });
   });
 
   it('abandons a validation when the outer signal aborts, and says so instead of blaming the proxy', async () => {
     const controller = new AbortController();
-    const waits = defineChecker({ name: 'waits', stage: 1, priority: 0, check: (context) => new Promise<CheckOutcome>((resolve) => {
-      context.signal.addEventListener('abort', () => resolve({ passed: false, latencyMs: null, detail: 'aborted' }));
-    }) });
+    const waits = defineChecker({
+      name: 'waits',
+      stage: 1,
+      priority: 0,
+      check: (context) =>
+        new Promise<CheckOutcome>((resolve) => {
+          context.signal.addEventListener('abort', () =>
+            resolve({ passed: false, latencyMs: null, detail: 'aborted' }),
+          );
+        }),
+    });
     const pipeline = createPipeline([waits, fake('after', 2, {})], { connectTimeoutMs: 100, totalTimeoutMs: 10_000 });
     const pending = pipeline.validate(target, controller.signal);
     setTimeout(() => controller.abort(), 20);

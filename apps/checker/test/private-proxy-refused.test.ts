@@ -43,7 +43,13 @@ describe('a proxy at a private address with ALLOW_PRIVATE_TARGETS=false', () => 
     expect(await world.validate([id])).toEqual({ checked: 1, active: 0, dead: 1 });
 
     expect(await world.checkRows(id)).toEqual([
-      { checker_name: 'tcp_connect', stage: 1, passed: false, latency_ms: null, detail: 'proxy address 127.0.0.1 is private; ALLOW_PRIVATE_TARGETS is off' },
+      {
+        checker_name: 'tcp_connect',
+        stage: 1,
+        passed: false,
+        latency_ms: null,
+        detail: 'proxy address 127.0.0.1 is private; ALLOW_PRIVATE_TARGETS is off',
+      },
     ]);
     expect(await world.db.proxy.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'dead', checksTotal: 1 });
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -1,9 +1,23 @@
 import { describe, expect, it } from '@jest/globals';
-import { applyValidation, computeScore, DEFAULT_SCORING, nextCheckDelayMs, type ProxyFigures } from '../src/proxy-state.js';
+import {
+  applyValidation,
+  computeScore,
+  DEFAULT_SCORING,
+  nextCheckDelayMs,
+  type ProxyFigures,
+} from '../src/proxy-state.js';
 
 const fresh: ProxyFigures = {
-  status: 'unchecked', anonymity: null, exitIp: null, country: null, score: 0, avgLatencyMs: null,
-  uptimeRatio: 0, checksTotal: 0, checksPassed: 0, consecutiveFailures: 0,
+  status: 'unchecked',
+  anonymity: null,
+  exitIp: null,
+  country: null,
+  score: 0,
+  avgLatencyMs: null,
+  uptimeRatio: 0,
+  checksTotal: 0,
+  checksPassed: 0,
+  consecutiveFailures: 0,
 };
 const pass = { passed: true, latencyMs: 1000, anonymity: 'elite' as const, exitIp: '127.0.0.9', country: 'US' };
 const fail = { passed: false, latencyMs: null };
@@ -11,15 +25,29 @@ const fail = { passed: false, latencyMs: null };
 describe('proxy state', () => {
   it('scores 0.5·uptime + 0.3·latency + 0.2·anonymity', () => {
     const s = DEFAULT_SCORING;
-    expect(computeScore({ status: 'active', uptimeRatio: 1, avgLatencyMs: 1000, anonymity: 'elite' }, s)).toBeCloseTo(0.5 + 0.3 * 0.8 + 0.2, 4);
-    expect(computeScore({ status: 'active', uptimeRatio: 0.5, avgLatencyMs: 10_000, anonymity: 'transparent' }, s)).toBeCloseTo(0.25 + 0 + 0.04, 4);
-    expect(computeScore({ status: 'active', uptimeRatio: 0.8, avgLatencyMs: 2500, anonymity: 'anonymous' }, s)).toBeCloseTo(0.4 + 0.15 + 0.12, 4);
+    expect(computeScore({ status: 'active', uptimeRatio: 1, avgLatencyMs: 1000, anonymity: 'elite' }, s)).toBeCloseTo(
+      0.5 + 0.3 * 0.8 + 0.2,
+      4,
+    );
+    expect(
+      computeScore({ status: 'active', uptimeRatio: 0.5, avgLatencyMs: 10_000, anonymity: 'transparent' }, s),
+    ).toBeCloseTo(0.25 + 0 + 0.04, 4);
+    expect(
+      computeScore({ status: 'active', uptimeRatio: 0.8, avgLatencyMs: 2500, anonymity: 'anonymous' }, s),
+    ).toBeCloseTo(0.4 + 0.15 + 0.12, 4);
     expect(computeScore({ status: 'dead', uptimeRatio: 1, avgLatencyMs: 10, anonymity: 'elite' }, s)).toBe(0);
   });
 
   it('activates on the first pass and records exit IP, anonymity and country', () => {
     const next = applyValidation(fresh, pass, DEFAULT_SCORING);
-    expect(next).toMatchObject({ status: 'active', anonymity: 'elite', exitIp: '127.0.0.9', country: 'US', uptimeRatio: 1, avgLatencyMs: 1000 });
+    expect(next).toMatchObject({
+      status: 'active',
+      anonymity: 'elite',
+      exitIp: '127.0.0.9',
+      country: 'US',
+      uptimeRatio: 1,
+      avgLatencyMs: 1000,
+    });
     expect(next.score).toBeCloseTo(0.94, 4);
   });
 

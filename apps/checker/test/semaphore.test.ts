@@ -45,7 +45,10 @@ describe('checker concurrency and the open-file limit', () => {
   it('reads the soft limit from /proc/self/limits', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'limits-'));
     const file = path.join(dir, 'limits');
-    writeFileSync(file, 'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 4096                 files\n');
+    writeFileSync(
+      file,
+      'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 4096                 files\n',
+    );
     expect(openFileLimit(file)).toBe(1024);
     writeFileSync(file, 'Max open files            unlimited            unlimited            files\n');
     expect(openFileLimit(file)).toBeUndefined();
@@ -55,7 +58,10 @@ describe('checker concurrency and the open-file limit', () => {
   it('sees the hard limit: a process started with a soft limit of 256 has it raised to the hard one by Node', () => {
     const script = "import('./apps/checker/src/fd-limit.ts').then((m) => console.log(m.openFileLimit()))";
     const hard = Number(/^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1]);
-    const out = execFileSync('prlimit', [`--nofile=256:${hard}`, process.execPath, '--import', 'tsx', '-e', script], { cwd: REPO, encoding: 'utf8' });
+    const out = execFileSync('prlimit', [`--nofile=256:${hard}`, process.execPath, '--import', 'tsx', '-e', script], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
     expect(Number(out)).toBe(hard);
     expect(hard).toBeGreaterThan(256);
   });
@@ -73,9 +79,18 @@ describe('checker concurrency and the open-file limit', () => {
   it('has the documented defaults and refuses a connect timeout above the total one', () => {
     const config = loadCheckerConfig({});
     expect(config).toMatchObject({
-      JUDGE_URL: 'http://127.0.0.1:3000/judge', CHECKER_CONCURRENCY: 500, CONNECT_TIMEOUT_MS: 3000, TOTAL_TIMEOUT_MS: 10_000,
-      DEAD_AFTER_FAILURES: 3, HEALTH_PORT: 9102, DRAIN_MS: 25_000, CHECK_RETENTION_DAYS: 7, DEAD_RETENTION_DAYS: 7,
+      JUDGE_URL: 'http://127.0.0.1:3000/judge',
+      CHECKER_CONCURRENCY: 500,
+      CONNECT_TIMEOUT_MS: 3000,
+      TOTAL_TIMEOUT_MS: 10_000,
+      DEAD_AFTER_FAILURES: 3,
+      HEALTH_PORT: 9102,
+      DRAIN_MS: 25_000,
+      CHECK_RETENTION_DAYS: 7,
+      DEAD_RETENTION_DAYS: 7,
     });
-    expect(() => loadCheckerConfig({ CONNECT_TIMEOUT_MS: '5000', TOTAL_TIMEOUT_MS: '1000', JUDGE_URL: 'ftp://x' })).toThrow(/CONNECT_TIMEOUT_MS[\s\S]*JUDGE_URL|JUDGE_URL[\s\S]*CONNECT_TIMEOUT_MS/);
+    expect(() =>
+      loadCheckerConfig({ CONNECT_TIMEOUT_MS: '5000', TOTAL_TIMEOUT_MS: '1000', JUDGE_URL: 'ftp://x' }),
+    ).toThrow(/CONNECT_TIMEOUT_MS[\s\S]*JUDGE_URL|JUDGE_URL[\s\S]*CONNECT_TIMEOUT_MS/);
   });
 });

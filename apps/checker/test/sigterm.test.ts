@@ -12,7 +12,11 @@ let holes: BlackHole[];
 let child: ChildProcess | undefined;
 
 beforeAll(async () => {
-  world = await createCheckerWorld({ TOTAL_TIMEOUT_MS: '60000', CONNECT_TIMEOUT_MS: '1000', DRAIN_MS: String(DRAIN_MS) });
+  world = await createCheckerWorld({
+    TOTAL_TIMEOUT_MS: '60000',
+    CONNECT_TIMEOUT_MS: '1000',
+    DRAIN_MS: String(DRAIN_MS),
+  });
   holes = await Promise.all(Array.from({ length: 5 }, () => blackHole()));
 });
 
@@ -32,7 +36,11 @@ async function startChild(): Promise<{ process: ChildProcess; output: () => stri
   let output = '';
   started.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   started.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await eventually(async () => (output.includes('"validate worker running"') ? true : undefined), 30_000, `the checker to start: ${output}`);
+  await eventually(
+    async () => (output.includes('"validate worker running"') ? true : undefined),
+    30_000,
+    `the checker to start: ${output}`,
+  );
   return { process: started, output: () => output };
 }
 
@@ -44,8 +52,16 @@ describe('SIGTERM on a checker process in the middle of a long job', () => {
     const run = await startChild();
     child = run.process;
     const job = await world.validateQueue.add('validate', { proxy_ids: [...stuck, refused] });
-    await eventually(async () => (holes.every((hole) => hole.stats.accepted > 0) ? true : undefined), 15_000, 'checks in flight');
-    await eventually(async () => ((await world.checkRows(refused)).length > 0 ? true : undefined), 10_000, 'the refused proxy to be stored');
+    await eventually(
+      async () => (holes.every((hole) => hole.stats.accepted > 0) ? true : undefined),
+      15_000,
+      'checks in flight',
+    );
+    await eventually(
+      async () => ((await world.checkRows(refused)).length > 0 ? true : undefined),
+      10_000,
+      'the refused proxy to be stored',
+    );
 
     const signalled = Date.now();
     child.kill('SIGTERM');

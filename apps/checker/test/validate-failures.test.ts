@@ -50,16 +50,31 @@ async function switchable(upstream: ServerHandle): Promise<{ port: number; up: b
 
 async function validated(id: string) {
   const result = await world.validate([id]);
-  return { result, proxy: await world.db.proxy.findUniqueOrThrow({ where: { id } }), checks: await world.checkRows(id) };
+  return {
+    result,
+    proxy: await world.db.proxy.findUniqueOrThrow({ where: { id } }),
+    checks: await world.checkRows(id),
+  };
 }
 
 describe('the validate worker on broken proxies', () => {
   it('marks a dead port dead at once, with the refusal in its check row', async () => {
     const port = await deadPort();
-    const { result, proxy, checks } = await validated(await world.addProxy({ ip: port.host, port: port.port, protocol: 'http' }));
+    const { result, proxy, checks } = await validated(
+      await world.addProxy({ ip: port.host, port: port.port, protocol: 'http' }),
+    );
     expect(result).toEqual({ checked: 1, active: 0, dead: 1 });
-    expect(proxy).toMatchObject({ status: 'dead', score: 0, uptimeRatio: 0, consecutiveFailures: 1, checksTotal: 1, checksPassed: 0 });
-    expect(checks).toEqual([{ checker_name: 'tcp_connect', stage: 1, passed: false, latency_ms: null, detail: 'connection refused' }]);
+    expect(proxy).toMatchObject({
+      status: 'dead',
+      score: 0,
+      uptimeRatio: 0,
+      consecutiveFailures: 1,
+      checksTotal: 1,
+      checksPassed: 0,
+    });
+    expect(checks).toEqual([
+      { checker_name: 'tcp_connect', stage: 1, passed: false, latency_ms: null, detail: 'connection refused' },
+    ]);
     expect(proxy.nextCheckAt.getTime()).toBeGreaterThan(Date.now() + 10 * 60_000);
   });
 
@@ -69,7 +84,10 @@ describe('the validate worker on broken proxies', () => {
     const { proxy, checks } = await validated(await world.addProxy({ port: hole.port, protocol: 'http' }));
     expect(Date.now() - started).toBeLessThan(6_000);
     expect(proxy.status).toBe('dead');
-    expect(checks.map((check) => [check.checker_name, check.passed])).toEqual([['tcp_connect', true], ['http_anonymity', false]]);
+    expect(checks.map((check) => [check.checker_name, check.passed])).toEqual([
+      ['tcp_connect', true],
+      ['http_anonymity', false],
+    ]);
     expect(checks[1]!.detail).toMatch(/^timeout after \d+ms waiting for judge answer$/);
   });
 
@@ -89,7 +107,8 @@ describe('the validate worker on broken proxies', () => {
     const upstream = await serve(forwardProxy({ kind: 'elite', exitAddress: '127.0.0.9' }));
     const gate = await serve(switchable(upstream));
     const id = await world.addProxy({ port: gate.port, protocol: 'http' });
-    const latencyOf = (checks: Awaited<ReturnType<typeof validated>>['checks']) => Math.max(...checks.filter((c) => c.passed).map((c) => c.latency_ms ?? 0));
+    const latencyOf = (checks: Awaited<ReturnType<typeof validated>>['checks']) =>
+      Math.max(...checks.filter((c) => c.passed).map((c) => c.latency_ms ?? 0));
 
     const first = await validated(id);
     const l1 = latencyOf(first.checks);
@@ -113,7 +132,14 @@ describe('the validate worker on broken proxies', () => {
     const l2 = latencyOf(back.checks.slice(-3));
     const avg = Math.round((0.7 * l1 + 0.3 * l2) * 10) / 10;
     const uptime = 0.7 * 0.343 + 0.3;
-    expect(back.proxy).toMatchObject({ status: 'active', consecutiveFailures: 0, checksTotal: 5, checksPassed: 2, anonymity: 'elite', exitIp: '127.0.0.9' });
+    expect(back.proxy).toMatchObject({
+      status: 'active',
+      consecutiveFailures: 0,
+      checksTotal: 5,
+      checksPassed: 2,
+      anonymity: 'elite',
+      exitIp: '127.0.0.9',
+    });
     expect(back.proxy.uptimeRatio).toBeCloseTo(uptime, 4);
     expect(back.proxy.avgLatencyMs).toBeCloseTo(avg, 1);
     expect(back.proxy.score).toBeCloseTo(0.5 * uptime + 0.3 * Math.max(0, 1 - avg / 1000) + 0.2, 3);

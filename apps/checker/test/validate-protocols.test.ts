@@ -39,7 +39,14 @@ describe('the validate worker on working proxies', () => {
     const proxy = await serve(forwardProxy({ kind, exitAddress: EXIT }));
     const { result, proxy: row, checks } = await validateOne({ port: proxy.port, protocol: 'http' });
     expect(result).toEqual({ checked: 1, active: 1, dead: 0 });
-    expect(row).toMatchObject({ status: 'active', anonymity: expected, exitIp: EXIT, consecutiveFailures: 0, checksTotal: 1, checksPassed: 1 });
+    expect(row).toMatchObject({
+      status: 'active',
+      anonymity: expected,
+      exitIp: EXIT,
+      consecutiveFailures: 0,
+      checksTotal: 1,
+      checksPassed: 1,
+    });
     expect(checks.map((check) => [check.checker_name, check.stage, check.passed])).toEqual([
       ['tcp_connect', 1, true],
       ['http_anonymity', 2, true],
@@ -53,28 +60,49 @@ describe('the validate worker on working proxies', () => {
   it('tunnels through an https (CONNECT) proxy, with credentials when it demands them', async () => {
     const open = await serve(forwardProxy({ kind: 'elite', exitAddress: EXIT }));
     const guarded = await serve(forwardProxy({ kind: 'elite', exitAddress: '127.0.0.10', auth: CREDS }));
-    expect((await validateOne({ port: open.port, protocol: 'https' })).proxy).toMatchObject({ status: 'active', anonymity: 'elite', exitIp: EXIT });
-    expect((await validateOne({ port: guarded.port, protocol: 'https', ...CREDS })).proxy).toMatchObject({ status: 'active', exitIp: '127.0.0.10' });
+    expect((await validateOne({ port: open.port, protocol: 'https' })).proxy).toMatchObject({
+      status: 'active',
+      anonymity: 'elite',
+      exitIp: EXIT,
+    });
+    expect((await validateOne({ port: guarded.port, protocol: 'https', ...CREDS })).proxy).toMatchObject({
+      status: 'active',
+      exitIp: '127.0.0.10',
+    });
     expect(open.stats.connects).toBe(1);
   });
 
   it('passes SOCKS4 and SOCKS5 proxies and reports their exit IP', async () => {
     const socks4 = await serve(socks4Server({ exitAddress: '127.0.0.11' }));
     const socks5 = await serve(socks5Server({ exitAddress: '127.0.0.12' }));
-    expect((await validateOne({ port: socks4.port, protocol: 'socks4' })).proxy).toMatchObject({ status: 'active', anonymity: 'elite', exitIp: '127.0.0.11' });
-    expect((await validateOne({ port: socks5.port, protocol: 'socks5' })).proxy).toMatchObject({ status: 'active', anonymity: 'elite', exitIp: '127.0.0.12' });
+    expect((await validateOne({ port: socks4.port, protocol: 'socks4' })).proxy).toMatchObject({
+      status: 'active',
+      anonymity: 'elite',
+      exitIp: '127.0.0.11',
+    });
+    expect((await validateOne({ port: socks5.port, protocol: 'socks5' })).proxy).toMatchObject({
+      status: 'active',
+      anonymity: 'elite',
+      exitIp: '127.0.0.12',
+    });
   });
 
   it('authenticates to a SOCKS5 proxy and fails with bad or missing credentials', async () => {
     const socks5 = await serve(socks5Server({ exitAddress: '127.0.0.13', auth: CREDS }));
-    expect((await validateOne({ port: socks5.port, protocol: 'socks5', ...CREDS })).proxy).toMatchObject({ status: 'active', exitIp: '127.0.0.13' });
+    expect((await validateOne({ port: socks5.port, protocol: 'socks5', ...CREDS })).proxy).toMatchObject({
+      status: 'active',
+      exitIp: '127.0.0.13',
+    });
     const other = await serve(socks5Server({ exitAddress: '127.0.0.13', auth: CREDS }));
     const wrong = await validateOne({ port: other.port, protocol: 'socks5', username: 'alice', password: 'wrong' });
     const third = await serve(socks5Server({ exitAddress: '127.0.0.13', auth: CREDS }));
     const missing = await validateOne({ port: third.port, protocol: 'socks5' });
     for (const failed of [wrong, missing]) {
       expect(failed.proxy.status).toBe('dead');
-      expect(failed.checks.map((check) => [check.checker_name, check.passed])).toEqual([['tcp_connect', true], ['http_anonymity', false]]);
+      expect(failed.checks.map((check) => [check.checker_name, check.passed])).toEqual([
+        ['tcp_connect', true],
+        ['http_anonymity', false],
+      ]);
     }
     expect(wrong.checks[1]!.detail).toMatch(/auth/i);
     expect(missing.checks[1]!.detail).toMatch(/auth|method/i);
@@ -83,7 +111,12 @@ describe('the validate worker on working proxies', () => {
 
   it('fails an https proxy given the wrong password (407 on CONNECT)', async () => {
     const guarded = await serve(forwardProxy({ kind: 'elite', exitAddress: EXIT, auth: CREDS }));
-    const { proxy, checks } = await validateOne({ port: guarded.port, protocol: 'http', username: 'alice', password: 'nope' });
+    const { proxy, checks } = await validateOne({
+      port: guarded.port,
+      protocol: 'http',
+      username: 'alice',
+      password: 'nope',
+    });
     expect(proxy.status).toBe('dead');
     expect(checks[1]!.detail).toMatch(/407/);
   });

@@ -76,7 +76,8 @@ export function plainRequest(route: ProxyRoute, url: string): Promise<number> {
     const req = request({ host: route.proxy.host, port: route.proxy.port, path: url, agent: false, headers });
     req.once('error', reject);
     req.once('response', (response) => {
-      if (response.statusCode !== 200) reject(new Error(`status ${response.statusCode} ${String(response.headers['x-gateway-error'] ?? '')}`));
+      if (response.statusCode !== 200)
+        reject(new Error(`status ${response.statusCode} ${String(response.headers['x-gateway-error'] ?? '')}`));
       response.resume();
       response.once('end', () => resolve(performance.now() - started));
     });

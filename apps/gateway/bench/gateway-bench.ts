@@ -47,7 +47,11 @@ const env = {
 };
 // BENCH_GATEWAY_NODE_ARGS: extra node flags for the gateway process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
 const nodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const gatewayProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+const gatewayProcess = spawn(
+  process.execPath,
+  [...nodeArgs, '--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))],
+  { env, stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const gatewayPort = await new Promise<number>((resolve, reject) => {
   let output = '';
   gatewayProcess.stdout.on('data', (chunk: Buffer) => {
@@ -59,7 +63,10 @@ const gatewayPort = await new Promise<number>((resolve, reject) => {
 });
 
 const basic = (username: string) => `Basic ${Buffer.from(`${username}:${user.apiKey}`).toString('base64')}`;
-const gateway = (username: string): ProxyRoute => ({ proxy: { host: '127.0.0.1', port: gatewayPort }, authorization: basic(username) });
+const gateway = (username: string): ProxyRoute => ({
+  proxy: { host: '127.0.0.1', port: gatewayPort },
+  authorization: basic(username),
+});
 const direct = (index: number): ProxyRoute => ({ proxy: world.proxies[index % world.proxies.length]! });
 const originUrl = `http://${world.origin.host}:${world.origin.port}/small`;
 
@@ -89,7 +96,9 @@ function rssMiB(pid: number): { rss: number; peak: number } {
 const rounds: Array<Record<string, number>> = [];
 try {
   // Warm-up: JIT, connection pools, the key and candidate paths.
-  await pool(200, 8, (index) => plainRequest(gateway('warm-protocol-http'), originUrl).then(() => plainRequest(direct(index), originUrl)));
+  await pool(200, 8, (index) =>
+    plainRequest(gateway('warm-protocol-http'), originUrl).then(() => plainRequest(direct(index), originUrl)),
+  );
   for (let round = 1; round <= ROUNDS; round += 1) {
     const figures = {
       directMiBs: await throughputMiBs(direct),
@@ -100,13 +109,19 @@ try {
       gatewayP50: await p50LatencyMs(() => gateway('bench-protocol-http')),
     };
     rounds.push(figures);
-    process.stdout.write(`round ${round}: ${JSON.stringify(Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, Number(v.toFixed(2))])))}\n`);
+    process.stdout.write(
+      `round ${round}: ${JSON.stringify(Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, Number(v.toFixed(2))])))}\n`,
+    );
   }
   const idle = rssMiB(gatewayProcess.pid!);
   const open: Socket[] = [];
   const openStarted = performance.now();
   for (let start = 0; start < OPEN_TUNNELS; start += 250) {
-    open.push(...(await Promise.all(Array.from({ length: Math.min(250, OPEN_TUNNELS - start) }, () => openTunnel(gateway('hold'), world.origin)))));
+    open.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(250, OPEN_TUNNELS - start) }, () => openTunnel(gateway('hold'), world.origin)),
+      )),
+    );
   }
   const openSeconds = (performance.now() - openStarted) / 1000;
   await new Promise((resolve) => setTimeout(resolve, 1_000));

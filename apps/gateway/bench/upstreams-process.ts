@@ -11,11 +11,14 @@ const SMALL = JSON.stringify({ ok: true });
 
 const origin = await httpServer((req, res) => {
   req.resume();
-  if (req.url === '/blob') res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(MIB.length) }).end(MIB);
+  if (req.url === '/blob')
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(MIB.length) }).end(MIB);
   else res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(SMALL.length) }).end(SMALL);
 });
 const proxies = await Promise.all(Array.from({ length: count }, () => forwardProxy({ kind: 'elite' })));
-process.stdout.write(`READY ${JSON.stringify({ origin: { host: origin.host, port: origin.port }, proxies: proxies.map((p) => ({ host: p.host, port: p.port })) })}\n`);
+process.stdout.write(
+  `READY ${JSON.stringify({ origin: { host: origin.host, port: origin.port }, proxies: proxies.map((p) => ({ host: p.host, port: p.port })) })}\n`,
+);
 
 const stop = async () => {
   await Promise.all([origin.close(), ...proxies.map((proxy) => proxy.close())]);

@@ -5,7 +5,11 @@ const statusList = z
   .string()
   .default('407,502,503,504')
   .transform((value, ctx) => {
-    const statuses = value.split(',').map((part) => part.trim()).filter((part) => part !== '').map(Number);
+    const statuses = value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .map(Number);
     if (statuses.some((status) => !Number.isInteger(status) || status < 100 || status > 599)) {
       ctx.addIssue({ code: 'custom', message: `expected comma-separated HTTP statuses, got "${value}"` });
       return z.NEVER;

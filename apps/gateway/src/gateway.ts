@@ -88,18 +88,22 @@ export async function openGateway(config: GatewayConfig, options: GatewayOptions
     });
   });
   // listen() is typed for http servers; it only uses what net.Server has (listen, once/off 'error').
-  await listen(server as unknown as HttpServer, config.GATEWAY_PORT, config.GATEWAY_HOST, 'GATEWAY_PORT').catch(async (error: unknown) => {
-    await db.$disconnect();
-    redis.disconnect();
-    throw error;
-  });
+  await listen(server as unknown as HttpServer, config.GATEWAY_PORT, config.GATEWAY_HOST, 'GATEWAY_PORT').catch(
+    async (error: unknown) => {
+      await db.$disconnect();
+      redis.disconnect();
+      throw error;
+    },
+  );
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.GATEWAY_PORT;
 
   const flush = async (): Promise<void> => {
     await Promise.all([
       usage.flush().catch((error: unknown) => logger.warn('gateway usage not written yet', { error: String(error) })),
-      outcomes.flush().catch((error: unknown) => logger.warn('gateway proxy outcomes not written yet', { error: String(error) })),
+      outcomes
+        .flush()
+        .catch((error: unknown) => logger.warn('gateway proxy outcomes not written yet', { error: String(error) })),
     ]);
   };
   const flusher = setInterval(() => void flush(), config.GATEWAY_FLUSH_MS);

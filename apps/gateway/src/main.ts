@@ -22,7 +22,12 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const config = loadGatewayConfig(env);
   const logger: Logger =
-    options.logger ?? createLogger({ service: 'gateway', level: config.LOG_LEVEL, pretty: config.NODE_ENV === 'development' && process.stdout.isTTY });
+    options.logger ??
+    createLogger({
+      service: 'gateway',
+      level: config.LOG_LEVEL,
+      pretty: config.NODE_ENV === 'development' && process.stdout.isTTY,
+    });
   const gateway = await openGateway(config, { ...options, logger });
   const health = await startWorkerHealth({
     enabled: runtime.healthServer ?? true,

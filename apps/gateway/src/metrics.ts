@@ -25,11 +25,17 @@ export function createGatewayMetrics(defaults = false): GatewayMetrics {
     labelNames: ['kind', 'outcome'],
     registers,
   });
-  for (const kind of ['http', 'connect', 'socks5']) for (const outcome of CONNECTION_OUTCOMES) connections.inc({ kind, outcome }, 0);
+  for (const kind of ['http', 'connect', 'socks5'])
+    for (const outcome of CONNECTION_OUTCOMES) connections.inc({ kind, outcome }, 0);
   return {
     registry,
     connections,
-    tries: new Histogram({ name: `${METRIC_PREFIX}gateway_tries_per_connection`, help: 'Upstream proxies tried per client connection', buckets: [1, 2, 3, 5, 10], registers }),
+    tries: new Histogram({
+      name: `${METRIC_PREFIX}gateway_tries_per_connection`,
+      help: 'Upstream proxies tried per client connection',
+      buckets: [1, 2, 3, 5, 10],
+      registers,
+    }),
     upstreamLatency: new Histogram({
       name: `${METRIC_PREFIX}gateway_upstream_connect_seconds`,
       help: 'Time to open a connection (and its tunnel) through an upstream proxy',
@@ -37,7 +43,16 @@ export function createGatewayMetrics(defaults = false): GatewayMetrics {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
       registers,
     }),
-    bytes: new Counter({ name: `${METRIC_PREFIX}gateway_bytes_total`, help: 'Bytes relayed, by direction (in: client to upstream, out: upstream to client)', labelNames: ['direction'], registers }),
-    activeTunnels: new Gauge({ name: `${METRIC_PREFIX}gateway_active_tunnels`, help: 'Tunnels and plain HTTP exchanges open now', registers }),
+    bytes: new Counter({
+      name: `${METRIC_PREFIX}gateway_bytes_total`,
+      help: 'Bytes relayed, by direction (in: client to upstream, out: upstream to client)',
+      labelNames: ['direction'],
+      registers,
+    }),
+    activeTunnels: new Gauge({
+      name: `${METRIC_PREFIX}gateway_active_tunnels`,
+      help: 'Tunnels and plain HTTP exchanges open now',
+      registers,
+    }),
   };
 }

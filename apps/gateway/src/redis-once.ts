@@ -14,7 +14,13 @@ export interface OnceOptions {
  * Something every replica shares and only one should make: `look` finds it; when it is missing, one caller at
  * a time (a Redis lock under `lockKey`) looks again and then `make`s it, while the others wait and look again.
  */
-export async function lookOrMakeOnce<T>(redis: RedisConnection, lockKey: string, options: OnceOptions, look: () => Promise<T | undefined>, make: () => Promise<T>): Promise<T> {
+export async function lookOrMakeOnce<T>(
+  redis: RedisConnection,
+  lockKey: string,
+  options: OnceOptions,
+  look: () => Promise<T | undefined>,
+  make: () => Promise<T>,
+): Promise<T> {
   const deadline = Date.now() + options.lockMs;
   for (;;) {
     const found = await look();

@@ -19,7 +19,9 @@ beforeAll(async () => {
   world = await createGatewayWorld();
   page = await httpServer((req, res) => {
     req.resume();
-    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>Through the gateway</title><h1>hello</h1>');
+    res
+      .writeHead(200, { 'Content-Type': 'text/html' })
+      .end('<!doctype html><title>Through the gateway</title><h1>hello</h1>');
   });
   for (const country of ['DE', 'AT']) {
     const proxy = await forwardProxy({ kind: 'elite' });
@@ -28,7 +30,12 @@ beforeAll(async () => {
   }
   user = await world.addUser(10);
   // Loopback clients of this world act as the user, with Austrian exits unless the username says otherwise.
-  await createGatewayAllowEntry(world.db, { userId: user.userId, apiKeyId: user.apiKeyId, cidr: '127.0.0.0/8', params: 'country-AT' });
+  await createGatewayAllowEntry(world.db, {
+    userId: user.userId,
+    apiKeyId: user.apiKeyId,
+    cidr: '127.0.0.0/8',
+    params: 'country-AT',
+  });
   gateway = await world.startGateway();
 });
 
@@ -38,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('allowlisted clients need no credentials', () => {
-  test('headless Chromium with --proxy-server loads a page through the gateway, with the entry\'s parameters', async () => {
+  test("headless Chromium with --proxy-server loads a page through the gateway, with the entry's parameters", async () => {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -78,7 +85,7 @@ describe('allowlisted clients need no credentials', () => {
     expect(lastHeaders(answer)['x-gateway-proxy-id']).toBe(ids.DE);
   });
 
-  test('usage of allowlisted traffic lands on the entry\'s key', async () => {
+  test("usage of allowlisted traffic lands on the entry's key", async () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     const [row] = await world.db.$queryRawUnsafe<Array<{ connections: number }>>(
       `SELECT connections::int FROM gateway_usage WHERE api_key_id = '${user.apiKeyId}'`,

@@ -43,9 +43,9 @@ describe('billing of rotating traffic', () => {
       expect(await world.balance(user.userId)).toEqual({ balance: 40, ledger: 40, transactions: 11 });
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const usage = await world.db.$queryRawUnsafe<Array<{ api_key_id: string; connections: number; bytes_in: number; bytes_out: number }>>(
-      `SELECT api_key_id::text, connections::int, bytes_in::int, bytes_out::int FROM gateway_usage`,
-    );
+    const usage = await world.db.$queryRawUnsafe<
+      Array<{ api_key_id: string; connections: number; bytes_in: number; bytes_out: number }>
+    >(`SELECT api_key_id::text, connections::int, bytes_in::int, bytes_out::int FROM gateway_usage`);
     expect(usage.length).toBe(10);
     for (const row of usage) {
       expect(row.connections).toBe(100);
@@ -59,7 +59,13 @@ describe('billing of rotating traffic', () => {
     const http = await curl(['-x', `http://me:${user.apiKey}@127.0.0.1:${replicas[0]!.port}`, `${origin.url}/`]);
     expect(http.status).toBe(402);
     expect(lastHeaders(http)['x-gateway-error']).toBe('INSUFFICIENT_CREDITS');
-    const socks = await curl(['--socks5-hostname', `127.0.0.1:${replicas[1]!.port}`, '--proxy-user', `me:${user.apiKey}`, `${origin.url}/`]);
+    const socks = await curl([
+      '--socks5-hostname',
+      `127.0.0.1:${replicas[1]!.port}`,
+      '--proxy-user',
+      `me:${user.apiKey}`,
+      `${origin.url}/`,
+    ]);
     expect(socks.code).toBe(97);
     expect(await world.balance(user.userId)).toEqual({ balance: 0, ledger: 0, transactions: 0 });
   });
@@ -67,7 +73,8 @@ describe('billing of rotating traffic', () => {
   test('the last credit buys one more block, then the connections stop', async () => {
     const user = await world.addUser(1);
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i += 1) statuses.push((await viaGateway(replicas[i % 2]!.port, 'me', user.apiKey, `${origin.url}/`)).status);
+    for (let i = 0; i < 11; i += 1)
+      statuses.push((await viaGateway(replicas[i % 2]!.port, 'me', user.apiKey, `${origin.url}/`)).status);
     expect(statuses).toEqual([...Array<number>(10).fill(200), 402]);
     expect(await world.balance(user.userId)).toEqual({ balance: 0, ledger: 0, transactions: 2 });
   });

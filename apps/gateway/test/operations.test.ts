@@ -31,7 +31,9 @@ function openTunnel(port: number): Promise<Socket> {
     const socket = connect({ host: '127.0.0.1', port });
     socket.once('error', reject);
     const auth = Buffer.from(`ops:${user.apiKey}`).toString('base64');
-    socket.write(`CONNECT 127.0.0.1:${origin.port} HTTP/1.1\r\nHost: 127.0.0.1:${origin.port}\r\nProxy-Authorization: Basic ${auth}\r\n\r\n`);
+    socket.write(
+      `CONNECT 127.0.0.1:${origin.port} HTTP/1.1\r\nHost: 127.0.0.1:${origin.port}\r\nProxy-Authorization: Basic ${auth}\r\n\r\n`,
+    );
     let seen = '';
     const onData = (chunk: Buffer): void => {
       seen += chunk.toString('latin1');
@@ -68,7 +70,9 @@ describe('operations', () => {
     try {
       const failure = await world.startGateway({ GATEWAY_PORT: String(port) }).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(PortUnavailableError);
-      expect((failure as Error).message).toBe(`cannot listen on 127.0.0.1:${port} (EADDRINUSE): set GATEWAY_PORT to a free port`);
+      expect((failure as Error).message).toBe(
+        `cannot listen on 127.0.0.1:${port} (EADDRINUSE): set GATEWAY_PORT to a free port`,
+      );
     } finally {
       taken.close();
     }
@@ -110,7 +114,11 @@ describe('operations', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      const port = await eventually(async () => Number(/"port":(\d+)/.exec(output)?.[1]) || undefined, 20_000, 'the gateway to start');
+      const port = await eventually(
+        async () => Number(/"port":(\d+)/.exec(output)?.[1]) || undefined,
+        20_000,
+        'the gateway to start',
+      );
       const tunnel = await openTunnel(port);
       child.kill('SIGTERM');
       await eventually(async () => (output.includes('shutting down') ? true : undefined), 5_000, 'the drain to begin');

@@ -39,24 +39,44 @@ afterAll(async () => {
 const proxyUrl = (username: string, key = user.apiKey) => `http://${username}:${key}@127.0.0.1:${gateway.port}`;
 
 describe('one port, three protocols, every upstream protocol', () => {
-  test.each(['http', 'https', 'socks4', 'socks5'] as const)('curl -x: a plain HTTP request through a %s upstream, with its proxy id', async (protocol) => {
-    const answer = await curl(['-x', proxyUrl(`me-protocol-${protocol}`), `${origin.url}/page?x=1`]);
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.body)).toMatchObject({ method: 'GET', url: '/page?x=1' });
-    expect(lastHeaders(answer)['x-gateway-proxy-id']).toBe(ids[protocol]);
-    expect(JSON.parse(answer.body).headers['proxy-authorization']).toBeUndefined();
-  });
+  test.each(['http', 'https', 'socks4', 'socks5'] as const)(
+    'curl -x: a plain HTTP request through a %s upstream, with its proxy id',
+    async (protocol) => {
+      const answer = await curl(['-x', proxyUrl(`me-protocol-${protocol}`), `${origin.url}/page?x=1`]);
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toMatchObject({ method: 'GET', url: '/page?x=1' });
+      expect(lastHeaders(answer)['x-gateway-proxy-id']).toBe(ids[protocol]);
+      expect(JSON.parse(answer.body).headers['proxy-authorization']).toBeUndefined();
+    },
+  );
 
-  test.each(['https', 'socks4', 'socks5'] as const)('curl -x: HTTPS through a CONNECT tunnel over a %s upstream, certificate verified end to end', async (protocol) => {
-    const answer = await curl(['-x', proxyUrl(`me-protocol-${protocol}`), '--cacert', tls.caFile, `https://localhost:${tls.port}/`]);
-    expect(answer.code).toBe(0);
-    expect(answer.headers[0]?.['x-gateway-proxy-id']).toBe(ids[protocol]);
-    expect(answer.status).toBe(200);
-    expect(answer.body).toBe('hello over tls');
-  });
+  test.each(['https', 'socks4', 'socks5'] as const)(
+    'curl -x: HTTPS through a CONNECT tunnel over a %s upstream, certificate verified end to end',
+    async (protocol) => {
+      const answer = await curl([
+        '-x',
+        proxyUrl(`me-protocol-${protocol}`),
+        '--cacert',
+        tls.caFile,
+        `https://localhost:${tls.port}/`,
+      ]);
+      expect(answer.code).toBe(0);
+      expect(answer.headers[0]?.['x-gateway-proxy-id']).toBe(ids[protocol]);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toBe('hello over tls');
+    },
+  );
 
   test('curl --socks5-hostname: the host name travels to the upstream unresolved', async () => {
-    const answer = await curl(['--socks5-hostname', `127.0.0.1:${gateway.port}`, '--proxy-user', `me-protocol-socks5:${user.apiKey}`, '--cacert', tls.caFile, `https://localhost:${tls.port}/`]);
+    const answer = await curl([
+      '--socks5-hostname',
+      `127.0.0.1:${gateway.port}`,
+      '--proxy-user',
+      `me-protocol-socks5:${user.apiKey}`,
+      '--cacert',
+      tls.caFile,
+      `https://localhost:${tls.port}/`,
+    ]);
     expect(answer.code).toBe(0);
     expect(answer.body).toBe('hello over tls');
   });
@@ -98,7 +118,13 @@ describe('refusals a client can read', () => {
   });
 
   test('a bad parameter on CONNECT: the same 407 before any tunnel', async () => {
-    const answer = await curl(['-x', proxyUrl('me-anon-invisible'), '--cacert', tls.caFile, `https://localhost:${tls.port}/`]);
+    const answer = await curl([
+      '-x',
+      proxyUrl('me-anon-invisible'),
+      '--cacert',
+      tls.caFile,
+      `https://localhost:${tls.port}/`,
+    ]);
     expect(answer.status).toBe(407);
     expect(answer.headers[0]?.['x-gateway-error']).toBe('INVALID_PARAMETER');
   });
@@ -110,7 +136,13 @@ describe('refusals a client can read', () => {
   });
 
   test('SOCKS5 with a bad key: authentication failure', async () => {
-    const answer = await curl(['--socks5-hostname', `127.0.0.1:${gateway.port}`, '--proxy-user', 'me:pp_wrong', `${origin.url}/`]);
+    const answer = await curl([
+      '--socks5-hostname',
+      `127.0.0.1:${gateway.port}`,
+      '--proxy-user',
+      'me:pp_wrong',
+      `${origin.url}/`,
+    ]);
     expect(answer.code).toBe(97);
   });
 });

@@ -15,7 +15,8 @@ beforeAll(async () => {
   world = await createGatewayWorld({ GATEWAY_CONNECT_TIMEOUT_MS: '500' });
   origin = await echoServer();
   fleet = await startProxyFleet(8, 'elite');
-  for (const proxy of fleet.proxies) await world.addProxy({ port: proxy.port, protocol: 'https', country: 'IT', score: 0.9 });
+  for (const proxy of fleet.proxies)
+    await world.addProxy({ port: proxy.port, protocol: 'https', country: 'IT', score: 0.9 });
   replicas = [await world.startGateway(), await world.startGateway()];
 });
 
@@ -34,7 +35,14 @@ describe('sticky sessions', () => {
     const user = await world.addUser(5);
     const seen = new Set<string | string[] | undefined>();
     const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => viaGateway(replicas[i % 2]!.port, 'crawler-country-IT-session-abc123-sesstime-5', user.apiKey, `${origin.url}/s${i}`)),
+      Array.from({ length: 10 }, (_, i) =>
+        viaGateway(
+          replicas[i % 2]!.port,
+          'crawler-country-IT-session-abc123-sesstime-5',
+          user.apiKey,
+          `${origin.url}/s${i}`,
+        ),
+      ),
     );
     for (const answer of answers) {
       expect(answer.status).toBe(200);
@@ -53,9 +61,14 @@ describe('sticky sessions', () => {
 
   test('got + hpagent: CONNECT tunnels of a session reach the origin through its leased proxy', async () => {
     const user = await world.addUser(5);
-    const agent = new HttpProxyAgent({ proxy: `http://job-session-hp1:${user.apiKey}@127.0.0.1:${replicas[0]!.port}`, keepAlive: false });
+    const agent = new HttpProxyAgent({
+      proxy: `http://job-session-hp1:${user.apiKey}@127.0.0.1:${replicas[0]!.port}`,
+      keepAlive: false,
+    });
     for (let i = 0; i < 3; i += 1) {
-      const body = await got(`${origin.url}/got${i}`, { agent: { http: agent }, retry: { limit: 0 } }).json<{ url: string }>();
+      const body = await got(`${origin.url}/got${i}`, { agent: { http: agent }, retry: { limit: 0 } }).json<{
+        url: string;
+      }>();
       expect(body.url).toBe(`/got${i}`);
     }
     expect((await leasesOf(user.userId)).length).toBe(1);

@@ -52,7 +52,12 @@ describe('username parameters', () => {
 });
 
 describe('weighted draw', () => {
-  const proxies = Array.from({ length: 10 }, (_, i) => ({ id: i, score: i / 10, gatewaySuccesses: 0, gatewayFailures: 0 }));
+  const proxies = Array.from({ length: 10 }, (_, i) => ({
+    id: i,
+    score: i / 10,
+    gatewaySuccesses: 0,
+    gatewayFailures: 0,
+  }));
 
   test('draws distinct items, at most the count asked for', () => {
     const drawn = drawWeighted(proxies, proxyWeight, 3);

@@ -28,14 +28,17 @@ for (let index = 0; index < LINES; index++) bytes += loopbackProxyLine(index).le
 const server = await sourceListServer({ routes: { '/list.txt': { generate: { bytes, line: loopbackProxyLine } } } });
 const env = {
   ...benchWorkerEnv(database.url),
-  ...(process.env.SCRAPE_UPSERT_CONCURRENCY ? { SCRAPE_UPSERT_CONCURRENCY: process.env.SCRAPE_UPSERT_CONCURRENCY } : {}),
+  ...(process.env.SCRAPE_UPSERT_CONCURRENCY
+    ? { SCRAPE_UPSERT_CONCURRENCY: process.env.SCRAPE_UPSERT_CONCURRENCY }
+    : {}),
 };
 const prefix = env.QUEUE_PREFIX;
 // The scraper's own 'scrape completed' line carries the fetch / parse / store split; print just that.
 const phases = new Writable({
   write(chunk: Buffer, _encoding, done) {
     const line = JSON.parse(chunk.toString()) as Record<string, unknown>;
-    if (line.message === 'scrape completed') console.log(`             fetch+parse ${line.fetch_parse_ms} ms, upsert+links+validate jobs ${line.store_ms} ms`);
+    if (line.message === 'scrape completed')
+      console.log(`             fetch+parse ${line.fetch_parse_ms} ms, upsert+links+validate jobs ${line.store_ms} ms`);
     else if (line.level === 'error' || line.level === 'warn') console.error(line);
     done();
   },
@@ -48,9 +51,15 @@ const queueEvents = createQueueEvents('scrape', { connection: eventsConnection, 
 await queueEvents.waitUntilReady();
 
 try {
-  const source = await db.source.create({ data: { url: server.urlFor('/list.txt'), parserName: 'plaintext', cronSchedule: '0 0 1 1 *' } });
-  console.log(`scrape bench: ${LINES.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(1)} MB, ${ROUNDS} rounds, target <= ${TARGET_SECONDS} s each`);
-  console.log(`machine: ${machineLine()} at start; this process's RSS before the first scrape ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB`);
+  const source = await db.source.create({
+    data: { url: server.urlFor('/list.txt'), parserName: 'plaintext', cronSchedule: '0 0 1 1 *' },
+  });
+  console.log(
+    `scrape bench: ${LINES.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(1)} MB, ${ROUNDS} rounds, target <= ${TARGET_SECONDS} s each`,
+  );
+  console.log(
+    `machine: ${machineLine()} at start; this process's RSS before the first scrape ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB`,
+  );
   const seconds: Record<string, number[]> = { 'first scrape': [], 're-scrape': [] };
   for (let round = 0; round < ROUNDS; round += 1) {
     await db.$executeRawUnsafe('TRUNCATE proxies CASCADE');
@@ -75,10 +84,14 @@ try {
   }
   for (const [label, runs] of Object.entries(seconds)) {
     const middle = median(runs);
-    console.log(`median ${label.padEnd(12)} ${middle.toFixed(2)} s (${runs.map((run) => run.toFixed(2)).join(' / ')})  target <= ${TARGET_SECONDS} s: ${middle <= TARGET_SECONDS ? 'MET' : 'NOT MET'}`);
+    console.log(
+      `median ${label.padEnd(12)} ${middle.toFixed(2)} s (${runs.map((run) => run.toFixed(2)).join(' / ')})  target <= ${TARGET_SECONDS} s: ${middle <= TARGET_SECONDS ? 'MET' : 'NOT MET'}`,
+    );
   }
   const rss = peakRssMiB();
-  console.log(`peak RSS of this process (scraper, list server, bench) ${rss.toFixed(0)} MiB, target <= ${TARGET_RSS_MIB} MiB: ${rss <= TARGET_RSS_MIB ? 'MET' : 'NOT MET'}`);
+  console.log(
+    `peak RSS of this process (scraper, list server, bench) ${rss.toFixed(0)} MiB, target <= ${TARGET_RSS_MIB} MiB: ${rss <= TARGET_RSS_MIB ? 'MET' : 'NOT MET'}`,
+  );
   console.log(`machine: ${machineLine()} at the end`);
   // The database's own floor on this machine right now: one plain INSERT of as many fresh rows (no conflict
   // handling, no links, no queue), to read the figures above against when the machine is busy.
@@ -87,7 +100,9 @@ try {
     SELECT uuid_v7(), ('127.' || (200 + i / 65536) || '.' || (i / 256 % 256) || '.' || (i % 256))::inet, 1024 + i % 60000, 'http'
     FROM generate_series(0, ${LINES - 1}::int) AS i`;
   const floor = (performance.now() - started) / 1000;
-  console.log(`db floor     ${floor.toFixed(2)} s for one plain INSERT of ${LINES.toLocaleString('en')} rows (load average now ${loadavg()[0]!.toFixed(2)})`);
+  console.log(
+    `db floor     ${floor.toFixed(2)} s for one plain INSERT of ${LINES.toLocaleString('en')} rows (load average now ${loadavg()[0]!.toFixed(2)})`,
+  );
 } finally {
   await queueEvents.close();
   eventsConnection.disconnect();

@@ -63,7 +63,11 @@ export function createSourceStreamer(limits: FetchLimits): SourceStreamer {
         const header = response.headers['content-type'];
         contentType = Array.isArray(header) ? header[0] : header;
         const declared = Number(response.headers['content-length']);
-        if (Number.isFinite(declared) && declared > limits.maxBytes && response.headers['content-encoding'] === undefined) {
+        if (
+          Number.isFinite(declared) &&
+          declared > limits.maxBytes &&
+          response.headers['content-encoding'] === undefined
+        ) {
           stream.destroy(tooLarge(limits.maxBytes));
         }
       });
@@ -94,7 +98,11 @@ export function createSourceFetcher(limits: FetchLimits): SourceFetcher {
     const source = open(url);
     const chunks: Buffer[] = [];
     for await (const chunk of source.chunks) chunks.push(chunk);
-    return { text: Buffer.concat(chunks, source.bytes()).toString('utf8'), bytes: source.bytes(), contentType: source.contentType() };
+    return {
+      text: Buffer.concat(chunks, source.bytes()).toString('utf8'),
+      bytes: source.bytes(),
+      contentType: source.contentType(),
+    };
   };
 }
 
@@ -109,6 +117,7 @@ export function describeFetchError(error: unknown, limits: Pick<FetchLimits, 'ti
   const { message = String(error), code } = error as { message?: string; code?: string };
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof SourceFetchError) return cause.message;
-  if (message.startsWith('SSRF:') || code === 'ERR_SSRF') return message.startsWith('SSRF:') ? message : `SSRF: ${message}`;
+  if (message.startsWith('SSRF:') || code === 'ERR_SSRF')
+    return message.startsWith('SSRF:') ? message : `SSRF: ${message}`;
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }

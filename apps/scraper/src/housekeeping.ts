@@ -1,7 +1,11 @@
 import { BUILTIN_FINAL_STAGE } from '@proxy-pool/checkers';
 import type { Database } from '@proxy-pool/db';
 import type { Logger } from '@proxy-pool/logger';
-import { createMaintenanceRegistry, type MaintenanceProcessor, type MaintenanceRegistry } from '@proxy-pool/maintenance';
+import {
+  createMaintenanceRegistry,
+  type MaintenanceProcessor,
+  type MaintenanceRegistry,
+} from '@proxy-pool/maintenance';
 import { buildNotifiers, NotifierHealthStore, startEventWorkers, type EventWorkers } from '@proxy-pool/notifiers';
 import {
   createQueue,
@@ -56,11 +60,22 @@ export function startHousekeeping(deps: HousekeepingDeps): Housekeeping {
     concurrency: 2,
     autorun: config.MAINTENANCE_ENABLED,
   });
-  logWorkerEvents(maintenance, { name: 'maintenance', logger, onError: deps.onQueueError, describeJob: (data) => ({ task: data.task }) });
-  maintenanceQueue.on('error', deps.onQueueError ?? ((error: Error) => logger.warn('maintenance queue error', { error: error.message })));
+  logWorkerEvents(maintenance, {
+    name: 'maintenance',
+    logger,
+    onError: deps.onQueueError,
+    describeJob: (data) => ({ task: data.task }),
+  });
+  maintenanceQueue.on(
+    'error',
+    deps.onQueueError ?? ((error: Error) => logger.warn('maintenance queue error', { error: error.message })),
+  );
 
   const notifiers = buildNotifiers(config.NOTIFIERS, { allowPrivate: config.ALLOW_PRIVATE_TARGETS });
-  const healthStore = new NotifierHealthStore(context.connection, { prefix: config.QUEUE_PREFIX, unhealthyAfter: config.NOTIFIER_UNHEALTHY_AFTER });
+  const healthStore = new NotifierHealthStore(context.connection, {
+    prefix: config.QUEUE_PREFIX,
+    unhealthyAfter: config.NOTIFIER_UNHEALTHY_AFTER,
+  });
   const notifications: EventWorkers = startEventWorkers({
     connection: context.connection,
     prefix: config.QUEUE_PREFIX,

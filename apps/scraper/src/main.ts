@@ -20,7 +20,12 @@ export async function startScraper(
 ): Promise<RunningScraper> {
   const config = loadScraperConfig(env);
   const logger: Logger =
-    options.logger ?? createLogger({ service: 'scraper', level: config.LOG_LEVEL, pretty: config.NODE_ENV === 'development' && process.stdout.isTTY });
+    options.logger ??
+    createLogger({
+      service: 'scraper',
+      level: config.LOG_LEVEL,
+      pretty: config.NODE_ENV === 'development' && process.stdout.isTTY,
+    });
   const scraper = openScraper(config, { ...options, logger });
   const health = await startWorkerHealth({
     enabled: runtime.healthServer ?? true,
@@ -35,7 +40,11 @@ export async function startScraper(
   });
   scraper.schedules.start();
   const healthPort = health.port;
-  logger.info('scraper started', { concurrency: config.SCRAPER_CONCURRENCY, health_port: healthPort, queue_prefix: config.QUEUE_PREFIX });
+  logger.info('scraper started', {
+    concurrency: config.SCRAPER_CONCURRENCY,
+    health_port: healthPort,
+    queue_prefix: config.QUEUE_PREFIX,
+  });
   const stop = async () => {
     await scraper.close();
     await health.close();

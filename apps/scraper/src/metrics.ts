@@ -28,8 +28,17 @@ export function createScraperMetrics(defaults = false): ScraperMetrics {
   registry.registerMetric(notificationDeliveries);
   return {
     registry,
-    scrapes: new Counter({ name: `${METRIC_PREFIX}scraper_scrapes_total`, help: 'Scrape jobs by outcome', labelNames: ['outcome'], registers: [registry] }),
-    proxiesNew: new Counter({ name: `${METRIC_PREFIX}scraper_proxies_new_total`, help: 'Proxies first seen by a scrape', registers: [registry] }),
+    scrapes: new Counter({
+      name: `${METRIC_PREFIX}scraper_scrapes_total`,
+      help: 'Scrape jobs by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    proxiesNew: new Counter({
+      name: `${METRIC_PREFIX}scraper_proxies_new_total`,
+      help: 'Proxies first seen by a scrape',
+      registers: [registry],
+    }),
     duration: new Histogram({
       name: `${METRIC_PREFIX}scraper_scrape_duration_seconds`,
       help: 'Scrape job duration',

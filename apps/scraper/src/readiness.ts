@@ -5,7 +5,11 @@ import type { Readiness } from '@proxy-pool/worker-runtime';
 const SCHEDULER_CHECK_TIMEOUT_MS = 1_500;
 
 /** Ready when Redis and PostgreSQL answer and no job scheduler the last reconcile put in place is gone. */
-export async function scraperReadiness(redis: RedisConnection, db: Database, schedules: SchedulerKeeper): Promise<Readiness> {
+export async function scraperReadiness(
+  redis: RedisConnection,
+  db: Database,
+  schedules: SchedulerKeeper,
+): Promise<Readiness> {
   const [redisUp, databaseUp] = await Promise.all([pingRedis(redis), pingDatabase(db)]);
   const problems: string[] = [];
   if (!redisUp) problems.push('redis does not answer');

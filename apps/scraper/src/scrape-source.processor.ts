@@ -2,7 +2,14 @@ import { SCRAPE_UPSERT_CHUNK, type Database } from '@proxy-pool/db';
 import { redact, type Logger } from '@proxy-pool/logger';
 import { parsePlaintextStream, plaintextParser } from '@proxy-pool/parsers';
 import type { ParseContext, ProxyCandidate, SourceParser } from '@proxy-pool/plugin-contracts';
-import { inBatches, removeSourceSchedule, UnrecoverableError, type Processor, type ScrapeResult, type TypedQueue } from '@proxy-pool/queues';
+import {
+  inBatches,
+  removeSourceSchedule,
+  UnrecoverableError,
+  type Processor,
+  type ScrapeResult,
+  type TypedQueue,
+} from '@proxy-pool/queues';
 import { createSourceStreamer, SourceFetchError, type FetchLimits, type SourceStream } from './fetch-source.js';
 import { recordFailure, recordSuccess } from './source-health.js';
 import { storeProxyBatches, type StoreOptions } from './store-proxies.js';
@@ -65,7 +72,13 @@ export function createScrapeProcessor(deps: ScrapeDeps): Processor<'scrape'> {
       const stream = openSource(source.url);
       const parsed = await readList(stream, parser, { defaultProtocol: source.defaultProtocol });
       const parsedAt = performance.now();
-      const counts = await storeProxyBatches(deps.db, deps.queues.validate, source.id, parsed.batches(deps.store.chunkSize ?? SCRAPE_UPSERT_CHUNK), deps.store);
+      const counts = await storeProxyBatches(
+        deps.db,
+        deps.queues.validate,
+        source.id,
+        parsed.batches(deps.store.chunkSize ?? SCRAPE_UPSERT_CHUNK),
+        deps.store,
+      );
       const result: ScrapeResult = {
         source_id: source.id,
         proxies_discovered: counts.discovered,
@@ -76,12 +89,20 @@ export function createScrapeProcessor(deps: ScrapeDeps): Processor<'scrape'> {
       };
       await recordSuccess(health, result, redact(source.url) as string);
       // A streamed list is parsed while it arrives: fetch_parse_ms covers both.
-      const phases = { fetch_parse_ms: Math.round(parsedAt - started), store_ms: Math.round(performance.now() - parsedAt) };
+      const phases = {
+        fetch_parse_ms: Math.round(parsedAt - started),
+        store_ms: Math.round(performance.now() - parsedAt),
+      };
       log.info('scrape completed', { ...result, ...phases, bytes: stream.bytes(), parser: parser.name });
       return result;
     } catch (error) {
-      const message = error instanceof SourceFetchError || error instanceof ScrapeFailure ? error.message : `scrape failed: ${(error as Error)?.message ?? String(error)}`;
-      await recordFailure(health, source.id, message).catch((recordError: unknown) => log.error('failure not recorded', { error: recordError }));
+      const message =
+        error instanceof SourceFetchError || error instanceof ScrapeFailure
+          ? error.message
+          : `scrape failed: ${(error as Error)?.message ?? String(error)}`;
+      await recordFailure(health, source.id, message).catch((recordError: unknown) =>
+        log.error('failure not recorded', { error: recordError }),
+      );
       log.warn('scrape failed', { error: message, duration_ms: Math.round(performance.now() - started) });
       throw new Error(message);
     }

@@ -66,7 +66,11 @@ export function openScraper(config: ScraperConfig, options: ScraperOptions): Scr
   const redisWatch = watchRedis(redis, { logger, summaryEveryMs: config.DEPENDENCY_SUMMARY_EVERY_MS });
   const context: QueueContext = { connection: redis, prefix: config.QUEUE_PREFIX };
   const db = createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
-  const queues = { scrape: createQueue('scrape', context), validate: createQueue('validate', context), events: createQueue('events', context) };
+  const queues = {
+    scrape: createQueue('scrape', context),
+    validate: createQueue('validate', context),
+    events: createQueue('events', context),
+  };
   const metrics = createScraperMetrics(options.defaultMetrics);
   const processor = createScrapeProcessor({
     db,
@@ -105,11 +109,17 @@ export function openScraper(config: ScraperConfig, options: ScraperOptions): Scr
       }
     },
     context,
-    { concurrency: config.SCRAPER_CONCURRENCY, lockDuration: config.SCRAPE_LOCK_DURATION_MS, stalledInterval: config.SCRAPE_STALLED_INTERVAL_MS },
+    {
+      concurrency: config.SCRAPER_CONCURRENCY,
+      lockDuration: config.SCRAPE_LOCK_DURATION_MS,
+      stalledInterval: config.SCRAPE_STALLED_INTERVAL_MS,
+    },
   );
   // Failed scrapes are counted (metrics) and recorded on the source: their lines are debug only.
   logWorkerEvents(worker, { name: 'scrape', logger, watch: redisWatch, failedLevel: 'debug' });
-  const onQueueError = dependencyErrorHandler(redisWatch, (error) => logger.warn('queue error', { error: error.message }));
+  const onQueueError = dependencyErrorHandler(redisWatch, (error) =>
+    logger.warn('queue error', { error: error.message }),
+  );
   for (const queue of Object.values(queues)) queue.on('error', onQueueError);
   const housekeeping = startHousekeeping({ config, context, db, logger, queues, onQueueError });
   const sourceSchedules = sourceSchedulerSet(queues.scrape, () => listSourceSchedules(db));
@@ -121,7 +131,8 @@ export function openScraper(config: ScraperConfig, options: ScraperOptions): Scr
   });
   observeWorkerJobs(metrics.registry, [worker, ...housekeeping.workers]);
   let workerStopped: Promise<void> | undefined;
-  const stopWorker = () => (workerStopped ??= Promise.all([worker.close(), housekeeping.close()]).then(() => undefined));
+  const stopWorker = () =>
+    (workerStopped ??= Promise.all([worker.close(), housekeeping.close()]).then(() => undefined));
   return {
     worker,
     housekeeping,

@@ -31,6 +31,11 @@ export async function recordFailure(deps: HealthDeps, sourceId: string, error: s
   if (row === null || row.consecutiveFailures !== deps.failingAfter) return;
   await raise(
     deps,
-    buildEvent('source.failing', { source_id: sourceId, url: redact(row.url) as string, consecutive_failures: row.consecutiveFailures, last_error: error }),
+    buildEvent('source.failing', {
+      source_id: sourceId,
+      url: redact(row.url) as string,
+      consecutive_failures: row.consecutiveFailures,
+      last_error: error,
+    }),
   );
 }

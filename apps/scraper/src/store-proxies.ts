@@ -23,7 +23,10 @@ export interface StoreCounts {
 }
 
 /** Drops duplicates and, unless private targets are allowed, proxies at non-public addresses. */
-export function acceptableProxies(candidates: readonly ProxyCandidate[], allowPrivate: boolean): { proxies: ScrapedProxy[]; refused: number } {
+export function acceptableProxies(
+  candidates: readonly ProxyCandidate[],
+  allowPrivate: boolean,
+): { proxies: ScrapedProxy[]; refused: number } {
   const seen = new Set<string>();
   const proxies: ScrapedProxy[] = [];
   let refused = 0;
@@ -35,7 +38,14 @@ export function acceptableProxies(candidates: readonly ProxyCandidate[], allowPr
     const key = `${candidate.ip}|${candidate.port}|${candidate.protocol}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    proxies.push({ ip: candidate.ip, port: candidate.port, protocol: candidate.protocol, username: candidate.username, password: candidate.password, tags: candidate.tags });
+    proxies.push({
+      ip: candidate.ip,
+      port: candidate.port,
+      protocol: candidate.protocol,
+      username: candidate.username,
+      password: candidate.password,
+      tags: candidate.tags,
+    });
   }
   return { proxies, refused };
 }
@@ -75,8 +85,15 @@ export async function storeProxyBatches(
   return { discovered: total, new: created, updated: total - created, refused };
 }
 
-async function enqueueValidation(queue: TypedQueue<'validate'>, ids: readonly string[], batchSize: number): Promise<void> {
+async function enqueueValidation(
+  queue: TypedQueue<'validate'>,
+  ids: readonly string[],
+  batchSize: number,
+): Promise<void> {
   // The id of a new proxy is new, so the job id dedupes only a re-run of this very batch.
-  const jobs = inBatches(ids, batchSize).map((batch) => ({ payload: { proxy_ids: batch }, options: { jobId: `new-${batch[0]}` } }));
+  const jobs = inBatches(ids, batchSize).map((batch) => ({
+    payload: { proxy_ids: batch },
+    options: { jobId: `new-${batch[0]}` },
+  }));
   await enqueueBulk(queue, 'validate', jobs);
 }

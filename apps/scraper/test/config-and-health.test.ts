@@ -25,7 +25,8 @@ describe('scraper config', () => {
     }
     expect(caught).toBeInstanceOf(ConfigError);
     const problems = (caught as ConfigError).problems.join('\n');
-    for (const key of ['SCRAPER_CONCURRENCY', 'SCRAPE_MAX_BYTES', 'VALIDATE_BATCH_SIZE']) expect(problems).toContain(key);
+    for (const key of ['SCRAPER_CONCURRENCY', 'SCRAPE_MAX_BYTES', 'VALIDATE_BATCH_SIZE'])
+      expect(problems).toContain(key);
   });
 });
 

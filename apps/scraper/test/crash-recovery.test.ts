@@ -59,19 +59,32 @@ describe('a scraper killed mid-scrape', () => {
     });
     const doomed = await startChild();
     const job = await enqueue(queue, 'scrape', { source_id: source.id, trigger: 'manual' });
-    await eventually(async () => ((lists.stats.hits['/slow.txt'] ?? 0) >= 1 ? true : undefined), 30_000, 'the first fetch');
+    await eventually(
+      async () => ((lists.stats.hits['/slow.txt'] ?? 0) >= 1 ? true : undefined),
+      30_000,
+      'the first fetch',
+    );
     expect(await job.getState()).toBe('active');
     doomed.kill('SIGKILL');
     await new Promise((resolve) => doomed.once('exit', resolve));
 
     const survivor = await startChild();
-    const state = await eventually(async () => {
-      const current = await job.getState();
-      return current === 'completed' || current === 'failed' ? current : undefined;
-    }, 40_000, 'the job to finish');
+    const state = await eventually(
+      async () => {
+        const current = await job.getState();
+        return current === 'completed' || current === 'failed' ? current : undefined;
+      },
+      40_000,
+      'the job to finish',
+    );
     expect(state).toBe('completed');
     const finished = await queue.getJob(String(job.id));
-    expect(finished?.returnvalue).toMatchObject({ source_id: source.id, proxies_discovered: LINES, proxies_new: LINES, proxies_updated: 0 });
+    expect(finished?.returnvalue).toMatchObject({
+      source_id: source.id,
+      proxies_discovered: LINES,
+      proxies_new: LINES,
+      proxies_updated: 0,
+    });
     expect(lists.stats.hits['/slow.txt']).toBe(2);
 
     const [rows] = await db.$queryRaw<Array<{ links: number; proxies: number }>>`

@@ -25,9 +25,20 @@ async function queuedEvents(type: string) {
 
 beforeAll(async () => {
   database = await privateDatabase();
-  const config = loadScraperConfig({ DATABASE_URL: database.url, REDIS_URL: process.env.REDIS_URL, QUEUE_PREFIX: prefix, POOL_LOW_THRESHOLD: '1000000000' });
+  const config = loadScraperConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    POOL_LOW_THRESHOLD: '1000000000',
+  });
   db = createDatabase({ url: config.DATABASE_URL });
-  processors = housekeepingProcessors({ config, context, db, logger: createLogger({ service: 'test', console: false }), queues });
+  processors = housekeepingProcessors({
+    config,
+    context,
+    db,
+    logger: createLogger({ service: 'test', console: false }),
+    queues,
+  });
   await redis.ping();
 });
 afterAll(async () => {
@@ -43,10 +54,21 @@ describe('housekeeping tasks', () => {
     const email = `hk-${randomUUID()}@example.test`;
     const user = await db.user.create({ data: { email, emailNormalized: email, displayName: 'HK' } });
     const proxy = await db.proxy.create({
-      data: { ip: `127.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`, port: 8000 + Math.floor(Math.random() * 1000), protocol: 'http', status: 'active', leasedUntil: new Date(Date.now() - 60_000) },
+      data: {
+        ip: `127.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+        port: 8000 + Math.floor(Math.random() * 1000),
+        protocol: 'http',
+        status: 'active',
+        leasedUntil: new Date(Date.now() - 60_000),
+      },
     });
     const lease = await db.lease.create({
-      data: { proxyId: proxy.id, userId: user.id, createdAt: new Date(Date.now() - 120_000), expiresAt: new Date(Date.now() - 60_000) },
+      data: {
+        proxyId: proxy.id,
+        userId: user.id,
+        createdAt: new Date(Date.now() - 120_000),
+        expiresAt: new Date(Date.now() - 60_000),
+      },
     });
 
     expect((await processors['sweep-leases']()).affected).toBeGreaterThanOrEqual(1);

@@ -52,7 +52,12 @@ const readyz = async () => {
 describe('job schedulers after Redis loses its data', () => {
   it('reports the missing schedulers, brings every one back without a restart and scrapes a * * * * * source again', async () => {
     const source = await scraper.createSource(lists.urlFor('/list.txt'), { cronSchedule: '* * * * *' });
-    const expected = [sourceSchedulerId(source.id), ...createMaintenanceRegistry().schedulers(loadScraperConfig(scraper.env)).map((scheduler) => scheduler.id)].sort();
+    const expected = [
+      sourceSchedulerId(source.id),
+      ...createMaintenanceRegistry()
+        .schedulers(loadScraperConfig(scraper.env))
+        .map((scheduler) => scheduler.id),
+    ].sort();
     await scraper.scraper.schedules.trigger();
     expect(await schedulerIds()).toEqual(expected);
     expect(await readyz()).toEqual({ status: 200, body: { status: 'ready' } });
@@ -72,15 +77,27 @@ describe('job schedulers after Redis loses its data', () => {
     // The liveness probe does not restart a worker for this: readiness is what says it.
     expect((await fetch(`http://127.0.0.1:${scraper.healthPort}/healthz`)).status).toBe(200);
 
-    await eventually(async () => ((await schedulerIds()).length === expected.length ? true : undefined), 15_000, 'every scheduler back');
+    await eventually(
+      async () => ((await schedulerIds()).length === expected.length ? true : undefined),
+      15_000,
+      'every scheduler back',
+    );
     expect(Date.now() - flushedAt).toBeLessThan(60_000);
     expect(await schedulerIds()).toEqual(expected);
     expect(await readyz()).toEqual({ status: 200, body: { status: 'ready' } });
     const restored = await scraper.scraper.queues.scrape.getJobScheduler(sourceSchedulerId(source.id));
-    expect(restored).toMatchObject({ pattern: '* * * * *', tz: 'UTC', template: { data: { source_id: source.id, trigger: 'schedule' } } });
+    expect(restored).toMatchObject({
+      pattern: '* * * * *',
+      tz: 'UTC',
+      template: { data: { source_id: source.id, trigger: 'schedule' } },
+    });
 
     // The next minute's tick runs on the restored scheduler.
-    await eventually(async () => (scheduledRuns.some((at) => at >= flushedAt) ? true : undefined), 75_000, 'a scheduled scrape after the flush');
+    await eventually(
+      async () => (scheduledRuns.some((at) => at >= flushedAt) ? true : undefined),
+      75_000,
+      'a scheduled scrape after the flush',
+    );
     const row = await scraper.scraper.db.source.findUniqueOrThrow({ where: { id: source.id } });
     expect(row.lastScrapedAt!.getTime()).toBeGreaterThanOrEqual(flushedAt);
   }, 120_000);

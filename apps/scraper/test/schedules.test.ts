@@ -6,7 +6,9 @@ import { startTestScraper, type TestScraper } from './support.js';
 
 let lists: SourceListServer;
 beforeAll(async () => {
-  lists = await sourceListServer({ routes: { '/list.txt': { body: loopbackProxyLine(700_000) + loopbackProxyLine(700_001) } } });
+  lists = await sourceListServer({
+    routes: { '/list.txt': { body: loopbackProxyLine(700_000) + loopbackProxyLine(700_001) } },
+  });
 });
 afterAll(async () => {
   await lists?.close();
@@ -58,8 +60,13 @@ describe('two scraper replicas', () => {
     const second = await startTestScraper({ QUEUE_PREFIX: prefix });
     try {
       const runs: Array<{ jobId: string; trigger: string; worker: string }> = [];
-      for (const [name, replica] of [['first', first], ['second', second]] as const) {
-        replica.scraper.worker.on('completed', (job) => runs.push({ jobId: String(job.id), trigger: job.data.trigger, worker: name }));
+      for (const [name, replica] of [
+        ['first', first],
+        ['second', second],
+      ] as const) {
+        replica.scraper.worker.on('completed', (job) =>
+          runs.push({ jobId: String(job.id), trigger: job.data.trigger, worker: name }),
+        );
       }
       // Every second, from two replicas that both reconciled (and both upserted the scheduler again here).
       const source = await first.createSource(lists.urlFor('/list.txt?replicas'), { cronSchedule: '* * * * * *' });

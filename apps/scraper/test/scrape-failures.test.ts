@@ -102,7 +102,8 @@ describe('with private targets not allowed', () => {
     // The list's own name maps to loopback here (a test seam standing in for a public host); literal
     // addresses still go through the per-hop SSRF check.
     const lookup = ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-      if (hostname !== 'list.test') return callback(Object.assign(new Error(`ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
+      if (hostname !== 'list.test')
+        return callback(Object.assign(new Error(`ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
       if (options.all) return callback(null, [{ address: '127.0.0.1', family: 4 }]);
       return callback(null, '127.0.0.1', 4);
     }) as unknown as LookupFunction;
@@ -132,7 +133,8 @@ describe('with private targets not allowed', () => {
 });
 
 /** Every event raised on the scraper's queue, whatever state its fan-out job is in (the scraper's own events worker may hold it). */
-const raisedEvents = () => scraper.scraper.queues.events.getJobs(['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed']);
+const raisedEvents = () =>
+  scraper.scraper.queues.events.getJobs(['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed']);
 
 describe('source health', () => {
   it('counts failures, raises source.failing once at the threshold, and resets on success', async () => {
@@ -141,14 +143,27 @@ describe('source health', () => {
     for (let attempt = 0; attempt < 4; attempt++) await expect(scraper.scrape(source.id)).rejects.toThrow('HTTP 503');
     const failing = await scraper.scraper.db.source.findUniqueOrThrow({ where: { id: source.id } });
     expect(failing).toMatchObject({ consecutiveFailures: 4, lastError: 'HTTP 503' });
-    const raised = (await raisedEvents()).filter((job) => job.data.type === 'source.failing' && job.data.data.source_id === source.id);
+    const raised = (await raisedEvents()).filter(
+      (job) => job.data.type === 'source.failing' && job.data.data.source_id === source.id,
+    );
     expect(raised).toHaveLength(1);
-    expect(raised[0]!.data.data).toEqual({ source_id: source.id, url: source.url, consecutive_failures: 3, last_error: 'HTTP 503' });
+    expect(raised[0]!.data.data).toEqual({
+      source_id: source.id,
+      url: source.url,
+      consecutive_failures: 3,
+      last_error: 'HTTP 503',
+    });
 
     lists.setRoute('/flaky.txt', { body: GOOD_LIST });
     const result = await scraper.scrape(source.id);
     const healthy = await scraper.scraper.db.source.findUniqueOrThrow({ where: { id: source.id } });
-    expect(healthy).toMatchObject({ consecutiveFailures: 0, lastError: null, lastDiscovered: 20, lastNew: result.proxies_new, lastSkipped: 0 });
+    expect(healthy).toMatchObject({
+      consecutiveFailures: 0,
+      lastError: null,
+      lastDiscovered: 20,
+      lastNew: result.proxies_new,
+      lastSkipped: 0,
+    });
     expect(healthy.lastScrapedAt).toBeInstanceOf(Date);
     const completed = (await raisedEvents()).filter(
       (job) => job.data.type === 'scrape.completed' && job.data.data.source_id === source.id,

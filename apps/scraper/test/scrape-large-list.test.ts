@@ -26,7 +26,13 @@ describe('a 100,000-line list', () => {
     const source = await scraper.createSource(lists.urlFor('/big.txt'));
 
     const first = await scraper.scrape(source.id);
-    expect(first).toMatchObject({ source_id: source.id, proxies_discovered: LINES, proxies_new: LINES, proxies_updated: 0, proxies_skipped: 0 });
+    expect(first).toMatchObject({
+      source_id: source.id,
+      proxies_discovered: LINES,
+      proxies_new: LINES,
+      proxies_updated: 0,
+      proxies_skipped: 0,
+    });
     const [stored] = await db.$queryRaw<Array<{ proxies: number; unchecked: number }>>`
       SELECT count(*)::int AS proxies, count(*) FILTER (WHERE p.status = 'unchecked')::int AS unchecked
       FROM proxy_sources ps JOIN proxies p ON p.id = ps.proxy_id WHERE ps.source_id = ${source.id}::uuid`;
@@ -36,9 +42,13 @@ describe('a 100,000-line list', () => {
     // this source's proxies: scrapers of other test files may share the database.)
     const linked = await db.proxySource.findMany({ where: { sourceId: source.id }, select: { proxyId: true } });
     const mine = new Set(linked.map((link) => link.proxyId));
-    const validate = (await queues.validate.getJobs(['waiting', 'prioritized', 'delayed'])).filter((job) => mine.has(job.data.proxy_ids[0]!));
+    const validate = (await queues.validate.getJobs(['waiting', 'prioritized', 'delayed'])).filter((job) =>
+      mine.has(job.data.proxy_ids[0]!),
+    );
     const queued = validate.flatMap((job) => job.data.proxy_ids);
-    expect(validate.every((job) => job.data.proxy_ids.length <= 500 && job.id === `new-${job.data.proxy_ids[0]}`)).toBe(true);
+    expect(validate.every((job) => job.data.proxy_ids.length <= 500 && job.id === `new-${job.data.proxy_ids[0]}`)).toBe(
+      true,
+    );
     expect(queued.length).toBe(LINES);
     expect(queued.every((id) => mine.has(id))).toBe(true);
     expect(new Set(queued).size).toBe(LINES);

@@ -25,19 +25,26 @@ export interface TestScraper extends RunningScraper {
   env: Record<string, string>;
   logs: Array<Record<string, unknown>>;
   /** Inserts a source row directly (the API's validation is tested in the API's tests). */
-  createSource(url: string, fields?: Partial<Pick<Source, 'parserName' | 'cronSchedule' | 'defaultProtocol' | 'isActive'>>): Promise<Source>;
+  createSource(
+    url: string,
+    fields?: Partial<Pick<Source, 'parserName' | 'cronSchedule' | 'defaultProtocol' | 'isActive'>>,
+  ): Promise<Source>;
   /** Queues a manual scrape and waits: the result, or the job's failure as a rejected promise. */
   scrape(sourceId: string): Promise<ScrapeResult>;
   close(): Promise<void>;
 }
 
 /** A real scraper in this process over the test database and Redis, with its own queue prefix. */
-export async function startTestScraper(overrides: Record<string, string> = {}, options: Partial<ScraperOptions> = {}): Promise<TestScraper> {
+export async function startTestScraper(
+  overrides: Record<string, string> = {},
+  options: Partial<ScraperOptions> = {},
+): Promise<TestScraper> {
   const env = testEnv(overrides);
   const logs: Array<Record<string, unknown>> = [];
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of chunk.toString().split('\n').filter(Boolean))
+      logs.push(JSON.parse(line) as Record<string, unknown>);
   });
   const logger = createLogger({ service: 'scraper', level: 'debug', stream, console: false });
   const running = await startScraper(env, { logger, ...options });

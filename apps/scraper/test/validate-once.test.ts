@@ -6,7 +6,10 @@ import { eventually, startTestScraper, type TestScraper } from './support.js';
 
 const PROXIES = 600;
 // Nothing listens on this loopback address: every check fails fast at tcp_connect (one row per validation).
-const list = Array.from({ length: PROXIES }, (_, index) => `127.201.${7 + Math.floor(index / 250)}.${1 + (index % 250)}:${20_000 + index}\n`).join('');
+const list = Array.from(
+  { length: PROXIES },
+  (_, index) => `127.201.${7 + Math.floor(index / 250)}.${1 + (index % 250)}:${20_000 + index}\n`,
+).join('');
 
 let world: CheckerWorld;
 let lists: SourceListServer;
@@ -49,14 +52,22 @@ describe('freshly scraped proxies while the checkers have a backlog', () => {
     expect(waiting.waiting! + waiting.prioritized! + waiting.delayed!).toBe(PROXIES / 50);
 
     for (const running of checkers) running.checker.workers.validate.resume();
-    await eventually(async () => ((await world.db.proxy.count({ where: { lastCheckedAt: null } })) === 0 ? true : undefined), 30_000, 'every proxy checked');
+    await eventually(
+      async () => ((await world.db.proxy.count({ where: { lastCheckedAt: null } })) === 0 ? true : undefined),
+      30_000,
+      'every proxy checked',
+    );
     // Further sweeps find nothing due: a dead proxy comes back only after DEAD_RECHECK_BASE_MINUTES.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
 
     const counts = await validationsPerProxy();
     expect(counts).toHaveLength(PROXIES);
     expect(counts.filter((row) => row.n !== 1)).toEqual([]);
-    const perChecker = await Promise.all(checkers.map(async (running) => (await running.checker.metrics.validations.get()).values.reduce((sum, value) => sum + value.value, 0)));
+    const perChecker = await Promise.all(
+      checkers.map(async (running) =>
+        (await running.checker.metrics.validations.get()).values.reduce((sum, value) => sum + value.value, 0),
+      ),
+    );
     expect(perChecker.reduce((sum, n) => sum + n, 0)).toBe(PROXIES);
   }, 60_000);
 });

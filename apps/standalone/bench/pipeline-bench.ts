@@ -20,7 +20,14 @@ import { createDatabase, type Database } from '@proxy-pool/db';
 import { sourceListServer } from '@proxy-pool/test-kit';
 import { benchWorkerEnv, machineLine, median, spawnReadyChild, throwawayDatabase } from '@proxy-pool/test-kit/bench';
 import { runBaseline, type Endpoint, type RunFigures } from '../../checker/bench/baseline.js';
-import { clearQueuePrefix, createAdmin, freePort, startChild, stopChild, type Child } from '../../api/test/e2e/support/processes.js';
+import {
+  clearQueuePrefix,
+  createAdmin,
+  freePort,
+  startChild,
+  stopChild,
+  type Child,
+} from '../../api/test/e2e/support/processes.js';
 
 const PROXIES = Number(process.env.BENCH_PROXIES ?? 5000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -78,7 +85,17 @@ async function startOneProcess(env: Record<string, string>): Promise<System> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pipeline-bench-'));
   const child = await startChild(
     'standalone',
-    { ...env, PORT: String(port), HOST: '127.0.0.1', GATEWAY_PORT: String(await freePort()), GATEWAY_HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_SOURCES: 'false', EMBEDDED_POSTGRES: 'false', EMBEDDED_REDIS: 'false' },
+    {
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      GATEWAY_PORT: String(await freePort()),
+      GATEWAY_HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      SEED_SOURCES: 'false',
+      EMBEDDED_POSTGRES: 'false',
+      EMBEDDED_REDIS: 'false',
+    },
     '"proxy pool ready"',
     'bench-standalone',
   );
@@ -97,7 +114,9 @@ async function startOneProcess(env: Record<string, string>): Promise<System> {
 async function startSplit(env: Record<string, string>): Promise<System> {
   const port = await freePort();
   const children: Child[] = [];
-  children.push(await startChild('api', { ...env, PORT: String(port), HOST: '127.0.0.1' }, '"api listening"', 'bench-api'));
+  children.push(
+    await startChild('api', { ...env, PORT: String(port), HOST: '127.0.0.1' }, '"api listening"', 'bench-api'),
+  );
   children.push(await startChild('scraper', env, '"scraper started"', 'bench-scraper'));
   children.push(await startChild('checker', env, '"checker started"', 'bench-checker'));
   const { key } = await createAdmin(env);
@@ -110,10 +129,18 @@ async function startSplit(env: Record<string, string>): Promise<System> {
   };
 }
 
-async function api(system: System, method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function api(
+  system: System,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${system.apiUrl}${route}`, {
     method,
-    headers: { Authorization: `Bearer ${system.adminKey}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      Authorization: `Bearer ${system.adminKey}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -126,13 +153,16 @@ async function untilNoneUnchecked(db: Database, started: number): Promise<number
     const [row] = await db.$queryRaw<Array<{ total: number; unchecked: number }>>`
       SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'unchecked')::int AS unchecked FROM proxies`;
     if (row!.total >= PROXIES && row!.unchecked === 0) return (performance.now() - started) / 1000;
-    if (performance.now() - started > 600_000) throw new Error(`timed out: ${row!.total} proxies, ${row!.unchecked} unchecked`);
+    if (performance.now() - started > 600_000)
+      throw new Error(`timed out: ${row!.total} proxies, ${row!.unchecked} unchecked`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
 /** How often each proxy was validated: `checks_total`, and the most `proxy_checks` rows any proxy has for one stage. */
-async function validationCounts(db: Database): Promise<{ notActive: number; otherThanOne: number; maxStageRows: number }> {
+async function validationCounts(
+  db: Database,
+): Promise<{ notActive: number; otherThanOne: number; maxStageRows: number }> {
   const [row] = await db.$queryRaw<Array<{ not_active: number; other: number; max_rows: number | null }>>`
     SELECT (SELECT count(*)::int FROM proxies WHERE status <> 'active') AS not_active,
       (SELECT count(*)::int FROM proxies WHERE checks_total <> 1) AS other,
@@ -143,13 +173,19 @@ async function validationCounts(db: Database): Promise<{ notActive: number; othe
 async function round(system: System, db: Database, index: number): Promise<RoundFigures> {
   const baseline: RunFigures = await runBaseline(world.proxies, world.judgeUrl, SECRET, PROXIES, CONCURRENCY);
   await db.$executeRawUnsafe('TRUNCATE proxies CASCADE');
-  const source = await api(system, 'POST', '/sources', { url: lists.urlFor('/list.txt'), parser_name: 'plaintext', cron_schedule: '0 0 1 1 *', default_protocol: 'http' });
+  const source = await api(system, 'POST', '/sources', {
+    url: lists.urlFor('/list.txt'),
+    parser_name: 'plaintext',
+    cron_schedule: '0 0 1 1 *',
+    default_protocol: 'http',
+  });
   if (source.status !== 201) throw new Error(`POST /sources: ${source.status} ${JSON.stringify(source.body)}`);
   const startedAt = Date.now();
   const started = performance.now();
   const scraped = await api(system, 'POST', `/sources/${source.body.id}/scrape`);
   const scrapeSeconds = (performance.now() - started) / 1000;
-  if (scraped.status !== 200 || scraped.body.proxies_new !== PROXIES) throw new Error(`scrape: ${scraped.status} ${JSON.stringify(scraped.body)}`);
+  if (scraped.status !== 200 || scraped.body.proxies_new !== PROXIES)
+    throw new Error(`scrape: ${scraped.status} ${JSON.stringify(scraped.body)}`);
   const seconds = await untilNoneUnchecked(db, started);
   // Where the time went: the scrape (until the API answered), the validations (first to last finished, by
   // the proxies' last_checked_at), and what remained (results waiting in the writer's batch, polling).
@@ -168,7 +204,15 @@ async function round(system: System, db: Database, index: number): Promise<Round
   await api(system, 'DELETE', `/sources/${source.body.id}`);
   const rate = PROXIES / seconds;
   const baselineRate = baseline.validations / baseline.seconds;
-  const figures = { seconds, rate, baselineRate, ratio: rate / baselineRate, notActive: counts.notActive, validationsOtherThanOne: counts.otherThanOne, maxStageRows: counts.maxStageRows };
+  const figures = {
+    seconds,
+    rate,
+    baselineRate,
+    ratio: rate / baselineRate,
+    notActive: counts.notActive,
+    validationsOtherThanOne: counts.otherThanOne,
+    maxStageRows: counts.maxStageRows,
+  };
   console.log(
     `  round ${index + 1}: pipeline ${seconds.toFixed(2)} s = ${Math.round(rate)}/s, baseline ${Math.round(baselineRate)}/s (${baseline.seconds.toFixed(2)} s), ` +
       `ratio ${figures.ratio.toFixed(2)} (${phases}); baseline failures ${baseline.errors}; not active ${counts.notActive}; proxies validated other than once ${counts.otherThanOne}; ` +
@@ -203,7 +247,9 @@ async function runLayout(layout: 'one' | 'split'): Promise<void> {
 }
 
 try {
-  console.log(`pipeline bench: ${PROXIES.toLocaleString('en')} healthy proxies, checker concurrency ${CONCURRENCY}, ${ROUNDS} rounds per layout; ${machineLine()}`);
+  console.log(
+    `pipeline bench: ${PROXIES.toLocaleString('en')} healthy proxies, checker concurrency ${CONCURRENCY}, ${ROUNDS} rounds per layout; ${machineLine()}`,
+  );
   for (const layout of LAYOUTS) await runLayout(layout);
 } finally {
   await lists.close();

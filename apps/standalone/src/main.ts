@@ -52,7 +52,9 @@ try {
   }
   const judgeProblem = await privateJudgeProblem(env.JUDGE_URL, config.ALLOW_PRIVATE_TARGETS);
   if (judgeProblem) {
-    logger.warn('public proxies cannot pass validation until the judge is reachable from the internet', { problem: judgeProblem });
+    logger.warn('public proxies cannot pass validation until the judge is reachable from the internet', {
+      problem: judgeProblem,
+    });
   }
   roles = await startRoles(env);
   logger.info('proxy pool ready', { url: apiUrl, startup_ms: Date.now() - startedAt, judge_url: env.JUDGE_URL });

@@ -7,8 +7,13 @@ import { findRunningServices } from '@proxy-pool/embedded-services';
 import { loadStandaloneConfig } from './config.js';
 
 const config = loadStandaloneConfig();
-const { databaseUrl } = await findRunningServices(config.DATA_DIR, { databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
+const { databaseUrl } = await findRunningServices(config.DATA_DIR, {
+  databaseUrl: config.DATABASE_URL,
+  redisUrl: config.REDIS_URL,
+});
 await createDatabaseIfMissing(databaseUrl);
 const pending = await pendingMigrations(databaseUrl);
 await migrateDatabase(databaseUrl, config.env);
-process.stdout.write(`Applied ${pending.length} migration(s) to ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}.\n`);
+process.stdout.write(
+  `Applied ${pending.length} migration(s) to ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}.\n`,
+);

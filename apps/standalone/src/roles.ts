@@ -37,7 +37,11 @@ export async function startRoles(env: Env): Promise<RunningRoles> {
     api,
     stop: async (drainMs) => {
       await api.stop();
-      await Promise.all([scraper.scraper.stopWorker(), checker.checker.stopWorkers(drainMs), gateway.gateway.drain(drainMs)]);
+      await Promise.all([
+        scraper.scraper.stopWorker(),
+        checker.checker.stopWorkers(drainMs),
+        gateway.gateway.drain(drainMs),
+      ]);
       await gateway.stop();
       await checker.stop();
       await scraper.stop();

@@ -11,7 +11,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { choosePort } from '@proxy-pool/embedded-services';
-import { deadPort, forwardProxy, sourceListServer, type ForwardProxy, type SourceListServer } from '@proxy-pool/test-kit';
+import {
+  deadPort,
+  forwardProxy,
+  sourceListServer,
+  type ForwardProxy,
+  type SourceListServer,
+} from '@proxy-pool/test-kit';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -73,7 +79,9 @@ async function launcherPid(started: Started): Promise<number> {
       grew = true;
     }
   }
-  const launcher = rows.find((row) => family.has(row.pid) && row.args.startsWith('node ') && row.args.includes('apps/standalone/src/main.ts'));
+  const launcher = rows.find(
+    (row) => family.has(row.pid) && row.args.startsWith('node ') && row.args.includes('apps/standalone/src/main.ts'),
+  );
   if (!launcher) throw new Error('launcher process not found under npm start');
   return launcher.pid;
 }
@@ -87,8 +95,12 @@ async function terminate(started: Started): Promise<number | null> {
 async function waitForHealth(port: number, started: Started, timeoutMs: number): Promise<number> {
   const begin = Date.now();
   while (Date.now() - begin < timeoutMs) {
-    if (started.child.exitCode !== null) throw new Error(`npm start exited with ${started.child.exitCode}:\n${started.output().slice(-3000)}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((res) => res.status === 200, () => false);
+    if (started.child.exitCode !== null)
+      throw new Error(`npm start exited with ${started.child.exitCode}:\n${started.output().slice(-3000)}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (res) => res.status === 200,
+      () => false,
+    );
     if (ok) return Date.now() - begin;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -121,12 +133,23 @@ describe('first run from a fresh clone with the README quick start', () => {
     checkout = path.join(workDir, 'proxy-pool');
     await run('git', ['clone', '--quiet', repoRoot, checkout]);
     proxies = await Promise.all([1, 2, 3].map((n) => forwardProxy({ kind: 'elite', exitAddress: `127.0.42.${n}` })));
-    lists = await sourceListServer({ routes: { '/http.txt': { body: proxies.map((proxy) => `${proxy.host}:${proxy.port}\n`).join('') } } });
+    lists = await sourceListServer({
+      routes: { '/http.txt': { body: proxies.map((proxy) => `${proxy.host}:${proxy.port}\n`).join('') } },
+    });
     const catalog = path.join(workDir, 'catalog.json');
     writeFileSync(
       catalog,
       JSON.stringify({
-        sources: [{ name: 'local-http', url: lists.urlFor('/http.txt'), parser: 'plaintext', default_protocol: 'http', schedule: '0 0 1 1 *', note: 'Loopback list of three elite proxies.' }],
+        sources: [
+          {
+            name: 'local-http',
+            url: lists.urlFor('/http.txt'),
+            parser: 'plaintext',
+            default_protocol: 'http',
+            schedule: '0 0 1 1 *',
+            note: 'Loopback list of three elite proxies.',
+          },
+        ],
       }),
     );
     const [database, redis] = [await deadPort(), await deadPort()];
@@ -181,21 +204,33 @@ describe('first run from a fresh clone with the README quick start', () => {
     const key = keys[0]!;
     expect(first.output()).toContain('First admin created: admin@localhost');
     // The key appears in the frame only (and in its curl example), never in a JSON log line.
-    const logLines = first.output().split('\n').filter((line) => line.startsWith('{'));
+    const logLines = first
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
     expect(logLines.some((line) => line.includes(key))).toBe(false);
     const auth = { Authorization: `Bearer ${key}` };
-    const account = await fetch(`http://127.0.0.1:${port}/account`, { headers: auth }).then((res) => res.json() as Promise<{ role: string; email: string }>);
+    const account = await fetch(`http://127.0.0.1:${port}/account`, { headers: auth }).then(
+      (res) => res.json() as Promise<{ role: string; email: string }>,
+    );
     expect(account).toMatchObject({ role: 'admin', email: 'admin@localhost' });
 
     // The catalog was added on this first start; scraping it fills the pool with validated proxies.
-    const sources = await fetch(`http://127.0.0.1:${port}/sources`, { headers: auth }).then((res) => res.json() as Promise<{ items: Array<{ id: string; url: string }> }>);
+    const sources = await fetch(`http://127.0.0.1:${port}/sources`, { headers: auth }).then(
+      (res) => res.json() as Promise<{ items: Array<{ id: string; url: string }> }>,
+    );
     expect(sources.items.map((source) => source.url)).toEqual([lists.urlFor('/http.txt')]);
     const sourceId = sources.items[0]!.id;
-    const scrape = await fetch(`http://127.0.0.1:${port}/sources/${sourceId}/scrape`, { method: 'POST', headers: auth });
+    const scrape = await fetch(`http://127.0.0.1:${port}/sources/${sourceId}/scrape`, {
+      method: 'POST',
+      headers: auth,
+    });
     expect(scrape.status).toBe(200);
     const active = await eventually(
       async () => {
-        const page = (await fetch(`http://127.0.0.1:${port}/proxies?status=active`, { headers: auth }).then((res) => res.json())) as { items: unknown[] };
+        const page = (await fetch(`http://127.0.0.1:${port}/proxies?status=active`, { headers: auth }).then((res) =>
+          res.json(),
+        )) as { items: unknown[] };
         return page.items.length === proxies.length ? page.items : undefined;
       },
       60_000,
@@ -216,12 +251,18 @@ describe('first run from a fresh clone with the README quick start', () => {
     running.push(second);
     const restartMs = await waitForHealth(port, second, 120_000);
     expect(second.output()).not.toMatch(/pp_[A-Za-z0-9]{48}/);
-    const kept = await fetch(`http://127.0.0.1:${port}/sources`, { headers: auth }).then((res) => res.json() as Promise<{ items: Array<{ id: string }> }>);
+    const kept = await fetch(`http://127.0.0.1:${port}/sources`, { headers: auth }).then(
+      (res) => res.json() as Promise<{ items: Array<{ id: string }> }>,
+    );
     expect(kept.items.map((source) => source.id)).toEqual([sourceId]);
 
     // A second `npm start` on this host with another PORT (and GATEWAY_PORT) comes up beside it, on the same embedded servers.
     const otherPort = await choosePort();
-    const beside = startProcess(start, checkout, { ...env, PORT: String(otherPort), GATEWAY_PORT: String(await choosePort()) });
+    const beside = startProcess(start, checkout, {
+      ...env,
+      PORT: String(otherPort),
+      GATEWAY_PORT: String(await choosePort()),
+    });
     running.push(beside);
     await waitForHealth(otherPort, beside, 120_000);
     const seenByOther = await fetch(`http://127.0.0.1:${otherPort}/account`, { headers: auth });
@@ -232,14 +273,20 @@ describe('first run from a fresh clone with the README quick start', () => {
     // A PORT that is taken: one JSON line naming the port and the setting, exit 1, the running one unharmed.
     const clash = startProcess(start, checkout, env);
     expect(await clash.exited).toBe(1);
-    const errors = clash.output().split('\n').filter((line) => line.startsWith('{') && line.includes('"level":"error"'));
+    const errors = clash
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes('"level":"error"'));
     expect(errors).toHaveLength(1);
     expect(JSON.parse(errors[0]!)).toMatchObject({ port, setting: 'PORT' });
     expect(clash.output()).not.toContain('    at ');
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
 
     // SIGTERM with a request in flight: the request is answered, then the process exits 0.
-    lists.setRoute('/http.txt', { body: proxies.map((proxy) => `${proxy.host}:${proxy.port}\n`).join(''), delayMs: 3_000 });
+    lists.setRoute('/http.txt', {
+      body: proxies.map((proxy) => `${proxy.host}:${proxy.port}\n`).join(''),
+      delayMs: 3_000,
+    });
     const inFlight = fetch(`http://127.0.0.1:${port}/sources/${sourceId}/scrape`, { method: 'POST', headers: auth });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const stopped = terminate(second);

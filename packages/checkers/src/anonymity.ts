@@ -16,18 +16,47 @@ export interface AnonymityInput {
 
 /** Headers by which proxies reveal themselves or the client (case-insensitive). */
 export const REVEALING_HEADERS: ReadonlySet<string> = new Set([
-  'via', 'forwarded', 'forwarded-for', 'forwarded-for-ip', 'x-forwarded', 'x-forwarded-for', 'x-forwarded-host',
-  'x-forwarded-proto', 'x-forwarded-server', 'x-forwarded-port', 'x-real-ip', 'client-ip', 'x-client-ip',
-  'x-cluster-client-ip', 'x-originating-ip', 'x-remote-ip', 'x-remote-addr', 'true-client-ip', 'proxy-connection',
-  'proxy-authorization', 'proxy-client-ip', 'wl-proxy-client-ip', 'x-proxy-id', 'x-proxy-connection', 'x-bluecoat-via',
-  'x-cache', 'x-cache-lookup', 'xroxy-connection', 'x-coming-from', 'coming-from', 'x-host', 'useragent-via',
+  'via',
+  'forwarded',
+  'forwarded-for',
+  'forwarded-for-ip',
+  'x-forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-server',
+  'x-forwarded-port',
+  'x-real-ip',
+  'client-ip',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  'x-originating-ip',
+  'x-remote-ip',
+  'x-remote-addr',
+  'true-client-ip',
+  'proxy-connection',
+  'proxy-authorization',
+  'proxy-client-ip',
+  'wl-proxy-client-ip',
+  'x-proxy-id',
+  'x-proxy-connection',
+  'x-bluecoat-via',
+  'x-cache',
+  'x-cache-lookup',
+  'xroxy-connection',
+  'x-coming-from',
+  'coming-from',
+  'x-host',
+  'useragent-via',
 ]);
 const REVEALING_PATTERN = /proxy|forwarded|-via$|client-ip|real-ip|originating/;
 
 /** transparent: own address visible anywhere; anonymous: proxy headers added; elite: neither. */
 export function classifyAnonymity(input: AnonymityInput): Anonymity {
   const own = new Set(input.ownIps.map(canonicalIp));
-  const added = Object.entries(input.headers).filter(([name, value]) => value !== undefined && !sentByUs(name.toLowerCase(), value, input.sentHeaders));
+  const added = Object.entries(input.headers).filter(
+    ([name, value]) => value !== undefined && !sentByUs(name.toLowerCase(), value, input.sentHeaders),
+  );
   if (own.has(canonicalIp(input.remoteAddr))) return 'transparent';
   for (const [, value] of added) {
     for (const token of ipTokens(value)) if (own.has(token)) return 'transparent';
@@ -46,7 +75,10 @@ function sentByUs(name: string, value: string | string[] | undefined, sent: Anon
 
 function ipTokens(value: string | string[] | undefined): string[] {
   const text = Array.isArray(value) ? value.join(',') : (value ?? '');
-  return text.split(/[^0-9a-fA-F.:]+/).filter((token) => token.length >= 2).map(canonicalIp);
+  return text
+    .split(/[^0-9a-fA-F.:]+/)
+    .filter((token) => token.length >= 2)
+    .map(canonicalIp);
 }
 
 /** Lower-case, IPv4-mapped IPv6 as IPv4, `a.b.c.d:port` without the port. */

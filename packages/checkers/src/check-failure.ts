@@ -35,6 +35,7 @@ export function failureDetail(error: unknown): string {
 
 /** The message of anything thrown (errors from another realm, e.g. under jest's VM, fail `instanceof Error`). */
 export function errorMessage(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string')
+    return error.message;
   return String(error);
 }

@@ -36,7 +36,10 @@ export class Exchange {
   private readonly unwatchAbort: () => void;
 
   constructor(private readonly limits: ExchangeLimits) {
-    this.totalTimer = setTimeout(() => this.fail(`timeout after ${limits.totalTimeoutMs}ms waiting for ${this.phase}`), limits.totalTimeoutMs);
+    this.totalTimer = setTimeout(
+      () => this.fail(`timeout after ${limits.totalTimeoutMs}ms waiting for ${this.phase}`),
+      limits.totalTimeoutMs,
+    );
     this.unwatchAbort = watchAbort(limits.signal, () => this.fail('aborted'));
     if (limits.signal.aborted) this.fail('aborted');
   }
@@ -49,7 +52,10 @@ export class Exchange {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     const socket = netConnect({ host, port, noDelay: true });
     this.attach(socket);
-    const timer = setTimeout(() => this.fail(`connect timeout after ${this.limits.connectTimeoutMs}ms`), this.limits.connectTimeoutMs);
+    const timer = setTimeout(
+      () => this.fail(`connect timeout after ${this.limits.connectTimeoutMs}ms`),
+      this.limits.connectTimeoutMs,
+    );
     return this.wait(() => !socket.connecting).finally(() => clearTimeout(timer));
   }
 
@@ -80,8 +86,10 @@ export class Exchange {
     await this.wait(() => {
       const parsed = parse(this.buffer, this.ended);
       if (parsed === undefined) {
-        if (this.buffer.length > this.limits.maxBytes) throw new CheckFailure(`${phase} exceeds ${this.limits.maxBytes} bytes`);
-        if (this.ended) throw new CheckFailure(`connection closed while waiting for ${phase} (${this.buffer.length} bytes received)`);
+        if (this.buffer.length > this.limits.maxBytes)
+          throw new CheckFailure(`${phase} exceeds ${this.limits.maxBytes} bytes`);
+        if (this.ended)
+          throw new CheckFailure(`connection closed while waiting for ${phase} (${this.buffer.length} bytes received)`);
         return false;
       }
       this.buffer = this.buffer.subarray(parsed.used);
@@ -121,7 +129,13 @@ export class Exchange {
     });
     socket.on('connect', () => this.waiter?.retry());
     socket.on('secureConnect', () => this.waiter?.retry());
-    socket.on('error', (error: NodeJS.ErrnoException) => this.fail(this.phase === 'connect' ? describeSocketError(error) : `${describeSocketError(error)} while waiting for ${this.phase}`));
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      this.fail(
+        this.phase === 'connect'
+          ? describeSocketError(error)
+          : `${describeSocketError(error)} while waiting for ${this.phase}`,
+      ),
+    );
     socket.on('close', () => this.fail(`connection closed while waiting for ${this.phase}`));
   }
 

@@ -58,7 +58,8 @@ export function createGeoipChecker(options: { mmdbPath?: string } = {}): GeoipCh
     check: async ({ facts }) => {
       const ip = facts.exitIp;
       if (ip === undefined) return { passed: true, latencyMs: null, detail: 'no exit IP to locate' };
-      if (isIP(ip) === 0) return { passed: false, latencyMs: null, detail: `exit IP ${JSON.stringify(ip)} is not an IP address` };
+      if (isIP(ip) === 0)
+        return { passed: false, latencyMs: null, detail: `exit IP ${JSON.stringify(ip)} is not an IP address` };
       let find: CountryLookup;
       try {
         find = await load();

@@ -39,7 +39,12 @@ export function createHttpAnonymityChecker(options: HttpAnonymityOptions): Check
   });
 }
 
-async function checkThroughProxy(context: CheckContext, judge: JudgeTarget, options: HttpAnonymityOptions, maxBytes: number): Promise<CheckOutcome> {
+async function checkThroughProxy(
+  context: CheckContext,
+  judge: JudgeTarget,
+  options: HttpAnonymityOptions,
+  maxBytes: number,
+): Promise<CheckOutcome> {
   const { target } = context;
   const exchange = new Exchange({ ...context, maxBytes });
   try {
@@ -60,11 +65,25 @@ async function checkThroughProxy(context: CheckContext, judge: JudgeTarget, opti
     const verdict = verifyJudgeAnswer(body.toString('utf8'), nonce, options.secret);
     if (!verdict.ok) {
       const contentType = head.headers.get('content-type') ?? 'without content type';
-      throw new CheckFailure(verdict.reason === 'judge answer not JSON' ? `judge answer not JSON: proxy returned ${head.status} ${contentType}` : verdict.reason);
+      throw new CheckFailure(
+        verdict.reason === 'judge answer not JSON'
+          ? `judge answer not JSON: proxy returned ${head.status} ${contentType}`
+          : verdict.reason,
+      );
     }
     const latencyMs = exchange.elapsedMs();
-    const anonymity = classifyAnonymity({ headers: verdict.headers, remoteAddr: verdict.remoteAddr, ownIps: options.ownIps(), sentHeaders: SENT_HEADERS });
-    return { passed: true, latencyMs, detail: `${anonymity} proxy, exit IP ${verdict.remoteAddr}`, facts: { exitIp: verdict.remoteAddr, anonymity } };
+    const anonymity = classifyAnonymity({
+      headers: verdict.headers,
+      remoteAddr: verdict.remoteAddr,
+      ownIps: options.ownIps(),
+      sentHeaders: SENT_HEADERS,
+    });
+    return {
+      passed: true,
+      latencyMs,
+      detail: `${anonymity} proxy, exit IP ${verdict.remoteAddr}`,
+      facts: { exitIp: verdict.remoteAddr, anonymity },
+    };
   } catch (error) {
     return { passed: false, latencyMs: null, detail: failureDetail(error) };
   } finally {

@@ -14,7 +14,8 @@ const MAX_HEAD_BYTES = 16 * 1024;
 /** Parses an HTTP/1.x status line and headers; `what` names the answer in failure messages. */
 export function responseHead(what: string): Parse<ResponseHead> {
   return (buffer) => {
-    if (buffer.length >= 5 && buffer.subarray(0, 5).toString('latin1') !== 'HTTP/') throw new CheckFailure(`${what} is not HTTP (first bytes ${describeBytes(buffer)})`);
+    if (buffer.length >= 5 && buffer.subarray(0, 5).toString('latin1') !== 'HTTP/')
+      throw new CheckFailure(`${what} is not HTTP (first bytes ${describeBytes(buffer)})`);
     const end = buffer.indexOf(HEAD_END);
     if (end < 0) {
       if (buffer.length > MAX_HEAD_BYTES) throw new CheckFailure(`${what} headers exceed ${MAX_HEAD_BYTES} bytes`);
@@ -43,7 +44,8 @@ export function responseBody(head: ResponseHead): Parse<Buffer> {
   const declared = head.headers.get('content-length');
   if (declared !== undefined) {
     const length = Number(declared);
-    if (!Number.isSafeInteger(length) || length < 0) throw new CheckFailure(`invalid Content-Length ${JSON.stringify(declared)}`);
+    if (!Number.isSafeInteger(length) || length < 0)
+      throw new CheckFailure(`invalid Content-Length ${JSON.stringify(declared)}`);
     return (buffer) => (buffer.length >= length ? { value: buffer.subarray(0, length), used: length } : undefined);
   }
   return (buffer, ended) => (ended ? { value: buffer, used: buffer.length } : undefined);

@@ -26,7 +26,9 @@ export function nonceProof(secret: string, nonce: string): string {
 }
 
 function answerSignature(secret: string, nonce: string, remoteAddr: string, headers: unknown): string {
-  return createHmac('sha256', secret).update(`${nonce}\n${remoteAddr}\n${JSON.stringify(headers)}`).digest('hex');
+  return createHmac('sha256', secret)
+    .update(`${nonce}\n${remoteAddr}\n${JSON.stringify(headers)}`)
+    .digest('hex');
 }
 
 /** IPv4-mapped IPv6 (`::ffff:1.2.3.4`) written as plain IPv4. */
@@ -40,8 +42,14 @@ export function createJudgeHandler(options: { secret: string }): (req: IncomingM
   return (req, res) => {
     req.resume();
     const nonce = new URL(req.url ?? '/', 'http://judge.invalid').searchParams.get('nonce') ?? '';
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: 'the judge answers GET only', details: null } });
-    if (!NONCE_PATTERN.test(nonce)) return sendJson(res, 400, { error: { code: 'INVALID_NONCE', message: 'nonce must be 16-128 lowercase hex characters', details: null } });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendJson(res, 405, {
+        error: { code: 'METHOD_NOT_ALLOWED', message: 'the judge answers GET only', details: null },
+      });
+    if (!NONCE_PATTERN.test(nonce))
+      return sendJson(res, 400, {
+        error: { code: 'INVALID_NONCE', message: 'nonce must be 16-128 lowercase hex characters', details: null },
+      });
     const remoteAddr = normalizeAddress(req.socket.remoteAddress ?? '');
     const answer: JudgeAnswer = {
       nonce,
@@ -72,15 +80,20 @@ export function verifyJudgeAnswer(body: string, nonce: string, secret: string): 
   } catch {
     return { ok: false, reason: 'judge answer not JSON' };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, reason: 'judge answer not a JSON object' };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return { ok: false, reason: 'judge answer not a JSON object' };
   const answer = parsed as Partial<Record<keyof JudgeAnswer, unknown>>;
   if (typeof answer.nonce !== 'string') return { ok: false, reason: 'judge answer has no nonce' };
   if (answer.nonce !== nonce) return { ok: false, reason: 'nonce mismatch' };
-  if (typeof answer.proof !== 'string' || !sameHex(answer.proof, nonceProof(secret, nonce))) return { ok: false, reason: 'nonce proof mismatch' };
-  if (typeof answer.remote_addr !== 'string' || answer.remote_addr.length === 0) return { ok: false, reason: 'judge answer has no remote_addr' };
-  if (typeof answer.headers !== 'object' || answer.headers === null || Array.isArray(answer.headers)) return { ok: false, reason: 'judge answer has no headers' };
+  if (typeof answer.proof !== 'string' || !sameHex(answer.proof, nonceProof(secret, nonce)))
+    return { ok: false, reason: 'nonce proof mismatch' };
+  if (typeof answer.remote_addr !== 'string' || answer.remote_addr.length === 0)
+    return { ok: false, reason: 'judge answer has no remote_addr' };
+  if (typeof answer.headers !== 'object' || answer.headers === null || Array.isArray(answer.headers))
+    return { ok: false, reason: 'judge answer has no headers' };
   const signature = answerSignature(secret, nonce, answer.remote_addr, answer.headers);
-  if (typeof answer.signature !== 'string' || !sameHex(answer.signature, signature)) return { ok: false, reason: 'judge answer altered (signature mismatch)' };
+  if (typeof answer.signature !== 'string' || !sameHex(answer.signature, signature))
+    return { ok: false, reason: 'judge answer altered (signature mismatch)' };
   return { ok: true, remoteAddr: answer.remote_addr, headers: answer.headers as IncomingHttpHeaders };
 }
 

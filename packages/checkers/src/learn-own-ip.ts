@@ -26,7 +26,8 @@ export function learnOwnIp(judgeUrl: string, options: LearnOwnIpOptions = {}): P
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
         if (res.statusCode !== 200) return reject(new Error(`judge answered ${res.statusCode}`));
-        const verdict = options.secret === undefined ? unverified(body, nonce) : verifyJudgeAnswer(body, nonce, options.secret);
+        const verdict =
+          options.secret === undefined ? unverified(body, nonce) : verifyJudgeAnswer(body, nonce, options.secret);
         if (verdict.ok) resolve(verdict.remoteAddr);
         else reject(new Error(`cannot learn own IP: ${verdict.reason}`));
       });
@@ -41,7 +42,8 @@ export function learnOwnIp(judgeUrl: string, options: LearnOwnIpOptions = {}): P
 function unverified(body: string, nonce: string): { ok: true; remoteAddr: string } | { ok: false; reason: string } {
   try {
     const parsed = JSON.parse(body) as { nonce?: unknown; remote_addr?: unknown };
-    if (parsed.nonce === nonce && typeof parsed.remote_addr === 'string') return { ok: true, remoteAddr: parsed.remote_addr };
+    if (parsed.nonce === nonce && typeof parsed.remote_addr === 'string')
+      return { ok: true, remoteAddr: parsed.remote_addr };
     return { ok: false, reason: 'judge answer lacks the nonce or remote_addr' };
   } catch {
     return { ok: false, reason: 'judge answer not JSON' };

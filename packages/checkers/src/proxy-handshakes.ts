@@ -19,13 +19,19 @@ export function basicProxyAuthorization(credentials: Credentials): string {
 }
 
 /** HTTP CONNECT to the judge; the tunnel is open when this resolves. */
-export async function httpConnect(exchange: Exchange, judge: JudgeTarget, credentials: Credentials | undefined): Promise<void> {
+export async function httpConnect(
+  exchange: Exchange,
+  judge: JudgeTarget,
+  credentials: Credentials | undefined,
+): Promise<void> {
   const auth = credentials ? `Proxy-Authorization: ${basicProxyAuthorization(credentials)}\r\n` : '';
   exchange.write(`CONNECT ${judge.authority} HTTP/1.1\r\nHost: ${judge.authority}\r\n${auth}\r\n`);
   const head = await exchange.read('CONNECT reply', responseHead('CONNECT reply'));
   if (head.status < 200 || head.status > 299) throw new CheckFailure(`CONNECT refused: proxy answered ${head.status}`);
   if (exchange.pendingBytes() > 0) {
-    throw new CheckFailure(`proxy answered CONNECT with ${head.status} ${head.headers.get('content-type') ?? 'and'} content instead of a tunnel`);
+    throw new CheckFailure(
+      `proxy answered CONNECT with ${head.status} ${head.headers.get('content-type') ?? 'and'} content instead of a tunnel`,
+    );
   }
 }
 
@@ -35,41 +41,64 @@ export async function socks4Connect(exchange: Exchange, judge: JudgeTarget, user
   if (family === 6) throw new CheckFailure('SOCKS4 cannot reach an IPv6 judge');
   const address = family === 4 ? judge.host.split('.').map(Number) : [0, 0, 0, 1];
   const hostName = family === 4 ? [] : [...Buffer.from(judge.host), 0];
-  exchange.write(Buffer.from([4, 1, judge.port >> 8, judge.port & 255, ...address, ...Buffer.from(userId), 0, ...hostName]));
+  exchange.write(
+    Buffer.from([4, 1, judge.port >> 8, judge.port & 255, ...address, ...Buffer.from(userId), 0, ...hostName]),
+  );
   const reply = await exchange.read('SOCKS4 reply', bytes(8));
   if (reply[0] !== 0 && reply[0] !== 4) throw new CheckFailure(`not a SOCKS4 proxy (reply starts 0x${hex(reply[0])})`);
   if (reply[1] !== 0x5a) throw new CheckFailure(`SOCKS4 request rejected (code 0x${hex(reply[1])})`);
 }
 
 const SOCKS5_ERRORS: Record<number, string> = {
-  1: 'general failure', 2: 'not allowed by ruleset', 3: 'network unreachable', 4: 'host unreachable',
-  5: 'connection refused', 6: 'TTL expired', 7: 'command not supported', 8: 'address type not supported',
+  1: 'general failure',
+  2: 'not allowed by ruleset',
+  3: 'network unreachable',
+  4: 'host unreachable',
+  5: 'connection refused',
+  6: 'TTL expired',
+  7: 'command not supported',
+  8: 'address type not supported',
 };
 
 /** SOCKS5 CONNECT with no auth, or RFC 1929 username/password when the target has credentials. */
-export async function socks5Connect(exchange: Exchange, judge: JudgeTarget, credentials: Credentials | undefined): Promise<void> {
+export async function socks5Connect(
+  exchange: Exchange,
+  judge: JudgeTarget,
+  credentials: Credentials | undefined,
+): Promise<void> {
   exchange.write(Buffer.from(credentials ? [5, 2, 0, 2] : [5, 1, 0]));
   const [version, method] = await exchange.read('SOCKS5 greeting reply', bytes(2));
   if (version !== 5) throw new CheckFailure(`not a SOCKS5 proxy (reply starts 0x${hex(version)})`);
-  if (method === 0xff) throw new CheckFailure(credentials ? 'SOCKS5 proxy accepts none of our auth methods' : 'SOCKS5 proxy requires authentication');
+  if (method === 0xff)
+    throw new CheckFailure(
+      credentials ? 'SOCKS5 proxy accepts none of our auth methods' : 'SOCKS5 proxy requires authentication',
+    );
   if (method === 2) {
     if (!credentials) throw new CheckFailure('SOCKS5 proxy requires authentication');
     const username = Buffer.from(credentials.username);
     const password = Buffer.from(credentials.password);
-    exchange.write(Buffer.concat([Buffer.from([1, username.length]), username, Buffer.from([password.length]), password]));
+    exchange.write(
+      Buffer.concat([Buffer.from([1, username.length]), username, Buffer.from([password.length]), password]),
+    );
     const [, status] = await exchange.read('SOCKS5 auth reply', bytes(2));
     if (status !== 0) throw new CheckFailure('SOCKS5 authentication failed');
   } else if (method !== 0) {
     throw new CheckFailure(`SOCKS5 proxy chose unsupported auth method 0x${hex(method)}`);
   }
-  exchange.write(Buffer.concat([Buffer.from([5, 1, 0]), socks5Address(judge.host), Buffer.from([judge.port >> 8, judge.port & 255])]));
+  exchange.write(
+    Buffer.concat([
+      Buffer.from([5, 1, 0]),
+      socks5Address(judge.host),
+      Buffer.from([judge.port >> 8, judge.port & 255]),
+    ]),
+  );
   const head = await exchange.read('SOCKS5 connect reply', bytes(5));
-  if (head[1] !== 0) throw new CheckFailure(`SOCKS5 connect failed: ${SOCKS5_ERRORS[head[1] ?? 1] ?? `code 0x${hex(head[1])}`}`);
+  if (head[1] !== 0)
+    throw new CheckFailure(`SOCKS5 connect failed: ${SOCKS5_ERRORS[head[1] ?? 1] ?? `code 0x${hex(head[1])}`}`);
   const rest = socks5ReplyAddressRest(head);
   if (rest < 0) throw new CheckFailure(`SOCKS5 reply has unknown address type 0x${hex(head[3])}`);
   await exchange.read('SOCKS5 connect reply', bytes(rest));
 }
-
 
 function hex(value: number | undefined): string {
   return (value ?? 0).toString(16).padStart(2, '0');

@@ -6,7 +6,8 @@ import { contextFor, OWN_IP, SECRET } from './harness.js';
 const geoip = createGeoipChecker();
 describeCheckerContract(geoip, { unreachable: { id: 'dead', ip: '127.0.0.1', port: 9, protocol: 'http' } });
 
-const withExitIp = (exitIp: string | undefined) => contextFor({ ip: '127.0.0.1', port: 9, protocol: 'http' }, { facts: { exitIp } });
+const withExitIp = (exitIp: string | undefined) =>
+  contextFor({ ip: '127.0.0.1', port: 9, protocol: 'http' }, { facts: { exitIp } });
 
 describe('geoip', () => {
   it('finds the country of a public exit IP in the bundled database (a file lookup, no network)', async () => {
@@ -19,7 +20,10 @@ describe('geoip', () => {
   it('passes an exit IP the database does not know, without a country', async () => {
     const outcome = await geoip.check(withExitIp('127.0.0.1'));
     expect(outcome).toEqual({ passed: true, latencyMs: expect.any(Number), detail: 'no country for 127.0.0.1' });
-    expect(await geoip.check(withExitIp('10.1.2.3'))).toMatchObject({ passed: true, detail: 'no country for 10.1.2.3' });
+    expect(await geoip.check(withExitIp('10.1.2.3'))).toMatchObject({
+      passed: true,
+      detail: 'no country for 10.1.2.3',
+    });
   });
 
   it('reports a missing database precisely, and load() fails fast', async () => {

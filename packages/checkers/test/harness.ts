@@ -18,7 +18,10 @@ export async function startJudge(host = '127.0.0.1'): Promise<Judge> {
   return { ...server, judgeUrl: `${server.url}/judge` };
 }
 
-export function contextFor(target: Omit<CheckTarget, 'id'>, overrides: Partial<Omit<CheckContext, 'target'>> = {}): CheckContext {
+export function contextFor(
+  target: Omit<CheckTarget, 'id'>,
+  overrides: Partial<Omit<CheckContext, 'target'>> = {},
+): CheckContext {
   return {
     target: { id: 'proxy-under-test', ...target },
     facts: {},

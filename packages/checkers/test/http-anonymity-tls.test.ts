@@ -15,8 +15,29 @@ let judgeUrl = '';
 
 beforeAll(async () => {
   const [keyPath, certPath] = [join(folder, 'key.pem'), join(folder, 'cert.pem')];
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=judge', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyPath, '-out', certPath], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=judge',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+    ],
+    { stdio: 'ignore' },
+  );
   cert = readFileSync(certPath, 'utf8');
   const judge = await httpServer(createJudgeHandler({ secret: SECRET }), { tls: { key: readFileSync(keyPath), cert } });
   servers.push(judge);
@@ -33,8 +54,13 @@ describe('http_anonymity with an https judge', () => {
     const connectProxy = await forwardProxy({ kind: 'transparent', exitAddress: EXIT_IP });
     const socks = await socks5Server({ exitAddress: EXIT_IP });
     servers.push(connectProxy, socks);
-    for (const proxy of [{ handle: connectProxy, protocol: 'https' }, { handle: socks, protocol: 'socks5' }] as const) {
-      const outcome = await checker.check(contextFor({ ip: proxy.handle.host, port: proxy.handle.port, protocol: proxy.protocol }));
+    for (const proxy of [
+      { handle: connectProxy, protocol: 'https' },
+      { handle: socks, protocol: 'socks5' },
+    ] as const) {
+      const outcome = await checker.check(
+        contextFor({ ip: proxy.handle.host, port: proxy.handle.port, protocol: proxy.protocol }),
+      );
       expect(outcome).toMatchObject({ passed: true, facts: { exitIp: EXIT_IP, anonymity: 'elite' } });
     }
     const untrusting = createHttpAnonymityChecker({ judgeUrl, secret: SECRET, ownIps: () => [OWN_IP] });

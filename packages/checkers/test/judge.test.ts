@@ -30,7 +30,12 @@ describe('judge protocol', () => {
     const answer = await fetchText(`${judge.judgeUrl}?nonce=${nonce}`, { 'X-Probe': 'yes' });
     expect(answer.status).toBe(200);
     const parsed = JSON.parse(answer.body) as Record<string, unknown>;
-    expect(parsed).toMatchObject({ nonce, proof: nonceProof(SECRET, nonce), remote_addr: '127.0.0.1', headers: { 'x-probe': 'yes' } });
+    expect(parsed).toMatchObject({
+      nonce,
+      proof: nonceProof(SECRET, nonce),
+      remote_addr: '127.0.0.1',
+      headers: { 'x-probe': 'yes' },
+    });
     expect(verifyJudgeAnswer(answer.body, nonce, SECRET)).toMatchObject({ ok: true, remoteAddr: '127.0.0.1' });
   });
 
@@ -52,7 +57,9 @@ describe('judge protocol', () => {
     expect(reasonFor(body, newNonce())).toBe('nonce mismatch');
     expect(reasonFor(body, nonce, 'other-secret')).toBe('nonce proof mismatch');
     expect(reasonFor(JSON.stringify({ ...answer, proof: 'f'.repeat(64) }))).toBe('nonce proof mismatch');
-    expect(reasonFor(JSON.stringify({ ...answer, remote_addr: '203.0.113.5' }))).toBe('judge answer altered (signature mismatch)');
+    expect(reasonFor(JSON.stringify({ ...answer, remote_addr: '203.0.113.5' }))).toBe(
+      'judge answer altered (signature mismatch)',
+    );
     expect(reasonFor(JSON.stringify({ ...answer, headers: {} }))).toBe('judge answer altered (signature mismatch)');
     expect(reasonFor(JSON.stringify({ ...answer, remote_addr: undefined }))).toBe('judge answer has no remote_addr');
   });

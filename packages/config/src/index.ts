@@ -16,7 +16,10 @@ export function processEnvironment(): Record<string, string | undefined> {
  * Parses the environment against an app's schema once, at start-up.
  * Every bad key is reported, not just the first.
  */
-export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = processEnvironment()): z.infer<S> {
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = processEnvironment(),
+): z.infer<S> {
   const result = schema.safeParse(withClusterQueuePrefix(env));
   if (result.success) return result.data;
   throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
@@ -47,13 +50,16 @@ export const envUrl = (defaultValue: string, protocols: string[]) =>
   z
     .string()
     .default(defaultValue)
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol.replace(':', ''));
-      } catch {
-        return false;
-      }
-    }, `expected a ${protocols.join('/')} URL`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol.replace(':', ''));
+        } catch {
+          return false;
+        }
+      },
+      `expected a ${protocols.join('/')} URL`,
+    );
 
 const DEFAULT_QUEUE_PREFIX = 'pp';
 const PREFIX_CHARS = '[A-Za-z0-9:_-]';
@@ -92,7 +98,10 @@ export const baseConfigShape = {
   DATABASE_POOL_SIZE: envInt(10, 1, 500),
   /** One Redis, a Redis Cluster or a Sentinel-watched master: the forms are in the README (Configuration). */
   REDIS_URL: redisUrl,
-  QUEUE_PREFIX: z.string().regex(QUEUE_PREFIX_FORM, 'expected letters, digits, ":", "_", "-" and at most one {hash tag}').default(DEFAULT_QUEUE_PREFIX),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(QUEUE_PREFIX_FORM, 'expected letters, digits, ":", "_", "-" and at most one {hash tag}')
+    .default(DEFAULT_QUEUE_PREFIX),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Private/loopback targets and proxies are refused unless this is on (tests, local development). */
   ALLOW_PRIVATE_TARGETS: envBoolean(false),

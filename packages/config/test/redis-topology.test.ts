@@ -18,15 +18,24 @@ describe('REDIS_URL and QUEUE_PREFIX', () => {
   });
 
   it('refuses other schemes and an empty host list with a message naming the forms', () => {
-    for (const url of ['http://127.0.0.1:6379', 'redis+cluster://', 'redis+cluster://a:1,,b:2', 'redis+shard://a:1,b:2']) {
+    for (const url of [
+      'http://127.0.0.1:6379',
+      'redis+cluster://',
+      'redis+cluster://a:1,,b:2',
+      'redis+shard://a:1,b:2',
+    ]) {
       expect(() => load({ REDIS_URL: url })).toThrow(/REDIS_URL: expected redis:\/\/host:port.*redis\+cluster/);
     }
   });
 
   it('wraps the queue prefix in a hash tag on a cluster, so every key shares one slot', () => {
     expect(load({ REDIS_URL: 'redis+cluster://127.0.0.1:7000' }).QUEUE_PREFIX).toBe('{pp}');
-    expect(load({ REDIS_URL: 'redis+cluster://127.0.0.1:7000', QUEUE_PREFIX: 'prod:pool' }).QUEUE_PREFIX).toBe('{prod:pool}');
-    expect(load({ REDIS_URL: 'redis+cluster://127.0.0.1:7000', QUEUE_PREFIX: 'pool-{prod}' }).QUEUE_PREFIX).toBe('pool-{prod}');
+    expect(load({ REDIS_URL: 'redis+cluster://127.0.0.1:7000', QUEUE_PREFIX: 'prod:pool' }).QUEUE_PREFIX).toBe(
+      '{prod:pool}',
+    );
+    expect(load({ REDIS_URL: 'redis+cluster://127.0.0.1:7000', QUEUE_PREFIX: 'pool-{prod}' }).QUEUE_PREFIX).toBe(
+      'pool-{prod}',
+    );
   });
 
   it('leaves the prefix alone elsewhere, and takes a hash tag written by hand', () => {

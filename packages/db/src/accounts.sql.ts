@@ -63,7 +63,9 @@ export async function listLiveLeases(
   limit: number,
   after?: CreatedAtPosition,
 ): Promise<LiveLeaseRow[]> {
-  const seek = after ? Prisma.sql`AND (l.created_at, l.id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : Prisma.empty;
+  const seek = after
+    ? Prisma.sql`AND (l.created_at, l.id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`
+    : Prisma.empty;
   return db.$queryRaw<LiveLeaseRow[]>`
     SELECT l.id::text AS id, l.created_at AS "createdAt", l.expires_at AS "expiresAt",
            host(p.ip) AS ip, p.port, p.protocol::text AS protocol, p.country, p.anonymity::text AS anonymity
@@ -107,11 +109,13 @@ export interface CreatedAtPosition {
 }
 
 /** Prisma `where` for rows after `position` in newest-first (created_at DESC, id DESC) order. */
-export function olderThan(
-  position: CreatedAtPosition | undefined,
-): { OR?: Array<{ createdAt: { lt: Date } } | { createdAt: Date; id: { lt: string } }> } {
+export function olderThan(position: CreatedAtPosition | undefined): {
+  OR?: Array<{ createdAt: { lt: Date } } | { createdAt: Date; id: { lt: string } }>;
+} {
   if (!position) return {};
-  return { OR: [{ createdAt: { lt: position.createdAt } }, { createdAt: position.createdAt, id: { lt: position.id } }] };
+  return {
+    OR: [{ createdAt: { lt: position.createdAt } }, { createdAt: position.createdAt, id: { lt: position.id } }],
+  };
 }
 
 export interface KeyHolder {

@@ -19,7 +19,11 @@ export type ValidationTarget = ProxyEndpoint;
  * `next_check_at` forward by the lease, in one statement, so the due-sweep does not queue them again while
  * they are being checked. Rows are locked in id order, like recordValidations does.
  */
-export async function claimValidationTargets(store: CheckStore, ids: readonly string[], leaseMs: number): Promise<ValidationTarget[]> {
+export async function claimValidationTargets(
+  store: CheckStore,
+  ids: readonly string[],
+  leaseMs: number,
+): Promise<ValidationTarget[]> {
   if (ids.length === 0) return [];
   const result = await withDeadlockRetry(() =>
     store.pool.query<{ rows: string }>(

@@ -97,7 +97,8 @@ export async function withDeadlockRetry<T>(run: () => Promise<T>, attempts = 5):
     try {
       return await run();
     } catch (error) {
-      const deadlock = String((error as Error)?.message).includes(DEADLOCK) || (error as { code?: string })?.code === DEADLOCK;
+      const deadlock =
+        String((error as Error)?.message).includes(DEADLOCK) || (error as { code?: string })?.code === DEADLOCK;
       if (!deadlock || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
     }

@@ -22,7 +22,11 @@ export type Database = PrismaClient & { readonly pool: pg.Pool };
 export type SqlRunner = Pick<pg.Pool, 'query'>;
 
 export function createDatabase(options: DatabaseOptions): Database {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 2_000 });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 2_000,
+  });
   // An idle connection whose server went away (restart, failover, terminated backend) reports it here; the pool
   // drops that connection and opens another on next use. Without a listener the process would crash on it.
   pool.on('error', () => undefined);

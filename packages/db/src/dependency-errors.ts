@@ -8,7 +8,8 @@ import { Prisma } from '../generated/client/index.js';
  * 53300 too many connections.
  */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '57P05', '53300']);
-const isUnavailableSqlState = (code: unknown) => typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code));
+const isUnavailableSqlState = (code: unknown) =>
+  typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code));
 
 /**
  * node-postgres and pg-pool report a lost or impossible connection as plain Errors with these fixed texts
@@ -28,7 +29,12 @@ const NODE_POSTGRES_CONNECTION_MESSAGES = new Set([
 const PRISMA_UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
 
 /** The kinds Prisma's driver adapter gives connection failures (`DriverAdapterError.cause.kind`). */
-const ADAPTER_UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const ADAPTER_UNAVAILABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+]);
 
 function isPostgresUnavailable(error: unknown): boolean {
   if (error instanceof DependencyUnavailableError) return error.dependency === 'postgres';
@@ -46,7 +52,10 @@ function isPostgresUnavailable(error: unknown): boolean {
   // Prisma's DriverAdapterError (its class is not exported): the pg error, translated to a `kind`.
   if (failure.name === 'DriverAdapterError') {
     const kind = failure.cause?.kind;
-    return (typeof kind === 'string' && ADAPTER_UNAVAILABLE_KINDS.has(kind)) || (kind === 'postgres' && isUnavailableSqlState(failure.cause?.code));
+    return (
+      (typeof kind === 'string' && ADAPTER_UNAVAILABLE_KINDS.has(kind)) ||
+      (kind === 'postgres' && isUnavailableSqlState(failure.cause?.code))
+    );
   }
   return error instanceof Error && error.constructor === Error && NODE_POSTGRES_CONNECTION_MESSAGES.has(error.message);
 }
@@ -59,7 +68,11 @@ export function databaseUnavailable(error: unknown): DependencyUnavailableError 
   for (const link of causeChain(error)) {
     if (link instanceof DependencyUnavailableError) return link.dependency === 'postgres' ? link : null;
     if (isPostgresUnavailable(link)) {
-      return new DependencyUnavailableError('postgres', `PostgreSQL is unavailable: ${(link as Error).message ?? String(link)}`, { cause: error });
+      return new DependencyUnavailableError(
+        'postgres',
+        `PostgreSQL is unavailable: ${(link as Error).message ?? String(link)}`,
+        { cause: error },
+      );
     }
   }
   return null;

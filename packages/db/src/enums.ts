@@ -10,4 +10,7 @@ type Holds<T extends true> = T;
  * prisma/schema.prisma (the column types). Values pass between them unconverted, so they must name exactly the
  * same members: these lines fail the build when one side changes without the other.
  */
-export type EnumParity = [Holds<SameMembers<ProxyProtocol, ContractProtocol>>, Holds<SameMembers<Anonymity, ContractAnonymity>>];
+export type EnumParity = [
+  Holds<SameMembers<ProxyProtocol, ContractProtocol>>,
+  Holds<SameMembers<Anonymity, ContractAnonymity>>,
+];

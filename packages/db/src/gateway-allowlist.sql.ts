@@ -18,7 +18,10 @@ export async function listGatewayAllowlist(db: Database, userId: string): Promis
   );
 }
 
-export type AllowEntryCreation = { kind: 'created'; entry: GatewayAllowEntryRow } | { kind: 'taken' } | { kind: 'no_key' };
+export type AllowEntryCreation =
+  | { kind: 'created'; entry: GatewayAllowEntryRow }
+  | { kind: 'taken' }
+  | { kind: 'no_key' };
 
 /**
  * Adds a client range for one of the user's live keys. A range (normalised by PostgreSQL's cidr type) belongs
@@ -44,7 +47,10 @@ export async function createGatewayAllowEntry(
 }
 
 export async function deleteGatewayAllowEntry(db: Database, userId: string, id: string): Promise<boolean> {
-  const rows = await sqlRows(db.pool, Prisma.sql`DELETE FROM gateway_allowlist WHERE id = ${id}::uuid AND user_id = ${userId}::uuid RETURNING id`);
+  const rows = await sqlRows(
+    db.pool,
+    Prisma.sql`DELETE FROM gateway_allowlist WHERE id = ${id}::uuid AND user_id = ${userId}::uuid RETURNING id`,
+  );
   return rows.length > 0;
 }
 

@@ -33,11 +33,13 @@ export const DEFAULT_SESSION_MINUTES = 10;
 
 type Setter = (params: SteeringParams, value: string) => string | undefined;
 
-const oneOf = <T extends string>(allowed: readonly T[], set: (params: SteeringParams, value: T) => void): Setter => (params, value) => {
-  if (!(allowed as readonly string[]).includes(value)) return `must be one of ${allowed.join(', ')}`;
-  set(params, value as T);
-  return undefined;
-};
+const oneOf =
+  <T extends string>(allowed: readonly T[], set: (params: SteeringParams, value: T) => void): Setter =>
+  (params, value) => {
+    if (!(allowed as readonly string[]).includes(value)) return `must be one of ${allowed.join(', ')}`;
+    set(params, value as T);
+    return undefined;
+  };
 
 const SETTERS: Record<string, Setter> = {
   country: (params, value) => {
@@ -64,7 +66,8 @@ const SETTERS: Record<string, Setter> = {
   },
   sesstime: (params, value) => {
     const minutes = Number(value);
-    if (!/^\d{1,2}$/.test(value) || minutes < 1 || minutes > 60) return 'must be a whole number of minutes from 1 to 60';
+    if (!/^\d{1,2}$/.test(value) || minutes < 1 || minutes > 60)
+      return 'must be a whole number of minutes from 1 to 60';
     params.sessionMinutes = minutes;
     return undefined;
   },
@@ -76,7 +79,11 @@ const SETTERS: Record<string, Setter> = {
  */
 export function parseUsername(username: string): SteeringParams {
   const [handle = '', ...rest] = username.split('-');
-  if (handle === '') throw new GatewayParamError('INVALID_PARAMETER', 'The username must start with a handle (any name), e.g. "user-country-DE".');
+  if (handle === '')
+    throw new GatewayParamError(
+      'INVALID_PARAMETER',
+      'The username must start with a handle (any name), e.g. "user-country-DE".',
+    );
   return applyParams({ sessionMinutes: DEFAULT_SESSION_MINUTES }, rest);
 }
 
@@ -93,13 +100,18 @@ function applyParams(params: SteeringParams, parts: string[]): SteeringParams {
     const value = parts[i + 1];
     const setter = SETTERS[name];
     if (setter === undefined) {
-      throw new GatewayParamError('UNKNOWN_PARAMETER', `Unknown parameter "${parts[i]}"; known: ${Object.keys(SETTERS).join(', ')}.`);
+      throw new GatewayParamError(
+        'UNKNOWN_PARAMETER',
+        `Unknown parameter "${parts[i]}"; known: ${Object.keys(SETTERS).join(', ')}.`,
+      );
     }
-    if (value === undefined || value === '') throw new GatewayParamError('INVALID_PARAMETER', `Parameter "${name}" needs a value ("-${name}-<value>").`);
+    if (value === undefined || value === '')
+      throw new GatewayParamError('INVALID_PARAMETER', `Parameter "${name}" needs a value ("-${name}-<value>").`);
     if (seen.has(name)) throw new GatewayParamError('INVALID_PARAMETER', `Parameter "${name}" is given twice.`);
     seen.add(name);
     const problem = setter(params, value);
-    if (problem !== undefined) throw new GatewayParamError('INVALID_PARAMETER', `Parameter "${name}" ${problem} (got "${value}").`);
+    if (problem !== undefined)
+      throw new GatewayParamError('INVALID_PARAMETER', `Parameter "${name}" ${problem} (got "${value}").`);
     if (name === 'sesstime') sessionTimeGiven = true;
   }
   if (sessionTimeGiven && params.session === undefined) {

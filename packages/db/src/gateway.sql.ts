@@ -47,8 +47,14 @@ export async function pickGatewayCandidates(db: Database, query: GatewayCandidat
 }
 
 /** Whether any active proxy matches at all: tells "nothing matches" from "everything matching is leased". */
-export async function anyGatewayMatch(db: Database, query: Omit<GatewayCandidateQuery, 'userId' | 'limit'>): Promise<boolean> {
-  const [row] = await sqlRows<{ found: boolean }>(db.pool, Prisma.sql`SELECT EXISTS (SELECT 1 FROM proxies p WHERE ${matchingCondition(query)}) AS found`);
+export async function anyGatewayMatch(
+  db: Database,
+  query: Omit<GatewayCandidateQuery, 'userId' | 'limit'>,
+): Promise<boolean> {
+  const [row] = await sqlRows<{ found: boolean }>(
+    db.pool,
+    Prisma.sql`SELECT EXISTS (SELECT 1 FROM proxies p WHERE ${matchingCondition(query)}) AS found`,
+  );
   return row?.found ?? false;
 }
 
@@ -57,7 +63,11 @@ export async function anyGatewayMatch(db: Database, query: Omit<GatewayCandidate
  * written unless the balance stays >= 0, and the transaction is written in the same statement as the
  * balance change (balance = sum of transactions). Null when the balance was below 1.
  */
-export async function chargeGatewayBlock(db: Database, userId: string, description: string): Promise<{ balance: number } | null> {
+export async function chargeGatewayBlock(
+  db: Database,
+  userId: string,
+  description: string,
+): Promise<{ balance: number } | null> {
   const [row] = await preparedRows<{ balance: number }>(
     db.pool,
     Prisma.sql`WITH charged AS (

@@ -20,8 +20,29 @@ export type { EnumParity } from './enums.js';
 export * from './accounts.sql.js';
 export * from './scrape.sql.js';
 export * from './sources.sql.js';
-export { PROXY_SORTS, SORT_ORDERS, proxyFilterConditions, queryProxyPage, countProxies, type ProxySort, type SortOrder, type ProxyFilters, type ProxyPosition, type ProxyPageQuery, type ProxyListRow } from './proxies.sql.js';
-export { acquireLease, findLeaseByIdempotencyKey, type AcquireFilters, type AcquireInput, type AcquireOutcome, type AcquireHooks, type LeaseGrant, type LeasedProxy } from './leases.sql.js';
+export {
+  PROXY_SORTS,
+  SORT_ORDERS,
+  proxyFilterConditions,
+  queryProxyPage,
+  countProxies,
+  type ProxySort,
+  type SortOrder,
+  type ProxyFilters,
+  type ProxyPosition,
+  type ProxyPageQuery,
+  type ProxyListRow,
+} from './proxies.sql.js';
+export {
+  acquireLease,
+  findLeaseByIdempotencyKey,
+  type AcquireFilters,
+  type AcquireInput,
+  type AcquireOutcome,
+  type AcquireHooks,
+  type LeaseGrant,
+  type LeasedProxy,
+} from './leases.sql.js';
 export { releaseLease, expireDueLeases, type LeaseEnd, type ExpiredLease } from './lease-expiry.sql.js';
 export { readPoolStats, type PoolStatsRow } from './pool-stats.sql.js';
 export * from './checks.sql.js';

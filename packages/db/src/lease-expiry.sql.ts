@@ -36,8 +36,13 @@ export async function releaseLease(db: Database, userId: string, leaseId: string
   // Not updated: already ended, or not this user's. A separate statement, so it sees a release committed meanwhile.
   const [row] = released
     ? [released]
-    : await sqlRows<Row>(db.pool, Prisma.sql`SELECT id, released_at, expires_at FROM leases WHERE id = ${leaseId}::uuid AND user_id = ${userId}::uuid`);
-  return row ? { leaseId: row.id, releasedAt: row.released_at, expiresAt: row.expires_at, releasedNow: released !== undefined } : null;
+    : await sqlRows<Row>(
+        db.pool,
+        Prisma.sql`SELECT id, released_at, expires_at FROM leases WHERE id = ${leaseId}::uuid AND user_id = ${userId}::uuid`,
+      );
+  return row
+    ? { leaseId: row.id, releasedAt: row.released_at, expiresAt: row.expires_at, releasedNow: released !== undefined }
+    : null;
 }
 
 export interface ExpiredLease {
@@ -61,7 +66,15 @@ export interface ExpiredLease {
 export async function expireDueLeases(db: Database, options: { limit?: number } = {}): Promise<ExpiredLease[]> {
   const limit = options.limit ?? 1000;
   const rows = await db.$queryRaw<
-    Array<{ id: string; user_id: string; proxy_id: string; ip: string; port: number; expires_at: Date; expired_at: Date }>
+    Array<{
+      id: string;
+      user_id: string;
+      proxy_id: string;
+      ip: string;
+      port: number;
+      expires_at: Date;
+      expired_at: Date;
+    }>
   >`
     WITH due AS (
       SELECT id FROM leases

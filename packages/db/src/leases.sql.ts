@@ -75,7 +75,11 @@ const CANDIDATE_COLUMNS = Prisma.sql`${PROXY_COLUMNS}, p.score, p.last_leased_at
  * remains the guarantee should two holders ever race past the lock.
  * It runs on the raw pool (one of the API's hottest paths), not through the Prisma client.
  */
-export async function acquireLease(db: Database, input: AcquireInput, hooks: AcquireHooks = {}): Promise<AcquireOutcome> {
+export async function acquireLease(
+  db: Database,
+  input: AcquireInput,
+  hooks: AcquireHooks = {},
+): Promise<AcquireOutcome> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       const key = input.idempotencyKey;
@@ -115,9 +119,14 @@ async function acquireOnce(q: SqlRunner, input: AcquireInput, hooks: AcquireHook
   if (row.balance < 1) return { kind: 'insufficient_credits', balance: row.balance };
   // A proxy was picked but the guarded decrement found the balance below 1 (a concurrent acquire of the
   // same user spent it): nothing was written, and the balance is now 0.
-  if (row.lease_id === null || row.credits_remaining === null || row.expires_at === null) return { kind: 'insufficient_credits', balance: 0 };
+  if (row.lease_id === null || row.credits_remaining === null || row.expires_at === null)
+    return { kind: 'insufficient_credits', balance: 0 };
   const { id, ip, port, protocol, country, anonymity, username, password } = row as LeasedProxy & typeof row;
-  const grant: LeaseGrant = { leaseId: row.lease_id, proxy: { id, ip, port, protocol, country, anonymity, username, password }, expiresAt: row.expires_at };
+  const grant: LeaseGrant = {
+    leaseId: row.lease_id,
+    proxy: { id, ip, port, protocol, country, anonymity, username, password },
+    expiresAt: row.expires_at,
+  };
   await hooks.beforeCommit?.(grant, row.credits_remaining);
   const lapsed =
     row.lapsed_lease_id && row.lapsed_user_id && row.lapsed_expires_at
@@ -150,14 +159,21 @@ type StatementRow = {
  * statement's snapshot: later than the end (released_at) of any lease that snapshot saw ended, so a proxy's
  * lease periods never overlap, not even by the few ms a statement takes to plan.
  */
-async function leaseStatement(q: SqlRunner, input: AcquireInput, matching: Prisma.Sql, skipLocked: boolean): Promise<StatementRow> {
+async function leaseStatement(
+  q: SqlRunner,
+  input: AcquireInput,
+  matching: Prisma.Sql,
+  skipLocked: boolean,
+): Promise<StatementRow> {
   const { userId } = input;
   const lock = Prisma.sql`FOR NO KEY UPDATE OF p ${skipLocked ? Prisma.sql`SKIP LOCKED` : Prisma.empty}`;
   const bestWhere = (leaseState: Prisma.Sql) => Prisma.sql`
       SELECT ${CANDIDATE_COLUMNS} FROM proxies p
       WHERE (SELECT credit_balance FROM me) >= 1 AND ${matching} AND ${leaseState}
       ${ACQUIRE_ORDER} LIMIT 1 ${lock}`;
-  const [row] = await preparedRows<StatementRow>(q, Prisma.sql`
+  const [row] = await preparedRows<StatementRow>(
+    q,
+    Prisma.sql`
     WITH me AS (SELECT credit_balance FROM users WHERE id = ${userId}::uuid),
     free AS (${bestWhere(Prisma.sql`p.leased_until IS NULL`)}),
     lapsed AS (${bestWhere(Prisma.sql`p.leased_until <= now()`)}),
@@ -189,7 +205,8 @@ async function leaseStatement(q: SqlRunner, input: AcquireInput, matching: Prism
     SELECT me.credit_balance AS balance, picked.*, lease.id AS lease_id, lease.expires_at, charged.credit_balance AS credits_remaining,
       expired.id AS lapsed_lease_id, expired.user_id AS lapsed_user_id, expired.expires_at AS lapsed_expires_at
     FROM me LEFT JOIN picked ON TRUE LEFT JOIN charged ON TRUE LEFT JOIN lease ON TRUE
-      LEFT JOIN expired ON lease.id IS NOT NULL`);
+      LEFT JOIN expired ON lease.id IS NOT NULL`,
+  );
   if (!row) throw new Error(`acquire: user ${userId} does not exist`);
   return row;
 }
@@ -206,13 +223,16 @@ async function lockIdempotencyKey(tx: SqlRunner, userId: string, key: string): P
 /** The user's lease made under this idempotency key within 24 h; an older key is cleared so it can be reused. */
 export async function findLeaseByIdempotencyKey(q: SqlRunner, userId: string, key: string): Promise<LeaseGrant | null> {
   // `cleared` runs to completion although unread (PostgreSQL always completes data-modifying CTEs).
-  const rows = await sqlRows<LeasedProxy & { lease_id: string; expires_at: Date }>(q, Prisma.sql`
+  const rows = await sqlRows<LeasedProxy & { lease_id: string; expires_at: Date }>(
+    q,
+    Prisma.sql`
     WITH cleared AS (
       UPDATE leases SET idempotency_key = NULL
       WHERE user_id = ${userId}::uuid AND idempotency_key = ${key} AND created_at <= now() - ${IDEMPOTENCY_WINDOW} RETURNING id)
     SELECT l.id AS lease_id, l.expires_at, ${PROXY_COLUMNS}
     FROM leases l JOIN proxies p ON p.id = l.proxy_id
-    WHERE l.user_id = ${userId}::uuid AND l.idempotency_key = ${key} AND l.created_at > now() - ${IDEMPOTENCY_WINDOW}`);
+    WHERE l.user_id = ${userId}::uuid AND l.idempotency_key = ${key} AND l.created_at > now() - ${IDEMPOTENCY_WINDOW}`,
+  );
   const [row] = rows;
   if (!row) return null;
   const { lease_id: leaseId, expires_at: expiresAt, ...proxy } = row;

@@ -12,7 +12,10 @@ export interface DueClaim {
  * claimed row is no longer due, so two sweeps (or two replicas) never return the same proxy. The lease also
  * bounds how long a lost job delays a proxy: once it runs out the proxy is due again.
  */
-export async function claimDueProxies(db: Database, options: { limit: number; leaseSeconds: number }): Promise<DueClaim> {
+export async function claimDueProxies(
+  db: Database,
+  options: { limit: number; leaseSeconds: number },
+): Promise<DueClaim> {
   const rows = await db.$queryRaw<Array<{ id: string; claimed_at: Date }>>`
     WITH due AS (
       SELECT id FROM proxies WHERE next_check_at <= now()
@@ -24,7 +27,10 @@ export async function claimDueProxies(db: Database, options: { limit: number; le
 }
 
 /** Deletes proxy_checks rows older than `olderThanDays`, `batchSize` rows a statement (short locks, small WAL bursts). */
-export async function pruneOldChecks(db: Database, options: { olderThanDays: number; batchSize: number }): Promise<number> {
+export async function pruneOldChecks(
+  db: Database,
+  options: { olderThanDays: number; batchSize: number },
+): Promise<number> {
   let total = 0;
   for (;;) {
     const deleted = await db.$executeRaw`

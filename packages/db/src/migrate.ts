@@ -8,7 +8,6 @@ import { withDatabase } from './cli-adapter.js';
 const run = promisify(execFile);
 const dbPackageDir = fileURLToPath(new URL('..', import.meta.url));
 
-
 /** Creates the URL's database when the server has none of that name (`recreate` drops it first). */
 export async function createDatabaseIfMissing(url: string, { recreate = false } = {}): Promise<void> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
@@ -18,10 +17,11 @@ export async function createDatabaseIfMissing(url: string, { recreate = false } 
     const quoted = `"${name.replaceAll('"', '""')}"`;
     if (recreate) await admin.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`);
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${quoted}`).catch((error: { code?: string }) => {
-      // Another process created it between our check and our CREATE.
-      if (error.code !== '42P04') throw error;
-    });
+    if (exists.rowCount === 0)
+      await admin.query(`CREATE DATABASE ${quoted}`).catch((error: { code?: string }) => {
+        // Another process created it between our check and our CREATE.
+        if (error.code !== '42P04') throw error;
+      });
   } finally {
     await admin.end();
   }
@@ -29,7 +29,10 @@ export async function createDatabaseIfMissing(url: string, { recreate = false } 
 
 /** Applies prisma/migrations with the stock `prisma migrate deploy` (it takes an advisory lock: safe to race). */
 export async function migrateDatabase(url: string, env: Record<string, string | undefined>): Promise<void> {
-  await run('npx', ['--no-install', 'prisma', 'migrate', 'deploy'], { cwd: dbPackageDir, env: { ...env, DATABASE_URL: url } });
+  await run('npx', ['--no-install', 'prisma', 'migrate', 'deploy'], {
+    cwd: dbPackageDir,
+    env: { ...env, DATABASE_URL: url },
+  });
 }
 
 const migrationsDir = fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));

@@ -30,7 +30,10 @@ function countColumns(column: Breakdown): Prisma.Sql {
   const { enumType, values, activeOnly } = BREAKDOWNS[column];
   const scope = Prisma.raw(activeOnly ? "status = 'active' AND " : '');
   return Prisma.join(
-    values.map((value: string) => Prisma.sql`count(*) FILTER (WHERE ${scope}${Prisma.raw(column)} = ${value}::${Prisma.raw(enumType)})::int AS ${Prisma.raw(`"${column}:${value}"`)}`),
+    values.map(
+      (value: string) =>
+        Prisma.sql`count(*) FILTER (WHERE ${scope}${Prisma.raw(column)} = ${value}::${Prisma.raw(enumType)})::int AS ${Prisma.raw(`"${column}:${value}"`)}`,
+    ),
   );
 }
 
@@ -49,7 +52,10 @@ export async function readPoolStats(db: Database | Prisma.TransactionClient): Pr
   const n = (key: string) => Number(row?.[key] ?? 0);
   const orNull = <T>(key: string) => (row?.[key] ?? null) as T | null;
   const counts = <C extends Breakdown>(column: C) =>
-    Object.fromEntries(BREAKDOWNS[column].values.map((value: string) => [value, n(`${column}:${value}`)])) as Record<(typeof BREAKDOWNS)[C]['values'][number], number>;
+    Object.fromEntries(BREAKDOWNS[column].values.map((value: string) => [value, n(`${column}:${value}`)])) as Record<
+      (typeof BREAKDOWNS)[C]['values'][number],
+      number
+    >;
   return {
     total: n('total'),
     by_status: counts('status'),

@@ -64,9 +64,19 @@ interface SortSpec {
 
 const SORTS: Record<ProxySort, SortSpec> = {
   score: { column: Prisma.raw('score'), blank: Prisma.raw('0::real'), nullable: false, idFollowsOrder: false },
-  latency: { column: Prisma.raw('avg_latency_ms'), blank: Prisma.raw('NULL::real'), nullable: true, idFollowsOrder: true },
+  latency: {
+    column: Prisma.raw('avg_latency_ms'),
+    blank: Prisma.raw('NULL::real'),
+    nullable: true,
+    idFollowsOrder: true,
+  },
   uptime: { column: Prisma.raw('uptime_ratio'), blank: Prisma.raw('0::real'), nullable: false, idFollowsOrder: true },
-  last_checked: { column: Prisma.raw('last_checked_at'), blank: Prisma.raw('NULL::timestamptz'), nullable: true, idFollowsOrder: true },
+  last_checked: {
+    column: Prisma.raw('last_checked_at'),
+    blank: Prisma.raw('NULL::timestamptz'),
+    nullable: true,
+    idFollowsOrder: true,
+  },
 };
 
 /**
@@ -102,14 +112,16 @@ export function proxyFilterConditions(filters: ProxyFilters): Prisma.Sql[] {
   if (filters.country) where.push(Prisma.sql`country = ${filters.country}::bpchar`);
   if (filters.minScore !== undefined) where.push(Prisma.sql`score >= ${filters.minScore}::real`);
   if (filters.maxLatencyMs !== undefined) where.push(Prisma.sql`avg_latency_ms <= ${filters.maxLatencyMs}::real`);
-  if (filters.minUptimePct !== undefined) where.push(Prisma.sql`uptime_ratio >= (${filters.minUptimePct}::float8 / 100)::real`);
+  if (filters.minUptimePct !== undefined)
+    where.push(Prisma.sql`uptime_ratio >= (${filters.minUptimePct}::float8 / 100)::real`);
   if (filters.verifiedWithinMinutes !== undefined) {
     where.push(Prisma.sql`last_checked_at >= now() - make_interval(mins => ${filters.verifiedWithinMinutes}::int)`);
   }
   return where;
 }
 
-export const sqlAnd = (conditions: Prisma.Sql[]) => (conditions.length > 0 ? Prisma.join(conditions, ' AND ') : Prisma.sql`TRUE`);
+export const sqlAnd = (conditions: Prisma.Sql[]) =>
+  conditions.length > 0 ? Prisma.join(conditions, ' AND ') : Prisma.sql`TRUE`;
 const dir = (order: SortOrder) => Prisma.raw(order === 'asc' ? 'ASC' : 'DESC');
 
 /** One keyset range of a page, written against the sort column's expression. */
@@ -135,9 +147,15 @@ export async function queryProxyPage(db: Database, query: ProxyPageQuery): Promi
     if (after) {
       const value = Prisma.sql`${after.value}::${cast}`;
       segments.push((col) => ({ where: [Prisma.sql`${col} = ${value}`, idAfter(after.id)], order: idOnlyOrder }));
-      segments.push((col) => ({ where: [query.order === 'asc' ? Prisma.sql`${col} > ${value}` : Prisma.sql`${col} < ${value}`], order: valueOrder(col) }));
+      segments.push((col) => ({
+        where: [query.order === 'asc' ? Prisma.sql`${col} > ${value}` : Prisma.sql`${col} < ${value}`],
+        order: valueOrder(col),
+      }));
     } else {
-      segments.push((col) => ({ where: spec.nullable ? [Prisma.sql`${col} IS NOT NULL`] : [], order: valueOrder(col) }));
+      segments.push((col) => ({
+        where: spec.nullable ? [Prisma.sql`${col} IS NOT NULL`] : [],
+        order: valueOrder(col),
+      }));
     }
     const merge = Prisma.sql`sort_value ${dir(query.order)}, id ${dir(idOrder)}`;
     rows.push(...(await runSegments(db, query, segments, merge, query.limit)));
@@ -177,7 +195,10 @@ async function runSegments(
   const parts = statusesToWalk(query.filters).flatMap((status) => {
     const unchecked = status === 'unchecked';
     const col = unchecked ? spec.blank : spec.column;
-    const walk = [...(query.filters.status ? [] : [Prisma.sql`status = ${status}::"ProxyStatus"`]), ...(unchecked ? [Prisma.sql`score = 0::real`] : [])];
+    const walk = [
+      ...(query.filters.status ? [] : [Prisma.sql`status = ${status}::"ProxyStatus"`]),
+      ...(unchecked ? [Prisma.sql`score = 0::real`] : []),
+    ];
     return segments.map((segment) => {
       const { where, order } = segment(col);
       return Prisma.sql`SELECT ${COLUMNS}, ${col}::text AS sort_key, ${col} AS sort_value
@@ -188,7 +209,10 @@ async function runSegments(
   const sql =
     parts.length === 1 && single
       ? single
-      : Prisma.sql`SELECT * FROM (${Prisma.join(parts.map((part) => Prisma.sql`(${part})`), ' UNION ALL ')}) AS page
+      : Prisma.sql`SELECT * FROM (${Prisma.join(
+          parts.map((part) => Prisma.sql`(${part})`),
+          ' UNION ALL ',
+        )}) AS page
           ORDER BY ${mergeOrder} LIMIT ${limit}`;
   return sqlRows<ProxyListRow>(db.pool, sql);
 }
@@ -201,6 +225,9 @@ export async function countProxies(db: Database, filters: ProxyFilters): Promise
   if (filters.verifiedWithinMinutes !== undefined && !filters.status) {
     where.push(Prisma.sql`status = ANY(${statusesToWalk(filters)}::"ProxyStatus"[])`);
   }
-  const [row] = await sqlRows<{ n: number }>(db.pool, Prisma.sql`SELECT count(*)::int AS n FROM proxies WHERE ${sqlAnd(where)}`);
+  const [row] = await sqlRows<{ n: number }>(
+    db.pool,
+    Prisma.sql`SELECT count(*)::int AS n FROM proxies WHERE ${sqlAnd(where)}`,
+  );
   return row?.n ?? 0;
 }

@@ -40,7 +40,12 @@ const DEADLOCK = '40P01';
  * taken in key order so two scrapes sharing proxies lock them in the same order. Input rows must be unique
  * by (ip, port, protocol).
  */
-export async function upsertScrapedChunk(db: Database, sourceId: string, rows: readonly ScrapedProxy[], options: UpsertChunkOptions): Promise<UpsertChunkResult> {
+export async function upsertScrapedChunk(
+  db: Database,
+  sourceId: string,
+  rows: readonly ScrapedProxy[],
+  options: UpsertChunkOptions,
+): Promise<UpsertChunkResult> {
   if (rows.length === 0) return { total: 0, newIds: [] };
   const ips = rows.map((row) => row.ip);
   const ports = rows.map((row) => row.port);
@@ -80,7 +85,8 @@ async function withDeadlockRetry<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (!String((error as Error)?.message).includes(DEADLOCK) && (error as { code?: string })?.code !== DEADLOCK) throw error;
+    if (!String((error as Error)?.message).includes(DEADLOCK) && (error as { code?: string })?.code !== DEADLOCK)
+      throw error;
     return run();
   }
 }

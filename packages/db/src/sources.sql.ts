@@ -24,7 +24,11 @@ export interface ScrapeFailureRow {
 }
 
 /** A failed scrape: the error kept, the streak incremented atomically (replicas may race). Null when the source is gone. */
-export async function recordScrapeFailure(db: Database, sourceId: string, error: string): Promise<ScrapeFailureRow | null> {
+export async function recordScrapeFailure(
+  db: Database,
+  sourceId: string,
+  error: string,
+): Promise<ScrapeFailureRow | null> {
   const rows = await db.$queryRaw<ScrapeFailureRow[]>`
     UPDATE sources SET consecutive_failures = consecutive_failures + 1, last_error = ${error.slice(0, 2000)}::text, updated_at = now()
     WHERE id = ${sourceId}::uuid
@@ -46,10 +50,17 @@ export interface SourcePageQuery {
 }
 
 /** A newest-first page of sources and the total matching the filter. */
-export async function listSourcesPage(db: Database, query: SourcePageQuery): Promise<{ rows: Source[]; total: number }> {
+export async function listSourcesPage(
+  db: Database,
+  query: SourcePageQuery,
+): Promise<{ rows: Source[]; total: number }> {
   const filter = query.isActive === undefined ? {} : { isActive: query.isActive };
   const [rows, total] = await Promise.all([
-    db.source.findMany({ where: { ...filter, ...olderThan(query.after) }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: query.take }),
+    db.source.findMany({
+      where: { ...filter, ...olderThan(query.after) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: query.take,
+    }),
     db.source.count({ where: filter }),
   ]);
   return { rows, total };

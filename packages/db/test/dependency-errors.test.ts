@@ -21,7 +21,10 @@ afterAll(async () => {
   await new Promise<void>((resolve) => shuttingDown.close(() => resolve()));
 });
 
-async function failure(url: string, run: (db: ReturnType<typeof createDatabase>) => Promise<unknown>): Promise<unknown> {
+async function failure(
+  url: string,
+  run: (db: ReturnType<typeof createDatabase>) => Promise<unknown>,
+): Promise<unknown> {
   const db = createDatabase({ url, poolSize: 1 });
   try {
     await run(db);
@@ -41,8 +44,13 @@ describe('database errors classified by type', () => {
     const raw = await failure(url(), (db) => sqlRows(db.pool, Prisma.sql`SELECT 1`));
     expect(raw).toBeInstanceOf(DependencyUnavailableError);
     expect((raw as DependencyUnavailableError).dependency).toBe('postgres');
-    expect(await failure(url(), (db) => inTransaction(db.pool, async () => undefined))).toBeInstanceOf(DependencyUnavailableError);
-    for (const prismaFailure of [await failure(url(), (db) => db.user.findFirst()), await failure(url(), (db) => db.$queryRaw`SELECT 1`)]) {
+    expect(await failure(url(), (db) => inTransaction(db.pool, async () => undefined))).toBeInstanceOf(
+      DependencyUnavailableError,
+    );
+    for (const prismaFailure of [
+      await failure(url(), (db) => db.user.findFirst()),
+      await failure(url(), (db) => db.$queryRaw`SELECT 1`),
+    ]) {
       expect(prismaFailure).not.toBeInstanceOf(DependencyUnavailableError);
       expect(databaseUnavailable(prismaFailure)?.dependency).toBe('postgres');
     }

@@ -42,7 +42,11 @@ const CONNECTION_ERROR_CODES = new Set([
  */
 export function isConnectionError(error: unknown): boolean {
   const { code, syscall, errors } = (error ?? {}) as { code?: unknown; syscall?: unknown; errors?: unknown };
-  return typeof code === 'string' && CONNECTION_ERROR_CODES.has(code) && (typeof syscall === 'string' || Array.isArray(errors));
+  return (
+    typeof code === 'string' &&
+    CONNECTION_ERROR_CODES.has(code) &&
+    (typeof syscall === 'string' || Array.isArray(errors))
+  );
 }
 
 /** `error`, then its causes, outermost first (bounded: a cycle of causes must not loop forever). */

@@ -13,7 +13,9 @@ describe('DependencyUnavailableError', () => {
   });
 
   it('recognises a refused connection by its system error code, not a look-alike message', async () => {
-    const refused = await new Promise<Error>((resolve) => createConnection({ host: '127.0.0.1', port: 1 }).once('error', resolve));
+    const refused = await new Promise<Error>((resolve) =>
+      createConnection({ host: '127.0.0.1', port: 1 }).once('error', resolve),
+    );
     expect(isConnectionError(refused)).toBe(true);
     expect(isConnectionError(new Error('connect ECONNREFUSED 127.0.0.1:1'))).toBe(false);
     expect(isConnectionError(Object.assign(new Error('x'), { code: 'ENOENT', syscall: 'open' }))).toBe(false);

@@ -25,9 +25,9 @@ export interface LocalServices {
   stop(): Promise<void>;
 }
 
-
 /** Host(s) for messages; a cluster's or Sentinel set's URL (several hosts) is no WHATWG URL, and loses only its credentials. */
-const hostOf = (url: string) => (URL.canParse(url) ? new URL(url).host : (url.replace(/^[a-z+]+:\/\/([^@/]*@)?/, '').split(/[/?#]/)[0] ?? url));
+const hostOf = (url: string) =>
+  URL.canParse(url) ? new URL(url).host : (url.replace(/^[a-z+]+:\/\/([^@/]*@)?/, '').split(/[/?#]/)[0] ?? url);
 const databaseName = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1)) || 'proxypool';
 const newPassword = () => randomBytes(18).toString('base64url');
 
@@ -60,19 +60,33 @@ export async function ensureLocalServices(options: LocalServicesOptions): Promis
 async function ensurePostgres(options: LocalServicesOptions, stops: Array<() => Promise<void>>): Promise<string> {
   if (await postgresAnswers(options.databaseUrl)) return options.databaseUrl;
   if (!options.embeddedPostgres) {
-    throw new LocalServiceError(`PostgreSQL does not answer at ${hostOf(options.databaseUrl)}: start it or set DATABASE_URL (or EMBEDDED_POSTGRES=true).`);
+    throw new LocalServiceError(
+      `PostgreSQL does not answer at ${hostOf(options.databaseUrl)}: start it or set DATABASE_URL (or EMBEDDED_POSTGRES=true).`,
+    );
   }
   const database = databaseName(options.databaseUrl);
   const running = await runningEmbedded(options.dataDir, 'postgres', postgresAnswers);
   if (running) {
-    options.log('using the embedded PostgreSQL already running', { address: hostOf(running), data_dir: options.dataDir });
+    options.log('using the embedded PostgreSQL already running', {
+      address: hostOf(running),
+      data_dir: options.dataDir,
+    });
     return withDatabase(running, database);
   }
   const state = readServerState(options.dataDir, 'postgres');
   const password = state?.password ?? newPassword();
-  const server = await startPostgresServer({ dataDir: path.join(options.dataDir, 'postgres'), preferredPort: state?.port, password });
+  const server = await startPostgresServer({
+    dataDir: path.join(options.dataDir, 'postgres'),
+    preferredPort: state?.port,
+    password,
+  });
   stops.push(() => server.stop());
-  writeServerState(options.dataDir, 'postgres', { url: server.url(database), port: server.port, password, pid: server.pid });
+  writeServerState(options.dataDir, 'postgres', {
+    url: server.url(database),
+    port: server.port,
+    password,
+    pid: server.pid,
+  });
   options.log('PostgreSQL does not answer at the configured address; started an embedded server', {
     configured: hostOf(options.databaseUrl),
     address: `127.0.0.1:${server.port}`,
@@ -98,7 +112,11 @@ async function ensureRedis(options: LocalServicesOptions, stops: Array<() => Pro
   }
   const state = readServerState(options.dataDir, 'redis');
   const password = state?.password ?? newPassword();
-  const server = await startRedisServer(binary, { dataDir: path.join(options.dataDir, 'redis'), preferredPort: state?.port, password });
+  const server = await startRedisServer(binary, {
+    dataDir: path.join(options.dataDir, 'redis'),
+    preferredPort: state?.port,
+    password,
+  });
   stops.push(() => server.stop());
   writeServerState(options.dataDir, 'redis', { url: server.url, port: server.port, password, pid: server.pid });
   options.log('Redis does not answer at the configured address; started a private redis-server', {
@@ -109,7 +127,11 @@ async function ensureRedis(options: LocalServicesOptions, stops: Array<() => Pro
   return server.url;
 }
 
-async function runningEmbedded(dataDir: string, kind: ServerKind, answers: (url: string) => Promise<boolean>): Promise<string | undefined> {
+async function runningEmbedded(
+  dataDir: string,
+  kind: ServerKind,
+  answers: (url: string) => Promise<boolean>,
+): Promise<string | undefined> {
   const state = readServerState(dataDir, kind);
   return state && (await answers(state.url)) ? state.url : undefined;
 }
@@ -118,7 +140,10 @@ async function runningEmbedded(dataDir: string, kind: ServerKind, answers: (url:
  * For commands run beside `npm start` (`npm run admin`, `npm run db:migrate`): the configured URLs when they
  * answer, else those of the embedded servers running under `dataDir`, else the configured ones unchanged.
  */
-export async function findRunningServices(dataDir: string, urls: { databaseUrl: string; redisUrl: string }): Promise<{ databaseUrl: string; redisUrl: string }> {
+export async function findRunningServices(
+  dataDir: string,
+  urls: { databaseUrl: string; redisUrl: string },
+): Promise<{ databaseUrl: string; redisUrl: string }> {
   const [postgresUp, redisUp] = await Promise.all([postgresAnswers(urls.databaseUrl), redisAnswers(urls.redisUrl)]);
   const embeddedPostgres = postgresUp ? undefined : await runningEmbedded(dataDir, 'postgres', postgresAnswers);
   const embeddedRedis = redisUp ? undefined : await runningEmbedded(dataDir, 'redis', redisAnswers);

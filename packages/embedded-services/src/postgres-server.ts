@@ -1,6 +1,16 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import path from 'node:path';
@@ -33,7 +43,9 @@ function serverUser(): { uid: number; gid: number } | undefined {
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     return { uid, gid };
   } catch {
-    throw new LocalServiceError('Running as root, PostgreSQL needs a `postgres` system user to run as (useradd postgres), or run as another user.');
+    throw new LocalServiceError(
+      'Running as root, PostgreSQL needs a `postgres` system user to run as (useradd postgres), or run as another user.',
+    );
   }
 }
 
@@ -81,7 +93,8 @@ function prepareDataDir(dataDir: string, owner: { uid: number; gid: number } | u
     chownSync(dataDir, owner.uid, owner.gid);
     // Every folder above the cluster must be traversable by the server's user.
     for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-      if ((statSync(dir).mode & 0o001) === 0) throw new LocalServiceError(
+      if ((statSync(dir).mode & 0o001) === 0)
+        throw new LocalServiceError(
           `PostgreSQL (run as the postgres user, since this process is root) cannot reach ${dataDir}: ${dir} is not searchable by others; ` +
             `run \`chmod o+x ${dir}\` or set DATA_DIR to a folder the postgres user can reach`,
         );
@@ -89,19 +102,27 @@ function prepareDataDir(dataDir: string, owner: { uid: number; gid: number } | u
   }
 }
 
-async function initialise(binaries: PostgresBinaries, options: PostgresServerOptions, owner: { uid: number; gid: number } | undefined): Promise<void> {
+async function initialise(
+  binaries: PostgresBinaries,
+  options: PostgresServerOptions,
+  owner: { uid: number; gid: number } | undefined,
+): Promise<void> {
   const passwordFile = path.join(path.dirname(options.dataDir), `.pg-password-${randomBytes(6).toString('hex')}`);
   writeFileSync(passwordFile, `${options.password}\n`, { mode: 0o600 });
   if (owner) chownSync(passwordFile, owner.uid, owner.gid);
   try {
-    await runToEnd(binaries.initdb, [
-      `--pgdata=${options.dataDir}`,
-      '--auth=scram-sha-256',
-      '--username=postgres',
-      `--pwfile=${passwordFile}`,
-      '--encoding=UTF8',
-      '--locale=C',
-    ], owner);
+    await runToEnd(
+      binaries.initdb,
+      [
+        `--pgdata=${options.dataDir}`,
+        '--auth=scram-sha-256',
+        '--username=postgres',
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
+      owner,
+    );
   } finally {
     rmSync(passwordFile, { force: true });
   }
@@ -115,7 +136,9 @@ function runToEnd(command: string, args: string[], owner: { uid: number; gid: nu
       stderr += chunk.toString();
     });
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} exited with ${code}: ${stderr.trim()}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(command)} exited with ${code}: ${stderr.trim()}`)),
+    );
   });
 }
 
@@ -154,7 +177,12 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
 }
 
 /** Polls `ready` until it holds; fails when the server process exits first (its log's last lines say why). */
-export async function waitUntil(ready: () => Promise<boolean>, child: ChildProcess, logFile: string, timeoutMs = 60_000): Promise<void> {
+export async function waitUntil(
+  ready: () => Promise<boolean>,
+  child: ChildProcess,
+  logFile: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
   child.once('exit', (code) => {
@@ -164,12 +192,17 @@ export async function waitUntil(ready: () => Promise<boolean>, child: ChildProce
     exitCode = -1;
   });
   while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`${path.basename(String(child.spawnfile))} exited (${exitCode}) before it was ready: ${lastLogLines(logFile)}`);
+    if (exitCode !== undefined)
+      throw new Error(
+        `${path.basename(String(child.spawnfile))} exited (${exitCode}) before it was ready: ${lastLogLines(logFile)}`,
+      );
     if (await ready()) return;
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
   child.kill('SIGKILL');
-  throw new Error(`${path.basename(String(child.spawnfile))} was not ready within ${timeoutMs} ms: ${lastLogLines(logFile)}`);
+  throw new Error(
+    `${path.basename(String(child.spawnfile))} was not ready within ${timeoutMs} ms: ${lastLogLines(logFile)}`,
+  );
 }
 
 function lastLogLines(logFile: string): string {

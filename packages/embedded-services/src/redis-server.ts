@@ -23,7 +23,10 @@ export function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
   const password = decodeURIComponent(parsed.password);
   const username = decodeURIComponent(parsed.username);
   return new Promise((resolve) => {
-    const socket = createConnection({ host: parsed.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(parsed.port || 6379) });
+    const socket = createConnection({
+      host: parsed.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+      port: Number(parsed.port || 6379),
+    });
     const done = (answer: boolean) => {
       socket.destroy();
       resolve(answer);
@@ -36,7 +39,8 @@ export function redisAnswers(url: string, timeoutMs = 1500): Promise<boolean> {
     });
     socket.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
-      if (text.includes('+PONG') || text.includes('-NOAUTH') || text.includes('-WRONGPASS') || text.includes('-ERR')) done(true);
+      if (text.includes('+PONG') || text.includes('-NOAUTH') || text.includes('-WRONGPASS') || text.includes('-ERR'))
+        done(true);
     });
   });
 }
@@ -80,17 +84,27 @@ export async function startRedisServer(binary: string, options: RedisServerOptio
   const child = spawn(
     binary,
     [
-      '--port', String(port),
-      '--bind', '127.0.0.1',
-      '--dir', dataDir,
-      '--appendonly', 'yes',
-      '--appendfsync', 'everysec',
-      '--save', '',
-      '--daemonize', 'no',
-      '--protected-mode', 'yes',
-      '--requirepass', options.password,
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dataDir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+      '--protected-mode',
+      'yes',
+      '--requirepass',
+      options.password,
       // BullMQ requires that Redis never evicts its keys.
-      '--maxmemory-policy', 'noeviction',
+      '--maxmemory-policy',
+      'noeviction',
     ],
     { detached: true, stdio: ['ignore', log, log] },
   );

@@ -19,7 +19,8 @@ export function readServerState(dataDir: string, kind: ServerKind): ServerState 
   if (!existsSync(file)) return undefined;
   try {
     const state = JSON.parse(readFileSync(file, 'utf8')) as Partial<ServerState>;
-    if (typeof state.url !== 'string' || typeof state.port !== 'number' || typeof state.password !== 'string') return undefined;
+    if (typeof state.url !== 'string' || typeof state.port !== 'number' || typeof state.password !== 'string')
+      return undefined;
     return state as ServerState;
   } catch {
     return undefined;

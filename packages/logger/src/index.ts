@@ -8,9 +8,11 @@ const URL_CREDENTIALS = /(\w+:\/\/)[^:@/\s]+:[^@/\s]+@/g;
 
 /** Masks secrets: fields named like one, raw API keys and credentials inside URLs anywhere in a string. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(RAW_API_KEY, 'pp_[REDACTED]').replace(URL_CREDENTIALS, '$1[REDACTED]@');
+  if (typeof value === 'string')
+    return value.replace(RAW_API_KEY, 'pp_[REDACTED]').replace(URL_CREDENTIALS, '$1[REDACTED]@');
   if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1), stack: redact(value.stack, depth + 1) };
+  if (value instanceof Error)
+    return { name: value.name, message: redact(value.message, depth + 1), stack: redact(value.stack, depth + 1) };
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
@@ -47,5 +49,10 @@ export function createLogger(options: LoggerOptions): Logger {
   const transports: winston.transport[] = [];
   if (options.console !== false) transports.push(new winston.transports.Console({ stderrLevels: ['error'] }));
   if (options.stream) transports.push(new winston.transports.Stream({ stream: options.stream }));
-  return winston.createLogger({ level: options.level ?? 'info', defaultMeta: { service: options.service }, format, transports });
+  return winston.createLogger({
+    level: options.level ?? 'info',
+    defaultMeta: { service: options.service },
+    format,
+    transports,
+  });
 }

@@ -17,7 +17,11 @@ describe('logger', () => {
   it('never logs raw keys, passwords or URL credentials', () => {
     const key = `pp_${'a1B2'.repeat(12)}`;
     const out = JSON.stringify(
-      redact({ msg: `auth with ${key}`, password: 'hunter2', nested: { webhook_secret: 's3cr3t', url: 'http://bob:pw@host/x' } }),
+      redact({
+        msg: `auth with ${key}`,
+        password: 'hunter2',
+        nested: { webhook_secret: 's3cr3t', url: 'http://bob:pw@host/x' },
+      }),
     );
     expect(out).not.toContain(key);
     expect(out).not.toContain('hunter2');

@@ -1,4 +1,10 @@
-import { MAINTENANCE_TASK_NAMES, type ExpectedScheduler, type MaintenanceTaskName, type SchedulerSet, type TypedQueue } from '@proxy-pool/queues';
+import {
+  MAINTENANCE_TASK_NAMES,
+  type ExpectedScheduler,
+  type MaintenanceTaskName,
+  type SchedulerSet,
+  type TypedQueue,
+} from '@proxy-pool/queues';
 import type { MaintenanceDeps, MaintenanceResult, MaintenanceTaskDefinition } from './define-task.js';
 import type { MaintenanceSettings } from './settings.js';
 import { MAINTENANCE_TASKS } from './tasks/index.js';
@@ -53,7 +59,10 @@ export function createMaintenanceRegistry(
   if (problems.length > 0) throw new MaintenanceRegistryError(problems);
   const tasks = [...definitions];
   const byName = <T>(value: (definition: MaintenanceTaskDefinition) => T) =>
-    Object.fromEntries(tasks.map((definition) => [definition.name, value(definition)])) as Record<MaintenanceTaskName, T>;
+    Object.fromEntries(tasks.map((definition) => [definition.name, value(definition)])) as Record<
+      MaintenanceTaskName,
+      T
+    >;
   const schedulers = (settings: MaintenanceSettings): ExpectedScheduler[] =>
     tasks.map((definition) => ({
       id: maintenanceSchedulerId(definition.name),

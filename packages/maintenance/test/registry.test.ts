@@ -10,8 +10,12 @@ import {
   type MaintenanceTaskDefinition,
 } from '../src/index.js';
 
-const settings = loadConfig(z.object(maintenanceSettingsShape), { ENQUEUE_DUE_EVERY_SECONDS: '20', POOL_WATCH_EVERY_SECONDS: '45' });
-const task = (name: MaintenanceTaskDefinition['name']) => MAINTENANCE_TASKS.find((definition) => definition.name === name)!;
+const settings = loadConfig(z.object(maintenanceSettingsShape), {
+  ENQUEUE_DUE_EVERY_SECONDS: '20',
+  POOL_WATCH_EVERY_SECONDS: '45',
+});
+const task = (name: MaintenanceTaskDefinition['name']) =>
+  MAINTENANCE_TASKS.find((definition) => definition.name === name)!;
 
 function refusal(definitions: readonly MaintenanceTaskDefinition[]): MaintenanceRegistryError {
   try {
@@ -37,28 +41,39 @@ describe('the maintenance registry', () => {
   });
 
   it('refuses a definition whose name the maintenance queue does not know', () => {
-    const stray = { name: 'vacuum', every: () => 1000, run: async () => ({ affected: 0 }) } as unknown as MaintenanceTaskDefinition;
+    const stray = {
+      name: 'vacuum',
+      every: () => 1000,
+      run: async () => ({ affected: 0 }),
+    } as unknown as MaintenanceTaskDefinition;
     expect(refusal([...MAINTENANCE_TASKS, stray]).problems).toEqual(['task "vacuum" is not a maintenance queue task']);
   });
 
   it('starts with the built-in tasks: one handler per task name the queue accepts', () => {
     const registry = createMaintenanceRegistry();
     expect(registry.tasks.map((definition) => definition.name).sort()).toEqual([...MAINTENANCE_TASK_NAMES].sort());
-    for (const name of MAINTENANCE_TASK_NAMES) expect(QUEUES.maintenance.payload.parse({ task: name })).toEqual({ task: name });
+    for (const name of MAINTENANCE_TASK_NAMES)
+      expect(QUEUES.maintenance.payload.parse({ task: name })).toEqual({ task: name });
     expect(QUEUES.maintenance.payload.safeParse({ task: 'vacuum' }).success).toBe(false);
   });
 
   it('derives one scheduler per task: fixed id, the task in its job, the interval from the settings', () => {
     const registry = createMaintenanceRegistry();
     const schedulers = registry.schedulers(settings);
-    expect(schedulers.map((scheduler) => scheduler.id).sort()).toEqual(MAINTENANCE_TASK_NAMES.map((name) => `maintenance:${name}`).sort());
+    expect(schedulers.map((scheduler) => scheduler.id).sort()).toEqual(
+      MAINTENANCE_TASK_NAMES.map((name) => `maintenance:${name}`).sort(),
+    );
     expect(schedulers.find((scheduler) => scheduler.id === 'maintenance:enqueue-due')).toEqual({
       id: 'maintenance:enqueue-due',
       repeat: { every: 20_000 },
       template: { name: 'maintenance', data: { task: 'enqueue-due' } },
     });
-    expect(schedulers.find((scheduler) => scheduler.id === registry.schedulerIds['pool-watch'])?.repeat).toEqual({ every: 45_000 });
-    expect(schedulers.find((scheduler) => scheduler.id === registry.schedulerIds['prune-checks'])?.repeat).toEqual({ every: task('prune-checks').every(settings) });
+    expect(schedulers.find((scheduler) => scheduler.id === registry.schedulerIds['pool-watch'])?.repeat).toEqual({
+      every: 45_000,
+    });
+    expect(schedulers.find((scheduler) => scheduler.id === registry.schedulerIds['prune-checks'])?.repeat).toEqual({
+      every: task('prune-checks').every(settings),
+    });
   });
 
   it('owns exactly its schedulers in the maintenance queue, so a reconcile leaves other schedulers alone', () => {
@@ -71,10 +86,14 @@ describe('the maintenance registry', () => {
   it('routes each job to its own task', async () => {
     const ran: string[] = [];
     const definitions = MAINTENANCE_TASK_NAMES.map((name, index) =>
-      defineMaintenanceTask({ name, every: () => 1000, run: async () => {
-        ran.push(name);
-        return { affected: index };
-      } }),
+      defineMaintenanceTask({
+        name,
+        every: () => 1000,
+        run: async () => {
+          ran.push(name);
+          return { affected: index };
+        },
+      }),
     );
     const processors = createMaintenanceRegistry(definitions).processors({} as never);
     expect(await processors['delete-dead']()).toEqual({ affected: MAINTENANCE_TASK_NAMES.indexOf('delete-dead') });

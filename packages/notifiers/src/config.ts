@@ -5,7 +5,10 @@ import { subscriptionsSchema } from './subscriptions.js';
 /** Names show in GET /stats/plugins and in notify job ids; `user-webhook…` is reserved for users' webhooks. */
 const nameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'must be 1-63 letters, digits, _, . or - (starting with a letter or digit)')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/,
+    'must be 1-63 letters, digits, _, . or - (starting with a letter or digit)',
+  )
   .refine((name) => !name.toLowerCase().startsWith('user-webhook'), 'names starting with "user-webhook" are reserved');
 
 const httpUrl = z.string().refine((value) => {
@@ -58,7 +61,11 @@ export const notifierListSchema = z
     const seen = new Set<string>();
     list.forEach((entry, index) => {
       if (seen.has(entry.name)) {
-        ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate notifier name "${entry.name}" (give each notifier its own name)` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'name'],
+          message: `duplicate notifier name "${entry.name}" (give each notifier its own name)`,
+        });
       }
       seen.add(entry.name);
     });

@@ -24,7 +24,9 @@ export async function deliver(
   const { event } = payload;
   const notifier = await notifiersByName.get(payload.notifier);
   const skipped =
-    notifier === undefined || !isSubscribed(notifier, event.type) || (isOwnedNotifier(notifier) && !isOwnersEvent(notifier, event));
+    notifier === undefined ||
+    !isSubscribed(notifier, event.type) ||
+    (isOwnedNotifier(notifier) && !isOwnersEvent(notifier, event));
   if (skipped) {
     reportDelivery(payload.notifier, 'skipped');
     return { delivered: false };
@@ -33,7 +35,9 @@ export async function deliver(
     await notifier.deliver(event);
   } catch (error) {
     reportDelivery(payload.notifier, 'failed');
-    await healthStore.recordFailure(notifier.name, error instanceof Error ? error.message : String(error)).catch(() => undefined);
+    await healthStore
+      .recordFailure(notifier.name, error instanceof Error ? error.message : String(error))
+      .catch(() => undefined);
     throw error;
   }
   reportDelivery(payload.notifier, 'delivered');

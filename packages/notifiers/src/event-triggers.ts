@@ -7,7 +7,8 @@ import { buildEvent, type PoolEvent, type RedisConnection } from '@proxy-pool/qu
  */
 export function creditEvents(userId: string, before: number, after: number, lowThreshold: number): PoolEvent[] {
   if (after <= 0 && before > 0) return [buildEvent('credits.depleted', { balance: 0 }, userId)];
-  if (after > 0 && after < lowThreshold && before >= lowThreshold) return [buildEvent('credits.low', { balance: after, threshold: lowThreshold }, userId)];
+  if (after > 0 && after < lowThreshold && before >= lowThreshold)
+    return [buildEvent('credits.low', { balance: after, threshold: lowThreshold }, userId)];
   return [];
 }
 
@@ -16,10 +17,16 @@ export function creditEvents(userId: string, before: number, after: number, lowT
  * replica: `proxy.pool_low` is returned only by the check that sees the pool go from ok (or unknown) to low.
  * The pool counts as recovered once it is back at the threshold or above.
  */
-export async function watchPoolLevel(redis: RedisConnection, prefix: string, activeProxies: number, threshold: number): Promise<PoolEvent | null> {
+export async function watchPoolLevel(
+  redis: RedisConnection,
+  prefix: string,
+  activeProxies: number,
+  threshold: number,
+): Promise<PoolEvent | null> {
   const level = activeProxies < threshold ? 'low' : 'ok';
   // SET … GET swaps atomically: two replicas checking at once cannot both see the crossing.
   const previous = await redis.set(`${prefix}:pool-level`, level, 'GET');
-  if (level === 'low' && previous !== 'low') return buildEvent('proxy.pool_low', { active_proxies: activeProxies, threshold });
+  if (level === 'low' && previous !== 'low')
+    return buildEvent('proxy.pool_low', { active_proxies: activeProxies, threshold });
   return null;
 }

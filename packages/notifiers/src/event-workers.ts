@@ -57,26 +57,38 @@ export function startEventWorkers(options: EventWorkersOptions): EventWorkers {
   const loadWebhooks = (userId: string) => options.db.userWebhook.findMany({ where: { userId } });
   const directory = notifierDirectory(options);
 
-  const events = createWorker('events', (event) => fanOutEvent(event, options.notifiers, loadWebhooks, notifyQueue, options.notifyJobOptions), context, {
-    concurrency: options.eventsConcurrency ?? 5,
-  });
+  const events = createWorker(
+    'events',
+    (event) => fanOutEvent(event, options.notifiers, loadWebhooks, notifyQueue, options.notifyJobOptions),
+    context,
+    {
+      concurrency: options.eventsConcurrency ?? 5,
+    },
+  );
   const notify = createWorker('notify', (payload) => deliver(payload, directory, options.healthStore), context, {
     concurrency: options.notifyConcurrency ?? 10,
   });
 
-  events.on('failed', (job, error) => log.warn('event fan-out failed', { event_id: job?.data.id, type: job?.data.type, error: error.message }));
+  events.on('failed', (job, error) =>
+    log.warn('event fan-out failed', { event_id: job?.data.id, type: job?.data.type, error: error.message }),
+  );
   notify.on('failed', (job: Job | undefined, error) => {
     const data = job?.data as { event?: { id: string; type: string }; notifier?: string } | undefined;
     const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
-    log.log(final ? 'error' : 'warn', final ? 'notification dropped after its last attempt' : 'notification delivery failed', {
-      notifier: data?.notifier,
-      event_id: data?.event?.id,
-      type: data?.event?.type,
-      attempt: job?.attemptsMade,
-      error: error.message,
-    });
+    log.log(
+      final ? 'error' : 'warn',
+      final ? 'notification dropped after its last attempt' : 'notification delivery failed',
+      {
+        notifier: data?.notifier,
+        event_id: data?.event?.id,
+        type: data?.event?.type,
+        attempt: job?.attemptsMade,
+        error: error.message,
+      },
+    );
   });
-  const onError = options.onError ?? ((error: Error) => log.error('notification worker error', { error: error.message }));
+  const onError =
+    options.onError ?? ((error: Error) => log.error('notification worker error', { error: error.message }));
   for (const worker of [events, notify]) worker.on('error', onError);
   notifyQueue.on('error', onError);
 

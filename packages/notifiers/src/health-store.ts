@@ -43,7 +43,11 @@ export class NotifierHealthStore {
 
   async recordSuccess(name: string, at = new Date()): Promise<void> {
     const key = this.key(name);
-    await this.redis.multi().hset(key, { consecutive_failures: 0, last_success_at: at.toISOString() }).expire(key, this.ttlSeconds).exec();
+    await this.redis
+      .multi()
+      .hset(key, { consecutive_failures: 0, last_success_at: at.toISOString() })
+      .expire(key, this.ttlSeconds)
+      .exec();
   }
 
   async recordFailure(name: string, error: string, at = new Date()): Promise<void> {

@@ -1,4 +1,10 @@
-export { notifiersConfigSchema, notifierListSchema, notifierSettingsShape, smtpConfigSchema, webhookConfigSchema } from './config.js';
+export {
+  notifiersConfigSchema,
+  notifierListSchema,
+  notifierSettingsShape,
+  smtpConfigSchema,
+  webhookConfigSchema,
+} from './config.js';
 export type { NotifierConfig, SmtpConfig, WebhookConfig } from './config.js';
 export { subscriptionPatternSchema, subscriptionsSchema } from './subscriptions.js';
 export { signWebhook, verifyWebhook } from './signature.js';
@@ -7,7 +13,13 @@ export type { WebhookOptions } from './webhook.notifier.js';
 export { smtpNotifier } from './smtp.notifier.js';
 export { eventMessage, summarizeEvent } from './event-text.js';
 export { buildNotifiers } from './build-notifiers.js';
-export { isOwnedNotifier, isOwnersEvent, userWebhookIdOf, userWebhookName, userWebhookNotifier } from './user-webhooks.js';
+export {
+  isOwnedNotifier,
+  isOwnersEvent,
+  userWebhookIdOf,
+  userWebhookName,
+  userWebhookNotifier,
+} from './user-webhooks.js';
 export type { OwnedNotifier, UserWebhookRecord } from './user-webhooks.js';
 export { NotifierHealthStore } from './health-store.js';
 export type { NotifierHealth, NotifierHealthOptions } from './health-store.js';

@@ -9,7 +9,10 @@ export interface NotifierStatus {
 }
 
 /** The configured notifiers with their delivery health, in configuration order. */
-export async function notifierStatuses(notifiers: readonly Notifier[], store: Pick<NotifierHealthStore, 'readMany'>): Promise<NotifierStatus[]> {
+export async function notifierStatuses(
+  notifiers: readonly Notifier[],
+  store: Pick<NotifierHealthStore, 'readMany'>,
+): Promise<NotifierStatus[]> {
   const health = await store.readMany(notifiers.map((notifier) => notifier.name));
   return notifiers.map((notifier, index) => ({
     name: notifier.name,

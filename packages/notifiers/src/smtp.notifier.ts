@@ -25,7 +25,13 @@ export function smtpNotifier(config: SmtpConfig): Notifier {
     async deliver(event: NotifierEvent): Promise<void> {
       const { subject, text } = eventMessage(event);
       try {
-        await transport.sendMail({ from: config.from, to: config.to, subject, text, headers: { 'X-Event-Id': event.id, 'X-Event-Type': event.type } });
+        await transport.sendMail({
+          from: config.from,
+          to: config.to,
+          subject,
+          text,
+          headers: { 'X-Event-Id': event.id, 'X-Event-Type': event.type },
+        });
       } catch (error) {
         const { code, message } = error as { code?: string; message?: string };
         throw new Error(`smtp ${config.name}: ${message ?? code ?? 'sending failed'}`);

@@ -30,7 +30,10 @@ export function isOwnedNotifier(notifier: Notifier): notifier is OwnedNotifier {
 }
 
 /** A user's webhook as a notifier, built at delivery time so edits and deletions apply at once. */
-export function userWebhookNotifier(row: UserWebhookRecord, options: { allowPrivate: boolean; timeoutMs?: number }): OwnedNotifier {
+export function userWebhookNotifier(
+  row: UserWebhookRecord,
+  options: { allowPrivate: boolean; timeoutMs?: number },
+): OwnedNotifier {
   const notifier = webhookNotifier({
     name: userWebhookName(row.id),
     url: row.url,
@@ -43,7 +46,10 @@ export function userWebhookNotifier(row: UserWebhookRecord, options: { allowPriv
 }
 
 /** True when the event belongs to the webhook's owner: user webhooks never see anyone else's events. */
-export function isOwnersEvent(owner: { userId: string } | { ownerUserId: string }, event: { user_id: string | null }): boolean {
+export function isOwnersEvent(
+  owner: { userId: string } | { ownerUserId: string },
+  event: { user_id: string | null },
+): boolean {
   const ownerId = 'userId' in owner ? owner.userId : owner.ownerUserId;
   return event.user_id !== null && event.user_id === ownerId;
 }

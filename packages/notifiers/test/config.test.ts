@@ -3,7 +3,14 @@ import { ConfigError, loadConfig, z } from '@proxy-pool/config';
 import { buildNotifiers, notifierSettingsShape, notifiersConfigSchema } from '../src/index.js';
 
 const example = [
-  { type: 'webhook', name: 'ops', url: 'https://hooks.example.test/pp', secret: '0123456789abcdef0123', subscribes_to: ['*'], timeout_ms: 5000 },
+  {
+    type: 'webhook',
+    name: 'ops',
+    url: 'https://hooks.example.test/pp',
+    secret: '0123456789abcdef0123',
+    subscribes_to: ['*'],
+    timeout_ms: 5000,
+  },
   {
     type: 'smtp',
     name: 'mail',
@@ -35,7 +42,13 @@ describe('NOTIFIERS configuration', () => {
     expect(config.NOTIFIER_UNHEALTHY_AFTER).toBe(3);
     expect(config.NOTIFIERS).toEqual([
       expect.objectContaining({ type: 'webhook', name: 'ops', timeout_ms: 5000, subscribes_to: ['*'] }),
-      expect.objectContaining({ type: 'smtp', name: 'mail', port: 587, require_tls: false, subscribes_to: ['proxy.pool_low', 'credits.*'] }),
+      expect.objectContaining({
+        type: 'smtp',
+        name: 'mail',
+        port: 587,
+        require_tls: false,
+        subscribes_to: ['proxy.pool_low', 'credits.*'],
+      }),
     ]);
     const notifiers = buildNotifiers(config.NOTIFIERS, { allowPrivate: false });
     expect(notifiers.map((n) => [n.name, n.subscribes_to])).toEqual([
@@ -47,7 +60,9 @@ describe('NOTIFIERS configuration', () => {
   it('means no notifiers when unset or empty, and names unnamed ones after their type', () => {
     expect(notifiersConfigSchema.parse(undefined)).toEqual([]);
     expect(notifiersConfigSchema.parse('  ')).toEqual([]);
-    const [hook] = notifiersConfigSchema.parse(JSON.stringify([{ type: 'webhook', url: 'http://h.test/', secret: 'x'.repeat(16) }]));
+    const [hook] = notifiersConfigSchema.parse(
+      JSON.stringify([{ type: 'webhook', url: 'http://h.test/', secret: 'x'.repeat(16) }]),
+    );
     expect(hook).toMatchObject({ name: 'webhook', subscribes_to: ['*'] });
   });
 
@@ -60,7 +75,9 @@ describe('NOTIFIERS configuration', () => {
     expect(problems('[{"type":')[0]).toMatch(/^NOTIFIERS: must be a JSON array of notifiers/);
     expect(problems({ type: 'webhook' })).toEqual([expect.stringMatching(/^NOTIFIERS: .*array/i)]);
     expect(problems([{ type: 'pager' }])).toEqual(['NOTIFIERS.0.type: type must be "webhook" or "smtp"']);
-    const bad = problems([{ type: 'webhook', url: 'ftp://h.test/', secret: 'short', subscribes_to: ['credit.*'], extra: 1 }]);
+    const bad = problems([
+      { type: 'webhook', url: 'ftp://h.test/', secret: 'short', subscribes_to: ['credit.*'], extra: 1 },
+    ]);
     expect(bad).toEqual(
       expect.arrayContaining([
         'NOTIFIERS.0.url: must be an http(s) URL',
@@ -72,12 +89,16 @@ describe('NOTIFIERS configuration', () => {
     const smtp = { type: 'smtp', host: 'h', from: 'a@b.c', to: [] };
     expect(problems([smtp])).toEqual(['NOTIFIERS.0.to: needs at least one recipient']);
     const hook = { type: 'webhook', url: 'https://h.test/', secret: 's'.repeat(20) };
-    expect(problems([hook, hook])).toEqual(['NOTIFIERS.1.name: duplicate notifier name "webhook" (give each notifier its own name)']);
+    expect(problems([hook, hook])).toEqual([
+      'NOTIFIERS.1.name: duplicate notifier name "webhook" (give each notifier its own name)',
+    ]);
     expect(problems([{ ...hook, name: 'user-webhook-1' }])[0]).toMatch(/reserved/);
   });
 
   it('never echoes a secret in an error message', () => {
-    const all = problems([{ type: 'smtp', host: '', from: 'a@b.c', to: ['x@y.z'], auth: { user: 'u', pass: 'topsecretpass' }, port: 0 }]).join('\n');
+    const all = problems([
+      { type: 'smtp', host: '', from: 'a@b.c', to: ['x@y.z'], auth: { user: 'u', pass: 'topsecretpass' }, port: 0 },
+    ]).join('\n');
     expect(all).toMatch(/NOTIFIERS\.0\.port/);
     expect(all).not.toContain('topsecretpass');
   });

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { buildEvent, createRedis } from '@proxy-pool/queues';
 import { clearKeys, deadPort } from '@proxy-pool/test-kit';
-import { buildNotifiers, deliver, notifiersConfigSchema, NotifierHealthStore, onDeliveryOutcome, userWebhookName, type DeliveryOutcome } from '../src/index.js';
+import {
+  buildNotifiers,
+  deliver,
+  notifiersConfigSchema,
+  NotifierHealthStore,
+  onDeliveryOutcome,
+  userWebhookName,
+  type DeliveryOutcome,
+} from '../src/index.js';
 import { httpReceiver } from './support.js';
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker'); // commands wait for the connection: the suite may finish before it is up
@@ -16,10 +24,22 @@ describe('delivery outcomes (what the scraper counts in proxypool_notification_d
   it('are reported per notifier as delivered, failed or skipped, users’ webhooks under one label', async () => {
     const receiver = await httpReceiver();
     const dead = await deadPort();
-    const webhook = (name: string, url: string) => ({ type: 'webhook', name, url, secret: 'outcome-secret-0123456789', subscribes_to: ['*'], timeout_ms: 1000 });
-    const notifiers = buildNotifiers(notifiersConfigSchema.parse(JSON.stringify([webhook('ops', receiver.url), webhook('down', `http://${dead.host}:${dead.port}/`)])), {
-      allowPrivate: true,
+    const webhook = (name: string, url: string) => ({
+      type: 'webhook',
+      name,
+      url,
+      secret: 'outcome-secret-0123456789',
+      subscribes_to: ['*'],
+      timeout_ms: 1000,
     });
+    const notifiers = buildNotifiers(
+      notifiersConfigSchema.parse(
+        JSON.stringify([webhook('ops', receiver.url), webhook('down', `http://${dead.host}:${dead.port}/`)]),
+      ),
+      {
+        allowPrivate: true,
+      },
+    );
     const directory = new Map(notifiers.map((notifier) => [notifier.name, notifier]));
     const health = new NotifierHealthStore(redis, { prefix });
     const seen: Array<[string, DeliveryOutcome]> = [];
@@ -29,7 +49,9 @@ describe('delivery outcomes (what the scraper counts in proxypool_notification_d
       await expect(deliver({ event, notifier: 'ops' }, directory, health)).resolves.toEqual({ delivered: true });
       await expect(deliver({ event, notifier: 'down' }, directory, health)).rejects.toThrow();
       await expect(deliver({ event, notifier: 'removed' }, directory, health)).resolves.toEqual({ delivered: false });
-      await expect(deliver({ event, notifier: userWebhookName(randomUUID()) }, directory, health)).resolves.toEqual({ delivered: false });
+      await expect(deliver({ event, notifier: userWebhookName(randomUUID()) }, directory, health)).resolves.toEqual({
+        delivered: false,
+      });
       stop();
       await deliver({ event, notifier: 'ops' }, directory, health);
       expect(seen).toEqual([

@@ -17,9 +17,18 @@ async function track<T extends HttpReceiver | SmtpReceiver | World>(resource: T)
   return resource;
 }
 
-const webhook = (name: string, url: string, subscribes_to: string[]) => ({ type: 'webhook', name, url, secret: SECRET, subscribes_to, timeout_ms: 2000 });
-const notifiersOf = (entries: unknown[]) => buildNotifiers(notifiersConfigSchema.parse(JSON.stringify(entries)), { allowPrivate: true });
-const typesSeen = (receiver: HttpReceiver) => receiver.requests.map((request) => request.headers['x-event-type']).sort();
+const webhook = (name: string, url: string, subscribes_to: string[]) => ({
+  type: 'webhook',
+  name,
+  url,
+  secret: SECRET,
+  subscribes_to,
+  timeout_ms: 2000,
+});
+const notifiersOf = (entries: unknown[]) =>
+  buildNotifiers(notifiersConfigSchema.parse(JSON.stringify(entries)), { allowPrivate: true });
+const typesSeen = (receiver: HttpReceiver) =>
+  receiver.requests.map((request) => request.headers['x-event-type']).sort();
 
 function allEvents(): PoolEvent[] {
   const user = randomUUID();
@@ -27,9 +36,31 @@ function allEvents(): PoolEvent[] {
     buildEvent('proxy.pool_low', { active_proxies: 3, threshold: 10 }),
     buildEvent('credits.low', { balance: 2, threshold: 5 }, user),
     buildEvent('credits.depleted', { balance: 0 }, user),
-    buildEvent('source.failing', { source_id: randomUUID(), url: 'http://127.0.0.1:1/list.txt', consecutive_failures: 3, last_error: 'HTTP 500' }),
-    buildEvent('lease.expired', { lease_id: randomUUID(), proxy_id: randomUUID(), ip: '127.0.0.9', port: 8080, expires_at: new Date().toISOString() }, user),
-    buildEvent('scrape.completed', { source_id: randomUUID(), url: 'http://127.0.0.1:1/list.txt', proxies_discovered: 5, proxies_new: 2, proxies_updated: 3, duration_ms: 12 }),
+    buildEvent('source.failing', {
+      source_id: randomUUID(),
+      url: 'http://127.0.0.1:1/list.txt',
+      consecutive_failures: 3,
+      last_error: 'HTTP 500',
+    }),
+    buildEvent(
+      'lease.expired',
+      {
+        lease_id: randomUUID(),
+        proxy_id: randomUUID(),
+        ip: '127.0.0.9',
+        port: 8080,
+        expires_at: new Date().toISOString(),
+      },
+      user,
+    ),
+    buildEvent('scrape.completed', {
+      source_id: randomUUID(),
+      url: 'http://127.0.0.1:1/list.txt',
+      proxies_discovered: 5,
+      proxies_new: 2,
+      proxies_updated: 3,
+      duration_ms: 12,
+    }),
   ];
 }
 
@@ -43,7 +74,15 @@ describe('event delivery', () => {
       webhook('all', all.url, ['*']),
       webhook('credits', credits.url, ['credits.*']),
       webhook('ops', ops.url, ['source.failing', 'lease.expired']),
-      { type: 'smtp', name: 'mail', host: '127.0.0.1', port: mail.port, from: 'pool@example.test', to: ['ops@example.test'], subscribes_to: ['proxy.pool_low'] },
+      {
+        type: 'smtp',
+        name: 'mail',
+        host: '127.0.0.1',
+        port: mail.port,
+        from: 'pool@example.test',
+        to: ['ops@example.test'],
+        subscribes_to: ['proxy.pool_low'],
+      },
     ]);
     const world = await track(await startWorld(notifiers));
     const events = allEvents();
@@ -51,13 +90,26 @@ describe('event delivery', () => {
     // Publishing the same event again queues nothing new.
     expect(await publishEvent(world.eventsQueue, events[0]!, world.logger)).toBe(true);
 
-    await waitFor(async () => (await settledCounts(world.notifyQueue))?.completed === 11 && (await settledCounts(world.eventsQueue))?.completed === 6, 15_000, 'deliveries');
+    await waitFor(
+      async () =>
+        (await settledCounts(world.notifyQueue))?.completed === 11 &&
+        (await settledCounts(world.eventsQueue))?.completed === 6,
+      15_000,
+      'deliveries',
+    );
     expect(typesSeen(all)).toEqual(events.map((event) => event.type).sort());
     expect(typesSeen(credits)).toEqual(['credits.depleted', 'credits.low']);
     expect(typesSeen(ops)).toEqual(['lease.expired', 'source.failing']);
     expect(mail.mails.map((m) => mailHeader(m.raw, 'X-Event-Type'))).toEqual(['proxy.pool_low']);
     for (const request of [...all.requests, ...credits.requests, ...ops.requests]) {
-      expect(verifyWebhook(SECRET, String(request.headers['x-timestamp']), request.body, String(request.headers['x-signature']))).toBe(true);
+      expect(
+        verifyWebhook(
+          SECRET,
+          String(request.headers['x-timestamp']),
+          request.body,
+          String(request.headers['x-signature']),
+        ),
+      ).toBe(true);
     }
     const job = await world.notifyQueue.getJob(notifyJobId(events[1]!.id, 'credits'));
     expect(job?.returnvalue).toEqual({ delivered: true });
@@ -72,8 +124,15 @@ describe('event delivery', () => {
 
   it('retries a failing receiver with backoff and delivers the event once, on the 4th attempt', async () => {
     const flaky = await track(await httpReceiver({ answer: (n) => (n <= 3 ? 500 : 200) }));
-    const world = await track(await startWorld(notifiersOf([webhook('flaky', flaky.url, ['*'])]), { notifyJobOptions: quickRetries(6, 100) }));
-    const event = buildEvent('source.failing', { source_id: randomUUID(), url: 'http://127.0.0.1:1/x', consecutive_failures: 3, last_error: 'boom' });
+    const world = await track(
+      await startWorld(notifiersOf([webhook('flaky', flaky.url, ['*'])]), { notifyJobOptions: quickRetries(6, 100) }),
+    );
+    const event = buildEvent('source.failing', {
+      source_id: randomUUID(),
+      url: 'http://127.0.0.1:1/x',
+      consecutive_failures: 3,
+      last_error: 'boom',
+    });
     await publishEvent(world.eventsQueue, event, world.logger);
 
     await waitFor(async () => (await settledCounts(world.notifyQueue))?.completed === 1, 15_000, 'delivery');
@@ -89,7 +148,11 @@ describe('event delivery', () => {
     const job = await world.notifyQueue.getJob(notifyJobId(event.id, 'flaky'));
     expect(job?.returnvalue).toEqual({ delivered: true });
     expect(job?.attemptsMade).toBe(4);
-    expect(await world.health.read('flaky')).toMatchObject({ healthy: true, consecutive_failures: 0, last_error: 'webhook flaky: receiver answered HTTP 500' });
+    expect(await world.health.read('flaky')).toMatchObject({
+      healthy: true,
+      consecutive_failures: 0,
+      last_error: 'webhook flaky: receiver answered HTTP 500',
+    });
     expect(world.logs.filter((line) => line.message === 'notification delivery failed')).toHaveLength(3);
   });
 
@@ -97,19 +160,44 @@ describe('event delivery', () => {
     const dead = await deadPort();
     const notifiers = notifiersOf([webhook('down', `http://${dead.host}:${dead.port}/hook`, ['*'])]);
     const world = await track(await startWorld(notifiers, { notifyJobOptions: quickRetries(3, 50) }));
-    expect(await notifierStatuses(notifiers, world.health)).toEqual([{ name: 'down', healthy: true, subscribes_to: ['*'] }]);
+    expect(await notifierStatuses(notifiers, world.health)).toEqual([
+      { name: 'down', healthy: true, subscribes_to: ['*'] },
+    ]);
 
-    await publishEvent(world.eventsQueue, buildEvent('proxy.pool_low', { active_proxies: 1, threshold: 10 }), world.logger);
+    await publishEvent(
+      world.eventsQueue,
+      buildEvent('proxy.pool_low', { active_proxies: 1, threshold: 10 }),
+      world.logger,
+    );
     await waitFor(async () => (await settledCounts(world.notifyQueue))?.failed === 1, 15_000, 'failure');
-    expect(await notifierStatuses(notifiers, world.health)).toEqual([{ name: 'down', healthy: false, subscribes_to: ['*'] }]);
-    expect(await world.health.read('down')).toMatchObject({ consecutive_failures: 3, last_success_at: null, last_error: expect.stringMatching(/ECONNREFUSED/) });
-    expect(world.logs.some((line) => line.message === 'notification dropped after its last attempt' && line.level === 'error')).toBe(true);
+    expect(await notifierStatuses(notifiers, world.health)).toEqual([
+      { name: 'down', healthy: false, subscribes_to: ['*'] },
+    ]);
+    expect(await world.health.read('down')).toMatchObject({
+      consecutive_failures: 3,
+      last_success_at: null,
+      last_error: expect.stringMatching(/ECONNREFUSED/),
+    });
+    expect(
+      world.logs.some(
+        (line) => line.message === 'notification dropped after its last attempt' && line.level === 'error',
+      ),
+    ).toBe(true);
 
     const revived = await track(await httpReceiver({ host: dead.host, port: dead.port }));
-    await publishEvent(world.eventsQueue, buildEvent('proxy.pool_low', { active_proxies: 2, threshold: 10 }), world.logger);
+    await publishEvent(
+      world.eventsQueue,
+      buildEvent('proxy.pool_low', { active_proxies: 2, threshold: 10 }),
+      world.logger,
+    );
     await waitFor(async () => (await settledCounts(world.notifyQueue))?.completed === 1, 15_000, 'recovery');
     expect(revived.requests).toHaveLength(1);
-    expect(await notifierStatuses(notifiers, world.health)).toEqual([{ name: 'down', healthy: true, subscribes_to: ['*'] }]);
-    expect(await world.health.read('down')).toMatchObject({ consecutive_failures: 0, last_success_at: expect.any(String) });
+    expect(await notifierStatuses(notifiers, world.health)).toEqual([
+      { name: 'down', healthy: true, subscribes_to: ['*'] },
+    ]);
+    expect(await world.health.read('down')).toMatchObject({
+      consecutive_failures: 0,
+      last_success_at: expect.any(String),
+    });
   });
 });

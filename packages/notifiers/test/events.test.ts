@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildEvent, checkEventData, createQueue, createRedis, EVENT_PAYLOADS, EVENT_TYPES, pingRedis, publishEvent, type PoolEvent, type RedisConnection } from '@proxy-pool/queues';
+import {
+  buildEvent,
+  checkEventData,
+  createQueue,
+  createRedis,
+  EVENT_PAYLOADS,
+  EVENT_TYPES,
+  pingRedis,
+  publishEvent,
+  type PoolEvent,
+  type RedisConnection,
+} from '@proxy-pool/queues';
 import { clearKeys } from '@proxy-pool/test-kit';
 import { creditEvents, summarizeEvent, watchPoolLevel } from '../src/index.js';
 
@@ -30,7 +41,17 @@ describe('event payloads', () => {
   });
 
   it('type-checks and run-time-checks event data', () => {
-    const event = buildEvent('lease.expired', { lease_id: randomUUID(), proxy_id: randomUUID(), ip: '127.0.0.1', port: 80, expires_at: new Date().toISOString() }, randomUUID());
+    const event = buildEvent(
+      'lease.expired',
+      {
+        lease_id: randomUUID(),
+        proxy_id: randomUUID(),
+        ip: '127.0.0.1',
+        port: 80,
+        expires_at: new Date().toISOString(),
+      },
+      randomUUID(),
+    );
     expect(checkEventData(event.type, event.version, event.data).ok).toBe(true);
     // @ts-expect-error -- proxy.pool_low needs active_proxies and threshold.
     const wrong = buildEvent('proxy.pool_low', { active: 3 });
@@ -38,7 +59,10 @@ describe('event payloads', () => {
       ok: false,
       reason: expect.stringMatching(/^invalid proxy.pool_low v1 data: active_proxies: .*; threshold: /),
     });
-    expect(checkEventData('credits.low', 99, { balance: 1 })).toEqual({ ok: false, reason: 'credits.low has no payload version 99' });
+    expect(checkEventData('credits.low', 99, { balance: 1 })).toEqual({
+      ok: false,
+      reason: 'credits.low has no payload version 99',
+    });
   });
 });
 
@@ -64,7 +88,11 @@ describe('publishEvent', () => {
     closed.disconnect();
     const logger = memoryLogger();
     const started = Date.now();
-    expect(await publishEvent(queue, buildEvent('credits.depleted', { balance: 0 }, randomUUID()), logger, { timeoutMs: 500 })).toBe(false);
+    expect(
+      await publishEvent(queue, buildEvent('credits.depleted', { balance: 0 }, randomUUID()), logger, {
+        timeoutMs: 500,
+      }),
+    ).toBe(false);
     expect(Date.now() - started).toBeLessThan(1500);
     expect(logger.lines[0]).toMatchObject({ message: 'event not queued', meta: { type: 'credits.depleted' } });
 
@@ -80,7 +108,9 @@ describe('event triggers', () => {
 
   it('raises credit events on crossings only', () => {
     expect(creditEvents(user, 10, 9, 5)).toEqual([]);
-    expect(creditEvents(user, 5, 4, 5).map((e) => [e.type, e.data, e.user_id])).toEqual([['credits.low', { balance: 4, threshold: 5 }, user]]);
+    expect(creditEvents(user, 5, 4, 5).map((e) => [e.type, e.data, e.user_id])).toEqual([
+      ['credits.low', { balance: 4, threshold: 5 }, user],
+    ]);
     expect(creditEvents(user, 4, 3, 5)).toEqual([]);
     expect(creditEvents(user, 1, 0, 5).map((e) => [e.type, e.data])).toEqual([['credits.depleted', { balance: 0 }]]);
     expect(creditEvents(user, 0, 0, 5)).toEqual([]);
@@ -91,7 +121,15 @@ describe('event triggers', () => {
     const levels = [50, 9, 8, 3, 12, 7, 7];
     const raised: Array<PoolEvent | null> = [];
     for (const active of levels) raised.push(await watchPoolLevel(redis, prefix, active, 10));
-    expect(raised.map((event) => event?.data ?? null)).toEqual([null, { active_proxies: 9, threshold: 10 }, null, null, null, { active_proxies: 7, threshold: 10 }, null]);
+    expect(raised.map((event) => event?.data ?? null)).toEqual([
+      null,
+      { active_proxies: 9, threshold: 10 },
+      null,
+      null,
+      null,
+      { active_proxies: 7, threshold: 10 },
+      null,
+    ]);
   });
 
   it('lets only one of several concurrent checks report the crossing', async () => {
@@ -105,9 +143,17 @@ describe('event triggers', () => {
 describe('event summaries', () => {
   it('names each event type with its own payload fields, and falls back to the type for an event it cannot read', () => {
     const lease = randomUUID();
-    const expired = buildEvent('lease.expired', { lease_id: lease, proxy_id: randomUUID(), ip: '127.0.0.7', port: 3128, expires_at: new Date().toISOString() });
+    const expired = buildEvent('lease.expired', {
+      lease_id: lease,
+      proxy_id: randomUUID(),
+      ip: '127.0.0.7',
+      port: 3128,
+      expires_at: new Date().toISOString(),
+    });
     expect(summarizeEvent(expired)).toBe(`Lease ${lease} on 127.0.0.7:3128 expired`);
-    expect(summarizeEvent(buildEvent('credits.low', { balance: 2, threshold: 5 }))).toBe('Credit balance is low: 2 left');
+    expect(summarizeEvent(buildEvent('credits.low', { balance: 2, threshold: 5 }))).toBe(
+      'Credit balance is low: 2 left',
+    );
     expect(summarizeEvent({ ...buildEvent('credits.low', { balance: 2 }), version: 7 })).toBe('credits.low');
     expect(summarizeEvent({ ...buildEvent('credits.low', { balance: 2 }), type: 'pool.renamed' })).toBe('pool.renamed');
   });

@@ -20,7 +20,19 @@ afterAll(async () => {
 /** Built through the NOTIFIERS schema, as an app would. */
 function mailer(port: number, extra: Record<string, unknown> = {}) {
   const [config] = notifiersConfigSchema.parse(
-    JSON.stringify([{ type: 'smtp', name: 'mail', host: '127.0.0.1', port, from: 'pool@example.test', to: ['ops@example.test', 'oncall@example.test'], subscribes_to: ['proxy.pool_low', 'credits.*'], timeout_ms: 2000, ...extra }]),
+    JSON.stringify([
+      {
+        type: 'smtp',
+        name: 'mail',
+        host: '127.0.0.1',
+        port,
+        from: 'pool@example.test',
+        to: ['ops@example.test', 'oncall@example.test'],
+        subscribes_to: ['proxy.pool_low', 'credits.*'],
+        timeout_ms: 2000,
+        ...extra,
+      },
+    ]),
   );
   return smtpNotifier(config as SmtpConfig);
 }
@@ -36,7 +48,9 @@ describe('smtp notifier', () => {
     const mail = open.mails[before]!;
     expect(mail.from).toBe('pool@example.test');
     expect(mail.to).toEqual(['ops@example.test', 'oncall@example.test']);
-    expect(mailHeader(mail.raw, 'Subject')).toBe('[proxy-pool] proxy.pool_low: Only 12 active proxies left (threshold 50)');
+    expect(mailHeader(mail.raw, 'Subject')).toBe(
+      '[proxy-pool] proxy.pool_low: Only 12 active proxies left (threshold 50)',
+    );
     expect(mailHeader(mail.raw, 'X-Event-Id')).toBe(event.id);
     expect(mail.raw).toContain(`"id": "${event.id}"`);
   });
@@ -44,7 +58,9 @@ describe('smtp notifier', () => {
   it('logs in when auth is configured, and fails with wrong credentials', async () => {
     await mailer(guarded.port, { auth: credentials }).deliver(event);
     expect(guarded.mails.map((mail) => mail.user)).toEqual(['pool']);
-    await expect(mailer(guarded.port, { auth: { user: 'pool', pass: 'wrong' } }).deliver(event)).rejects.toThrow(/^smtp mail: .*Invalid/);
+    await expect(mailer(guarded.port, { auth: { user: 'pool', pass: 'wrong' } }).deliver(event)).rejects.toThrow(
+      /^smtp mail: .*Invalid/,
+    );
     expect(guarded.mails).toHaveLength(1);
   });
 

@@ -21,7 +21,9 @@ export interface HttpReceiver {
  * A loopback webhook receiver. `answer(n)` picks the status of the n-th request (1-based): e.g. fail three
  * times, then accept. Listens on `host` and `port` when given (to bring a dead port back to life).
  */
-export async function httpReceiver(options: { answer?: (n: number) => number; host?: string; port?: number; delayMs?: number } = {}): Promise<HttpReceiver> {
+export async function httpReceiver(
+  options: { answer?: (n: number) => number; host?: string; port?: number; delayMs?: number } = {},
+): Promise<HttpReceiver> {
   const requests: ReceivedRequest[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
@@ -79,7 +81,8 @@ export async function smtpReceiver(options: { auth?: { user: string; pass: strin
     allowInsecureAuth: true,
     logger: false,
     onAuth(credentials, _session, callback) {
-      if (auth && credentials.username === auth.user && credentials.password === auth.pass) callback(null, { user: credentials.username });
+      if (auth && credentials.username === auth.user && credentials.password === auth.pass)
+        callback(null, { user: credentials.username });
       else callback(new Error('Invalid username or password'));
     },
     onData(stream, session, callback) {
@@ -107,7 +110,11 @@ export async function smtpReceiver(options: { auth?: { user: string; pass: strin
 }
 
 /** Polls `condition` until it holds; fails after `timeoutMs`. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);

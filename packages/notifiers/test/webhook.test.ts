@@ -22,7 +22,14 @@ afterAll(async () => {
 });
 
 const hook = (url: string, extra: { allowPrivate?: boolean; timeout_ms?: number } = {}) =>
-  webhookNotifier({ name: 'ops', url, secret: SECRET, subscribes_to: ['*'], allowPrivate: extra.allowPrivate ?? true, timeout_ms: extra.timeout_ms ?? 2000 });
+  webhookNotifier({
+    name: 'ops',
+    url,
+    secret: SECRET,
+    subscribes_to: ['*'],
+    allowPrivate: extra.allowPrivate ?? true,
+    timeout_ms: extra.timeout_ms ?? 2000,
+  });
 
 const event = buildEvent('credits.low', { balance: 2, threshold: 5 }, '7f8c3c1e-4d7b-4f0e-9a53-2b1f0a6c9d11');
 
@@ -49,13 +56,27 @@ describe('webhook notifier', () => {
     expect(request.headers['x-signature']).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.parse(request.body)).toEqual(event);
     expect(verifySignature(SECRET, request.headers, request.body)).toBe(true);
-    expect(verifyWebhook(SECRET, String(request.headers['x-timestamp']), request.body, String(request.headers['x-signature']))).toBe(true);
+    expect(
+      verifyWebhook(
+        SECRET,
+        String(request.headers['x-timestamp']),
+        request.body,
+        String(request.headers['x-signature']),
+      ),
+    ).toBe(true);
     // Another secret, a changed body or a changed timestamp do not verify.
     expect(verifySignature('another-secret-0123456', request.headers, request.body)).toBe(false);
     expect(verifySignature(SECRET, request.headers, request.body.replace('"balance":2', '"balance":9'))).toBe(false);
     const stale = { ...request.headers, 'x-timestamp': String(Number(request.headers['x-timestamp']) - 1) };
     expect(verifySignature(SECRET, stale, request.body)).toBe(false);
-    expect(verifyWebhook(SECRET, String(Number(request.headers['x-timestamp']) - 3600), request.body, String(request.headers['x-signature']))).toBe(false);
+    expect(
+      verifyWebhook(
+        SECRET,
+        String(Number(request.headers['x-timestamp']) - 3600),
+        request.body,
+        String(request.headers['x-signature']),
+      ),
+    ).toBe(false);
   });
 
   it('fails on a non-2xx answer', async () => {
@@ -67,7 +88,9 @@ describe('webhook notifier', () => {
     const dead = await deadPort();
     await expect(hook(`http://${dead.host}:${dead.port}/`).deliver(event)).rejects.toThrow(/ECONNREFUSED/);
     const started = Date.now();
-    await expect(hook(`http://127.0.0.1:${hole.port}/`, { timeout_ms: 300 }).deliver(event)).rejects.toThrow('webhook ops: no answer within 300 ms');
+    await expect(hook(`http://127.0.0.1:${hole.port}/`, { timeout_ms: 300 }).deliver(event)).rejects.toThrow(
+      'webhook ops: no answer within 300 ms',
+    );
     expect(Date.now() - started).toBeLessThan(2000);
     expect(hole.stats.accepted).toBe(1);
   });
@@ -75,13 +98,17 @@ describe('webhook notifier', () => {
   it('refuses private targets unless allowPrivate, without sending anything', async () => {
     const before = receiver.requests.length;
     await expect(hook(receiver.url, { allowPrivate: false }).deliver(event)).rejects.toThrow(/SSRF.*127\.0\.0\.1/);
-    await expect(hook(receiver.url.replace('127.0.0.1', 'localhost'), { allowPrivate: false }).deliver(event)).rejects.toThrow(/SSRF/);
+    await expect(
+      hook(receiver.url.replace('127.0.0.1', 'localhost'), { allowPrivate: false }).deliver(event),
+    ).rejects.toThrow(/SSRF/);
     expect(receiver.requests.length).toBe(before);
   });
 
   it('keeps credentials in the URL out of error messages', async () => {
     const dead = await deadPort();
-    const error = await hook(`http://user:pa55word@127.0.0.1:${dead.port}/?token=abc`).deliver(event).catch((e: unknown) => e as Error);
+    const error = await hook(`http://user:pa55word@127.0.0.1:${dead.port}/?token=abc`)
+      .deliver(event)
+      .catch((e: unknown) => e as Error);
     expect(String(error)).not.toMatch(/pa55word|token=abc/);
   });
 

@@ -22,9 +22,15 @@ export interface World {
   close(): Promise<void>;
 }
 
-export const quickRetries = (attempts: number, delay = 50): JobsOptions => ({ attempts, backoff: { type: 'exponential', delay } });
+export const quickRetries = (attempts: number, delay = 50): JobsOptions => ({
+  attempts,
+  backoff: { type: 'exponential', delay },
+});
 
-export async function startWorld(notifiers: readonly Notifier[], options: { notifyJobOptions?: JobsOptions } = {}): Promise<World> {
+export async function startWorld(
+  notifiers: readonly Notifier[],
+  options: { notifyJobOptions?: JobsOptions } = {},
+): Promise<World> {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const prefix = `tn${randomUUID().slice(0, 8)}`;
   const redis = createRedis(redisUrl, 'producer');
@@ -34,7 +40,8 @@ export async function startWorld(notifiers: readonly Notifier[], options: { noti
   const stream = new PassThrough();
   const logs: Array<Record<string, unknown>> = [];
   stream.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of chunk.toString().split('\n').filter(Boolean))
+      logs.push(JSON.parse(line) as Record<string, unknown>);
   });
   const logger = createLogger({ service: 'notifiers-test', level: 'debug', stream, console: false });
   const health = new NotifierHealthStore(redis, { prefix, unhealthyAfter: 3 });
@@ -72,8 +79,23 @@ export async function startWorld(notifiers: readonly Notifier[], options: { noti
 }
 
 /** Job counts of a queue: settled when nothing waits, runs or is delayed. */
-export async function settledCounts(queue: TypedQueue<'events'> | TypedQueue<'notify'>): Promise<{ completed: number; failed: number } | null> {
-  const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed');
-  const pending = (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0) + (counts['waiting-children'] ?? 0);
+export async function settledCounts(
+  queue: TypedQueue<'events'> | TypedQueue<'notify'>,
+): Promise<{ completed: number; failed: number } | null> {
+  const counts = await queue.getJobCounts(
+    'waiting',
+    'active',
+    'delayed',
+    'prioritized',
+    'waiting-children',
+    'completed',
+    'failed',
+  );
+  const pending =
+    (counts.waiting ?? 0) +
+    (counts.active ?? 0) +
+    (counts.delayed ?? 0) +
+    (counts.prioritized ?? 0) +
+    (counts['waiting-children'] ?? 0);
   return pending === 0 ? { completed: counts.completed ?? 0, failed: counts.failed ?? 0 } : null;
 }

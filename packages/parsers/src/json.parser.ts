@@ -12,7 +12,8 @@ const MAX_SAMPLE_ITEMS = 20;
 /** Above this, detection only looks for hints instead of parsing the whole sample. */
 const MAX_PARSED_SAMPLE = 256 * 1024;
 /** For a truncated sample that no longer parses: a proxy-ish key or a quoted `ip:port` near the start. */
-const PROXY_JSON_HINT = /"(?:ip|host|address|ip_?address|proxy)"\s*:|"(?:[a-z0-9]{1,10}:\/\/)?\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}"/i;
+const PROXY_JSON_HINT =
+  /"(?:ip|host|address|ip_?address|proxy)"\s*:|"(?:[a-z0-9]{1,10}:\/\/)?\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}"/i;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -16,9 +16,14 @@ export interface StreamedParse {
  * bytes each) and the duplicate filter, never the body: a million-line list parses in a few tens of MB.
  * Same rules as `plaintextParser.parse` (same tokens, same duplicates, same skipped count).
  */
-export async function parsePlaintextStream(chunks: AsyncIterable<Buffer | string>, context: ParseContext): Promise<StreamedParse> {
+export async function parsePlaintextStream(
+  chunks: AsyncIterable<Buffer | string>,
+  context: ParseContext,
+): Promise<StreamedParse> {
   const candidates = new CompactCandidates();
-  const collector = new CandidateCollector(context.defaultProtocol, (candidate, ipv4) => candidates.add(candidate, ipv4));
+  const collector = new CandidateCollector(context.defaultProtocol, (candidate, ipv4) =>
+    candidates.add(candidate, ipv4),
+  );
   const onToken = (token: string) => {
     if (!isProse(token)) collector.add(parseProxyToken(token));
   };

@@ -8,7 +8,8 @@ const SAMPLES: Record<string, string> = {
   'json (strings)': '["203.0.113.5:8080","203.0.113.6:3128"]',
   csv: 'ip,port,protocol\n203.0.113.5,8080,http\n',
   'csv (headerless, semicolons)': '203.0.113.5;8080;http\n203.0.113.6;3128;https\n',
-  'html-table': '<html><table><tr><th>IP Address</th><th>Port</th></tr><tr><td>203.0.113.5</td><td>8080</td></tr></table></html>',
+  'html-table':
+    '<html><table><tr><th>IP Address</th><th>Port</th></tr><tr><td>203.0.113.5</td><td>8080</td></tr></table></html>',
   plaintext: '# list\r\n203.0.113.5:8080\r\nsocks5://u:p@203.0.113.6:1080\r\n203.0.113.7:3128 US elite\r\n',
 };
 

@@ -17,7 +17,13 @@ const parse = (body: string) => jsonParser.parse(body, httpContext);
 describe('json parser', () => {
   it('reads common field names, protocol arrays, credentials and tags', () => {
     const body = JSON.stringify([
-      { ip_address: '203.0.113.1', port: 3128, protocols: ['socks4', 'socks5'], country: 'DE', anonymityLevel: 'elite' },
+      {
+        ip_address: '203.0.113.1',
+        port: 3128,
+        protocols: ['socks4', 'socks5'],
+        country: 'DE',
+        anonymityLevel: 'elite',
+      },
       { address: '203.0.113.2', port: '443', scheme: 'https', username: 'alice', password: 'secret' },
       { ip: '203.0.113.3', port: 80, user: 'bob', pass: 'pw', type: 'socks5h' },
       { ip: '203.0.113.4:8000' },

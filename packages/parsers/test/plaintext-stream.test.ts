@@ -68,7 +68,8 @@ describe('plaintext parser over a stream', () => {
   }, 30_000);
 
   it('reads what the whole-body parser reads: lines cut across chunks, a BOM, comments, duplicates, credentials, junk', async () => {
-    const body = '\uFEFF# header: ünïcode, cut by the small chunks\r\n203.0.113.5:8080\r\n  socks5://alice:pw@203.0.113.6:1080  \n203.0.113.5:8080\nnot a proxy 1\n999.1.1.1:80\n203.0.113.7:3128 US elite';
+    const body =
+      '\uFEFF# header: ünïcode, cut by the small chunks\r\n203.0.113.5:8080\r\n  socks5://alice:pw@203.0.113.6:1080  \n203.0.113.5:8080\nnot a proxy 1\n999.1.1.1:80\n203.0.113.7:3128 US elite';
     const bytes = Buffer.from(body);
     for (const size of [1, 3, 7, bytes.length]) {
       const chunks = async function* () {

@@ -46,7 +46,8 @@ export interface Checker {
 
 export function defineChecker(checker: Checker): Checker {
   if (!/^[a-z][a-z0-9_]*$/.test(checker.name)) throw new Error(`invalid checker name: ${checker.name}`);
-  if (!Number.isInteger(checker.stage) || checker.stage < 1) throw new Error(`checker ${checker.name}: stage must be an integer >= 1`);
+  if (!Number.isInteger(checker.stage) || checker.stage < 1)
+    throw new Error(`checker ${checker.name}: stage must be an integer >= 1`);
   if (!Number.isInteger(checker.priority)) throw new Error(`checker ${checker.name}: priority must be an integer`);
   return Object.freeze({ ...checker });
 }

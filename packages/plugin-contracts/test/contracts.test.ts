@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { defineChecker, defineNotifier, defineParser, isSubscribed, matchesPattern, orderCheckers } from '../src/index.js';
+import {
+  defineChecker,
+  defineNotifier,
+  defineParser,
+  isSubscribed,
+  matchesPattern,
+  orderCheckers,
+} from '../src/index.js';
 
 const passing = async () => ({ passed: true, latencyMs: 1, detail: 'ok' });
 
@@ -15,7 +22,9 @@ describe('plugin contracts', () => {
   it('rejects malformed plugin definitions', () => {
     expect(() => defineChecker({ name: 'x', stage: 0, priority: 0, check: passing })).toThrow(/stage/);
     expect(() => defineChecker({ name: 'Bad Name', stage: 1, priority: 0, check: passing })).toThrow(/name/);
-    expect(() => defineParser({ name: '', supports: () => true, parse: () => ({ proxies: [], skipped: 0 }) })).toThrow();
+    expect(() =>
+      defineParser({ name: '', supports: () => true, parse: () => ({ proxies: [], skipped: 0 }) }),
+    ).toThrow();
     expect(() => defineNotifier({ name: 'n', subscribes_to: [], deliver: async () => {} })).toThrow(/subscribes_to/);
   });
 
@@ -25,7 +34,11 @@ describe('plugin contracts', () => {
     expect(matchesPattern('credits.*', 'creditsXlow')).toBe(false);
     expect(matchesPattern('source.failing', 'source.failing')).toBe(true);
     expect(matchesPattern('source.failing', 'source.failing.more')).toBe(false);
-    const notifier = defineNotifier({ name: 'n', subscribes_to: ['proxy.pool_low', 'credits.*'], deliver: async () => {} });
+    const notifier = defineNotifier({
+      name: 'n',
+      subscribes_to: ['proxy.pool_low', 'credits.*'],
+      deliver: async () => {},
+    });
     expect(isSubscribed(notifier, 'credits.depleted')).toBe(true);
     expect(isSubscribed(notifier, 'lease.expired')).toBe(false);
   });

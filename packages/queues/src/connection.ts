@@ -59,7 +59,8 @@ function clusterOptions(options: RedisOptions, credentials: RedisCredentials, tl
  * back instead of failing, so a request that must not hang checks first.
  */
 export function assertRedisReady(redis: RedisConnection): void {
-  if (redis.status !== 'ready') throw new DependencyUnavailableError('redis', `Redis is not connected (${redis.status}).`);
+  if (redis.status !== 'ready')
+    throw new DependencyUnavailableError('redis', `Redis is not connected (${redis.status}).`);
 }
 
 /** Resolves once the connection is ready (a fail-fast connection refuses commands until then). */
@@ -73,7 +74,12 @@ export async function pingRedis(redis: RedisConnection, timeoutMs = 1_500): Prom
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      whenReady(redis).then(() => redis.ping()).then((reply) => reply === 'PONG', () => false),
+      whenReady(redis)
+        .then(() => redis.ping())
+        .then(
+          (reply) => reply === 'PONG',
+          () => false,
+        ),
       new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), timeoutMs);
       }),

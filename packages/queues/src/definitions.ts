@@ -13,7 +13,9 @@ export interface QueueDefinition<P extends z.ZodType, R extends z.ZodType> {
   defaultJobOptions: JobsOptions;
 }
 
-function defineQueue<P extends z.ZodType, R extends z.ZodType>(definition: QueueDefinition<P, R>): QueueDefinition<P, R> {
+function defineQueue<P extends z.ZodType, R extends z.ZodType>(
+  definition: QueueDefinition<P, R>,
+): QueueDefinition<P, R> {
   return definition;
 }
 
@@ -24,7 +26,13 @@ function defineQueue<P extends z.ZodType, R extends z.ZodType>(definition: Queue
  * collected from the definitions) because the definitions need the queues, the database and the notifiers:
  * this package importing them would be a dependency cycle.
  */
-export const MAINTENANCE_TASK_NAMES = ['enqueue-due', 'prune-checks', 'delete-dead', 'sweep-leases', 'pool-watch'] as const;
+export const MAINTENANCE_TASK_NAMES = [
+  'enqueue-due',
+  'prune-checks',
+  'delete-dead',
+  'sweep-leases',
+  'pool-watch',
+] as const;
 export type MaintenanceTaskName = (typeof MAINTENANCE_TASK_NAMES)[number];
 
 const keepRecent = { removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: { age: 24 * 3600, count: 5000 } };

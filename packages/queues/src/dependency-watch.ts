@@ -62,7 +62,11 @@ export class DependencyWatch {
     }
     this.downSince = Date.now();
     const message = (error as { message?: unknown } | undefined)?.message;
-    this.options.logger.warn('dependency down', { dependency: this.options.dependency, code: this.lastCode, error: typeof message === 'string' ? message : String(error) });
+    this.options.logger.warn('dependency down', {
+      dependency: this.options.dependency,
+      code: this.lastCode,
+      error: typeof message === 'string' ? message : String(error),
+    });
     this.summaryTimer = setInterval(() => this.summarise(), this.options.summaryEveryMs ?? 60_000);
     this.summaryTimer.unref();
   }
@@ -107,7 +111,10 @@ export class DependencyWatch {
 }
 
 /** A watch over one Redis connection: its errors and its `ready` drive the state. */
-export function watchRedis(redis: RedisConnection, options: Omit<DependencyWatchOptions, 'dependency' | 'isUp'> & { dependency?: string }): DependencyWatch {
+export function watchRedis(
+  redis: RedisConnection,
+  options: Omit<DependencyWatchOptions, 'dependency' | 'isUp'> & { dependency?: string },
+): DependencyWatch {
   const watch = new DependencyWatch({ dependency: 'redis', ...options, isUp: () => redis.status === 'ready' });
   redis.on('error', (error) => watch.failed(error));
   redis.on('ready', () => watch.recovered());

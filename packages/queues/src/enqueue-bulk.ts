@@ -15,12 +15,17 @@ const BULK_CHUNK = 100;
  * bad), `BULK_CHUNK` jobs per round trip. Jobs with ids already queued are skipped by BullMQ, so repeating a
  * call is harmless. Returns how many jobs were handed to Redis.
  */
-export async function enqueueBulk<K extends QueueKey>(queue: TypedQueue<K>, key: K, jobs: readonly BulkJob<K>[]): Promise<number> {
+export async function enqueueBulk<K extends QueueKey>(
+  queue: TypedQueue<K>,
+  key: K,
+  jobs: readonly BulkJob<K>[],
+): Promise<number> {
   const schema = QUEUES[key].payload;
   const prepared = jobs.map((job) => ({ name: key, data: schema.parse(job.payload), opts: job.options }));
   // BullMQ's generic name types are stricter than needed for our single-name queues.
   const untyped = queue as unknown as { addBulk(jobs: unknown[]): Promise<unknown[]> };
-  for (let start = 0; start < prepared.length; start += BULK_CHUNK) await untyped.addBulk(prepared.slice(start, start + BULK_CHUNK));
+  for (let start = 0; start < prepared.length; start += BULK_CHUNK)
+    await untyped.addBulk(prepared.slice(start, start + BULK_CHUNK));
   return prepared.length;
 }
 

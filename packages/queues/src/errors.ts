@@ -14,7 +14,10 @@ const CLUSTER_OFFLINE_QUEUE_REFUSAL = "Cluster isn't ready and enableOfflineQueu
 /** ioredis reports socket failures on its 'error' event; commands are rejected with these instead. */
 function isRedisUnavailable(error: unknown): boolean {
   if (error instanceof MaxRetriesPerRequestError) return true;
-  return error instanceof Error && [CONNECTION_CLOSED_ERROR_MSG, OFFLINE_QUEUE_REFUSAL, CLUSTER_OFFLINE_QUEUE_REFUSAL].includes(error.message);
+  return (
+    error instanceof Error &&
+    [CONNECTION_CLOSED_ERROR_MSG, OFFLINE_QUEUE_REFUSAL, CLUSTER_OFFLINE_QUEUE_REFUSAL].includes(error.message)
+  );
 }
 
 /**
@@ -24,7 +27,10 @@ function isRedisUnavailable(error: unknown): boolean {
 export function redisUnavailable(error: unknown): DependencyUnavailableError | null {
   for (const link of causeChain(error)) {
     if (link instanceof DependencyUnavailableError) return link.dependency === 'redis' ? link : null;
-    if (isRedisUnavailable(link)) return new DependencyUnavailableError('redis', `Redis is unavailable: ${(link as Error).message}`, { cause: error });
+    if (isRedisUnavailable(link))
+      return new DependencyUnavailableError('redis', `Redis is unavailable: ${(link as Error).message}`, {
+        cause: error,
+      });
   }
   return null;
 }

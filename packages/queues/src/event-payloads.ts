@@ -59,7 +59,9 @@ export const EVENT_PAYLOADS = {
 export type EventVersion<T extends EventType> = keyof (typeof EVENT_PAYLOADS)[T] & number;
 
 /** The `data` of an event of type `T` at payload version `V`, by default the version producers emit now. */
-export type EventData<T extends EventType, V extends EventVersion<T> = (typeof EVENT_TYPES)[T]> = z.output<(typeof EVENT_PAYLOADS)[T][V]>;
+export type EventData<T extends EventType, V extends EventVersion<T> = (typeof EVENT_TYPES)[T]> = z.output<
+  (typeof EVENT_PAYLOADS)[T][V]
+>;
 
 export type EventDataCheck = { ok: true; data: Record<string, unknown> } | { ok: false; reason: string };
 

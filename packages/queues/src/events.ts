@@ -52,5 +52,12 @@ export const eventSchema = eventEnvelopeSchema.transform((event, ctx): PoolEvent
  * schema (`EVENT_PAYLOADS` in event-payloads.ts); `publishEvent` checks it again at run time.
  */
 export function buildEvent<T extends EventType>(type: T, data: EventData<T>, userId: string | null = null): EventOf<T> {
-  return { id: crypto.randomUUID(), type, version: EVENT_TYPES[type], occurred_at: new Date().toISOString(), user_id: userId, data };
+  return {
+    id: crypto.randomUUID(),
+    type,
+    version: EVENT_TYPES[type],
+    occurred_at: new Date().toISOString(),
+    user_id: userId,
+    data,
+  };
 }

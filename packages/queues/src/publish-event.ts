@@ -32,7 +32,10 @@ export async function publishEvent(
   }
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${options.timeoutMs ?? 2000} ms`)), options.timeoutMs ?? 2000);
+    timer = setTimeout(
+      () => reject(new Error(`Redis did not answer within ${options.timeoutMs ?? 2000} ms`)),
+      options.timeoutMs ?? 2000,
+    );
   });
   try {
     await Promise.race([enqueue(eventsQueue, 'events', event, { jobId: event.id }), timeout]);

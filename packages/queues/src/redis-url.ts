@@ -50,7 +50,10 @@ export function isRedisClusterUrl(url: string): boolean {
 export function parseRedisUrl(url: string): RedisTarget {
   if (!/^rediss?\+(cluster|sentinel):/.test(url)) return { kind: 'single', url };
   const match = MULTI_HOST_URL.exec(url);
-  if (!match) throw new RedisUrlError('expected redis+cluster://[user:pass@]host:port,host:port or redis+sentinel://[user:pass@]host:port,host:port/<master name>.');
+  if (!match)
+    throw new RedisUrlError(
+      'expected redis+cluster://[user:pass@]host:port,host:port or redis+sentinel://[user:pass@]host:port,host:port/<master name>.',
+    );
   const kind = match[2] === 'cluster' ? 'cluster' : 'sentinel';
   const [userInfo, hostList = '', path = '', query = ''] = [match[3], match[4], match[5], match[6]];
   const nodes = hostList.split(',').map((entry) => parseNode(entry, DEFAULT_PORT[kind]));
@@ -58,13 +61,16 @@ export function parseRedisUrl(url: string): RedisTarget {
   const tls = match[1] === 'rediss';
   const params = new URLSearchParams(query);
   if (kind === 'cluster') {
-    if (path !== '' && path !== '/') throw new RedisUrlError('a cluster URL has no path (a cluster has only database 0).');
+    if (path !== '' && path !== '/')
+      throw new RedisUrlError('a cluster URL has no path (a cluster has only database 0).');
     refuseUnknownParams(params, []);
     return { kind, nodes, credentials, tls };
   }
   const [masterName = '', db = '0', ...rest] = path.replace(/^\//, '').split('/');
-  if (masterName === '') throw new RedisUrlError('a sentinel URL names its master after the hosts: redis+sentinel://host:26379/mymaster.');
-  if (rest.length > 0 || !/^\d+$/.test(db)) throw new RedisUrlError(`expected /<master name>[/<db number>] after the sentinel hosts, got "${path}".`);
+  if (masterName === '')
+    throw new RedisUrlError('a sentinel URL names its master after the hosts: redis+sentinel://host:26379/mymaster.');
+  if (rest.length > 0 || !/^\d+$/.test(db))
+    throw new RedisUrlError(`expected /<master name>[/<db number>] after the sentinel hosts, got "${path}".`);
   refuseUnknownParams(params, ['sentinelPassword']);
   const sentinelPassword = params.get('sentinelPassword') ?? undefined;
   return {
@@ -96,6 +102,7 @@ function parseCredentials(userInfo: string | undefined): RedisCredentials {
 
 function refuseUnknownParams(params: URLSearchParams, known: string[]): void {
   for (const name of params.keys()) {
-    if (!known.includes(name)) throw new RedisUrlError(`unknown parameter "${name}"${known.length ? ` (known: ${known.join(', ')})` : ''}.`);
+    if (!known.includes(name))
+      throw new RedisUrlError(`unknown parameter "${name}"${known.length ? ` (known: ${known.join(', ')})` : ''}.`);
   }
 }

@@ -64,7 +64,9 @@ export class SchedulerKeeper {
     this.running = this.run().finally(() => {
       this.running = undefined;
       if (this.stopped || this.queued) return;
-      const delay = this.lastFailed ? Math.min(this.options.retryMs ?? 5_000, this.options.everyMs) : this.options.everyMs;
+      const delay = this.lastFailed
+        ? Math.min(this.options.retryMs ?? 5_000, this.options.everyMs)
+        : this.options.everyMs;
       this.timer = setTimeout(() => void this.trigger(), delay).unref();
     });
     return this.running;
@@ -108,7 +110,8 @@ export class SchedulerKeeper {
       this.lastFailed = false;
       this.runs++;
     } catch (error) {
-      if (!this.lastFailed) logger.warn('job scheduler reconcile failed, retrying', { error: (error as Error).message });
+      if (!this.lastFailed)
+        logger.warn('job scheduler reconcile failed, retrying', { error: (error as Error).message });
       this.lastFailed = true;
     }
   }

@@ -81,6 +81,8 @@ export async function driftedSchedulers(set: SchedulerSet, among?: ReadonlySet<s
   const stored = await storedSchedulers(set);
   const wanted = await set.expected();
   return wanted
-    .filter((scheduler) => (among === undefined || among.has(scheduler.id)) && !matches(stored.get(scheduler.id), scheduler))
+    .filter(
+      (scheduler) => (among === undefined || among.has(scheduler.id)) && !matches(stored.get(scheduler.id), scheduler),
+    )
     .map((scheduler) => scheduler.id);
 }

@@ -33,7 +33,10 @@ export async function syncSourceSchedule(queue: TypedQueue<'scrape'>, source: Sc
     return;
   }
   const scheduler = sourceScheduler(source);
-  await queue.upsertJobScheduler(scheduler.id, scheduler.repeat, { name: 'scrape', data: { source_id: source.id, trigger: 'schedule' } });
+  await queue.upsertJobScheduler(scheduler.id, scheduler.repeat, {
+    name: 'scrape',
+    data: { source_id: source.id, trigger: 'schedule' },
+  });
 }
 
 export async function removeSourceSchedule(queue: TypedQueue<'scrape'>, sourceId: string): Promise<void> {
@@ -41,7 +44,10 @@ export async function removeSourceSchedule(queue: TypedQueue<'scrape'>, sourceId
 }
 
 /** The scrape queue's source schedulers: one per active source, `source:<id>`; other schedulers are not ours. */
-export function sourceSchedulerSet(queue: TypedQueue<'scrape'>, loadSources: () => Promise<readonly SchedulableSource[]>): SchedulerSet {
+export function sourceSchedulerSet(
+  queue: TypedQueue<'scrape'>,
+  loadSources: () => Promise<readonly SchedulableSource[]>,
+): SchedulerSet {
   return {
     name: 'source schedules',
     queue,

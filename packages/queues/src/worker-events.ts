@@ -32,6 +32,10 @@ export function logWorkerEvents<D, R, N extends string>(worker: Worker<D, R, N>,
   worker.on('error', onError);
   worker.on('failed', (job: Job<D, R, N> | undefined, error: Error) => {
     const described = job && options.describeJob ? options.describeJob(job.data) : {};
-    logger[options.failedLevel ?? 'warn'](`${name} job failed`, { job_id: job?.id, ...described, error: error.message });
+    logger[options.failedLevel ?? 'warn'](`${name} job failed`, {
+      job_id: job?.id,
+      ...described,
+      error: error.message,
+    });
   });
 }

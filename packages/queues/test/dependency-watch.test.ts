@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { dependencyErrorHandler, DependencyWatch, isUnreachableError } from '../src/index.js';
 
-const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED', syscall: 'connect' });
+const refused = () =>
+  Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED', syscall: 'connect' });
 
 function capture() {
   const lines: Array<{ level: string; message: string; meta?: Record<string, unknown> }> = [];
@@ -19,12 +20,26 @@ describe('DependencyWatch', () => {
     const { lines, logger } = capture();
     const watch = new DependencyWatch({ dependency: 'redis', logger, summaryEveryMs: 100 });
     for (let n = 0; n < 40; n++) watch.failed(refused());
-    expect(lines).toEqual([{ level: 'warn', message: 'dependency down', meta: { dependency: 'redis', code: 'ECONNREFUSED', error: 'connect ECONNREFUSED 127.0.0.1:6379' } }]);
+    expect(lines).toEqual([
+      {
+        level: 'warn',
+        message: 'dependency down',
+        meta: { dependency: 'redis', code: 'ECONNREFUSED', error: 'connect ECONNREFUSED 127.0.0.1:6379' },
+      },
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(lines[1]).toMatchObject({ level: 'warn', message: 'dependency still down', meta: { dependency: 'redis', code: 'ECONNREFUSED', errors_suppressed: 39 } });
+    expect(lines[1]).toMatchObject({
+      level: 'warn',
+      message: 'dependency still down',
+      meta: { dependency: 'redis', code: 'ECONNREFUSED', errors_suppressed: 39 },
+    });
     watch.failed(refused());
     watch.recovered();
-    expect(lines[2]).toMatchObject({ level: 'info', message: 'dependency back up', meta: { dependency: 'redis', errors_suppressed: 40 } });
+    expect(lines[2]).toMatchObject({
+      level: 'info',
+      message: 'dependency back up',
+      meta: { dependency: 'redis', errors_suppressed: 40 },
+    });
     watch.recovered();
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(lines).toHaveLength(3);

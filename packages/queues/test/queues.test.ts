@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { buildEvent, createQueue, createRedis, createWorker, enqueue, QUEUES, type PoolEvent, type QueueContext } from '../src/index.js';
+import {
+  buildEvent,
+  createQueue,
+  createRedis,
+  createWorker,
+  enqueue,
+  QUEUES,
+  type PoolEvent,
+  type QueueContext,
+} from '../src/index.js';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const producer = createRedis(redisUrl, 'producer');
@@ -69,7 +78,17 @@ function where(event: PoolEvent): string {
 describe('events as a discriminated union', () => {
   it('narrows data by type in a switch', () => {
     const expires_at = new Date().toISOString();
-    expect(where(buildEvent('lease.expired', { lease_id: randomUUID(), proxy_id: randomUUID(), ip: '127.0.0.9', port: 8080, expires_at }))).toBe('127.0.0.9:8080');
+    expect(
+      where(
+        buildEvent('lease.expired', {
+          lease_id: randomUUID(),
+          proxy_id: randomUUID(),
+          ip: '127.0.0.9',
+          port: 8080,
+          expires_at,
+        }),
+      ),
+    ).toBe('127.0.0.9:8080');
     expect(where(buildEvent('credits.low', { balance: 3, threshold: 5 }))).toBe('3');
     expect(where(buildEvent('credits.depleted', { balance: 0 }))).toBe('credits.depleted');
   });
@@ -95,8 +114,16 @@ describe('events as a discriminated union', () => {
     );
     const good = buildEvent('credits.depleted', { balance: 0 }, randomUUID());
     await enqueue(queue, 'events', good);
-    const wrongData = await queue.add('events', { ...buildEvent('proxy.pool_low', { active_proxies: 1, threshold: 5 }), data: { active: 1 } } as never, { attempts: 5 });
-    const futureVersion = await queue.add('events', { ...buildEvent('credits.depleted', { balance: 0 }), version: 9 } as never, { attempts: 5 });
+    const wrongData = await queue.add(
+      'events',
+      { ...buildEvent('proxy.pool_low', { active_proxies: 1, threshold: 5 }), data: { active: 1 } } as never,
+      { attempts: 5 },
+    );
+    const futureVersion = await queue.add(
+      'events',
+      { ...buildEvent('credits.depleted', { balance: 0 }), version: 9 } as never,
+      { attempts: 5 },
+    );
     await waitFor(async () => (await queue.getJobCounts('failed')).failed === 2 && seen.length === 1);
     expect(seen).toEqual(['credits.depleted']);
     for (const [job, reason] of [

@@ -76,14 +76,29 @@ describe('queues on a three-node Redis Cluster', () => {
       name: 'cluster-test',
       queue: queue as unknown as SchedulerSet['queue'],
       expected: async () => [
-        { id: 'mine:every', repeat: { every: 3_600_000 }, template: { name: 'maintenance', data: { task: 'prune-checks' } } },
-        { id: 'mine:cron', repeat: { pattern: '0 3 * * *', tz: 'UTC' }, template: { name: 'maintenance', data: { task: 'delete-dead' } } },
+        {
+          id: 'mine:every',
+          repeat: { every: 3_600_000 },
+          template: { name: 'maintenance', data: { task: 'prune-checks' } },
+        },
+        {
+          id: 'mine:cron',
+          repeat: { pattern: '0 3 * * *', tz: 'UTC' },
+          template: { name: 'maintenance', data: { task: 'delete-dead' } },
+        },
       ],
       owns: (id) => id.startsWith('mine:'),
     };
-    await queue.upsertJobScheduler('mine:stale', { every: 3_600_000 }, { name: 'maintenance', data: { task: 'pool-watch' } });
+    await queue.upsertJobScheduler(
+      'mine:stale',
+      { every: 3_600_000 },
+      { name: 'maintenance', data: { task: 'pool-watch' } },
+    );
     expect(await reconcileSchedulerSet(set)).toMatchObject({ upserted: 2, unchanged: 0, removed: 1 });
-    expect((await queue.getJobSchedulers(0, -1)).map((scheduler) => scheduler.key).sort()).toEqual(['mine:cron', 'mine:every']);
+    expect((await queue.getJobSchedulers(0, -1)).map((scheduler) => scheduler.key).sort()).toEqual([
+      'mine:cron',
+      'mine:every',
+    ]);
     expect(await reconcileSchedulerSet(set)).toMatchObject({ upserted: 0, unchanged: 2, removed: 0 });
     await queue.close();
   });

@@ -9,7 +9,10 @@ function asCluster(connection: RedisConnection): Cluster {
 
 describe('parsing REDIS_URL', () => {
   it('hands a single-node URL to ioredis unchanged', () => {
-    expect(parseRedisUrl('rediss://user:pw@redis.example:6380/2')).toEqual({ kind: 'single', url: 'rediss://user:pw@redis.example:6380/2' });
+    expect(parseRedisUrl('rediss://user:pw@redis.example:6380/2')).toEqual({
+      kind: 'single',
+      url: 'rediss://user:pw@redis.example:6380/2',
+    });
   });
 
   it('reads a cluster seed list with credentials, IPv6 hosts and the default port', () => {
@@ -67,7 +70,11 @@ describe('parsing REDIS_URL', () => {
 
 describe('connections built from REDIS_URL', () => {
   it('builds a Sentinel client with the role options, master name and both passwords', () => {
-    const worker = createRedis('redis+sentinel://app:secret@127.0.0.1:26379,127.0.0.2:26380/mymaster/1?sentinelPassword=watch', 'worker', { lazyConnect: true });
+    const worker = createRedis(
+      'redis+sentinel://app:secret@127.0.0.1:26379,127.0.0.2:26380/mymaster/1?sentinelPassword=watch',
+      'worker',
+      { lazyConnect: true },
+    );
     expect(worker).toBeInstanceOf(Redis);
     expect(worker.options).toMatchObject({
       sentinels: [
@@ -83,16 +90,27 @@ describe('connections built from REDIS_URL', () => {
     });
     worker.disconnect();
     const producer = createRedis('rediss+sentinel://127.0.0.1:26379/mymaster', 'producer', { lazyConnect: true });
-    expect(producer.options).toMatchObject({ maxRetriesPerRequest: 1, enableOfflineQueue: false, enableTLSForSentinelMode: true, tls: {}, sentinelTLS: {} });
+    expect(producer.options).toMatchObject({
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      enableTLSForSentinelMode: true,
+      tls: {},
+      sentinelTLS: {},
+    });
     producer.disconnect();
   });
 
   it('builds a Cluster whose node connections carry the role options and the password', () => {
-    const worker = asCluster(createRedis('redis+cluster://:secret@127.0.0.1:7000,127.0.0.1:7001', 'worker', { lazyConnect: true }));
+    const worker = asCluster(
+      createRedis('redis+cluster://:secret@127.0.0.1:7000,127.0.0.1:7001', 'worker', { lazyConnect: true }),
+    );
     expect(worker.options.redisOptions).toMatchObject({ password: 'secret', maxRetriesPerRequest: null });
     worker.disconnect();
     const producer = createRedis('rediss+cluster://127.0.0.1:7000', 'producer', { lazyConnect: true });
-    expect(producer.options).toMatchObject({ enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 1, tls: {} } });
+    expect(producer.options).toMatchObject({
+      enableOfflineQueue: false,
+      redisOptions: { maxRetriesPerRequest: 1, tls: {} },
+    });
     producer.disconnect();
   });
 });

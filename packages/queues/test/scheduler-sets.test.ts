@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { createQueue, createRedis, reconcileSchedulerSet, driftedSchedulers, type ExpectedScheduler, type SchedulerSet } from '../src/index.js';
+import {
+  createQueue,
+  createRedis,
+  reconcileSchedulerSet,
+  driftedSchedulers,
+  type ExpectedScheduler,
+  type SchedulerSet,
+} from '../src/index.js';
 
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
 const prefix = `test-${randomUUID()}`;
@@ -15,8 +22,16 @@ afterAll(async () => {
 describe('reconciling a scheduler set', () => {
   it('upserts only what is missing or different, removes its own unwanted ones and leaves others alone', async () => {
     let wanted: ExpectedScheduler[] = [
-      { id: 'mine:every', repeat: { every: 3_600_000 }, template: { name: 'maintenance', data: { task: 'prune-checks' } } },
-      { id: 'mine:cron', repeat: { pattern: '0 3 * * *', tz: 'UTC' }, template: { name: 'maintenance', data: { task: 'delete-dead' } } },
+      {
+        id: 'mine:every',
+        repeat: { every: 3_600_000 },
+        template: { name: 'maintenance', data: { task: 'prune-checks' } },
+      },
+      {
+        id: 'mine:cron',
+        repeat: { pattern: '0 3 * * *', tz: 'UTC' },
+        template: { name: 'maintenance', data: { task: 'delete-dead' } },
+      },
     ];
     const set: SchedulerSet = {
       name: 'test',
@@ -24,8 +39,16 @@ describe('reconciling a scheduler set', () => {
       expected: async () => wanted,
       owns: (id) => id.startsWith('mine:'),
     };
-    await queue.upsertJobScheduler('theirs', { every: 3_600_000 }, { name: 'maintenance', data: { task: 'pool-watch' } });
-    await queue.upsertJobScheduler('mine:stale', { every: 3_600_000 }, { name: 'maintenance', data: { task: 'pool-watch' } });
+    await queue.upsertJobScheduler(
+      'theirs',
+      { every: 3_600_000 },
+      { name: 'maintenance', data: { task: 'pool-watch' } },
+    );
+    await queue.upsertJobScheduler(
+      'mine:stale',
+      { every: 3_600_000 },
+      { name: 'maintenance', data: { task: 'pool-watch' } },
+    );
 
     expect(await driftedSchedulers(set)).toEqual(['mine:every', 'mine:cron']);
     expect(await reconcileSchedulerSet(set)).toMatchObject({ upserted: 2, unchanged: 0, removed: 1 });

@@ -36,9 +36,11 @@ const catalogSchema = z
     const names = new Set<string>();
     const urls = new Set<string>();
     sources.forEach((entry, index) => {
-      if (names.has(entry.name)) ctx.addIssue({ code: 'custom', path: ['sources', index, 'name'], message: `duplicate name ${entry.name}` });
+      if (names.has(entry.name))
+        ctx.addIssue({ code: 'custom', path: ['sources', index, 'name'], message: `duplicate name ${entry.name}` });
       const url = normalizeSourceUrl(entry.url);
-      if (urls.has(url)) ctx.addIssue({ code: 'custom', path: ['sources', index, 'url'], message: `duplicate URL ${url}` });
+      if (urls.has(url))
+        ctx.addIssue({ code: 'custom', path: ['sources', index, 'url'], message: `duplicate URL ${url}` });
       names.add(entry.name);
       urls.add(url);
     });

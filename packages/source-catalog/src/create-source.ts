@@ -8,7 +8,11 @@ export type ScheduleSource = (source: Source) => Promise<void>;
  * then schedules it. Committed first, scheduled second: the scraper's reconcile relies on that order. A
  * source whose scheduling fails is removed again, so a source never sits unscheduled after an error.
  */
-export async function createScheduledSource(db: Database, row: NewSourceRow, schedule?: ScheduleSource): Promise<Source | null> {
+export async function createScheduledSource(
+  db: Database,
+  row: NewSourceRow,
+  schedule?: ScheduleSource,
+): Promise<Source | null> {
   const source = await insertSource(db, row);
   if (source === null || schedule === undefined) return source;
   try {

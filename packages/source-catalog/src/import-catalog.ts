@@ -31,7 +31,13 @@ export async function importCatalog(db: Database, options: ImportCatalogOptions 
   const schedule: ScheduleSource | undefined = queue && ((source) => syncSourceSchedule(queue, source));
   const result: ImportCatalogResult = { added: 0, skipped: 0 };
   for (const entry of entries) {
-    const row = { url: entry.url, parserName: entry.parser, cronSchedule: entry.schedule, defaultProtocol: entry.default_protocol, isActive: true };
+    const row = {
+      url: entry.url,
+      parserName: entry.parser,
+      cronSchedule: entry.schedule,
+      defaultProtocol: entry.default_protocol,
+      isActive: true,
+    };
     const created = await createScheduledSource(db, row, schedule);
     if (created === null) result.skipped++;
     else result.added++;

@@ -19,21 +19,30 @@ describe('the shipped catalog', () => {
   it('fetches from raw GitHub files or the providers’ API hosts, over https', () => {
     for (const entry of catalog) {
       expect(new URL(entry.url).protocol).toBe('https:');
-      expect(['raw.githubusercontent.com', 'proxylist.geonode.com', 'api.proxyscrape.com']).toContain(new URL(entry.url).hostname);
+      expect(['raw.githubusercontent.com', 'proxylist.geonode.com', 'api.proxyscrape.com']).toContain(
+        new URL(entry.url).hostname,
+      );
     }
   });
 
   it('names the protocol its URL path names, where the path names one', () => {
     for (const entry of catalog) {
       const fromPath = protocolFromUrlPath(entry.url);
-      if (fromPath !== null) expect({ name: entry.name, protocol: entry.default_protocol }).toEqual({ name: entry.name, protocol: fromPath });
+      if (fromPath !== null)
+        expect({ name: entry.name, protocol: entry.default_protocol }).toEqual({
+          name: entry.name,
+          protocol: fromPath,
+        });
     }
   });
 
   it('scrapes every list every 30 to 60 minutes, spread so that at most two start in the same minute', () => {
     const startsPerMinute = new Map<number, number>();
     for (const entry of catalog) {
-      const runs = CronExpressionParser.parse(entry.schedule, { tz: 'UTC', currentDate: new Date('2026-01-01T00:00:00Z') });
+      const runs = CronExpressionParser.parse(entry.schedule, {
+        tz: 'UTC',
+        currentDate: new Date('2026-01-01T00:00:00Z'),
+      });
       const times = Array.from({ length: 4 }, () => runs.next().getTime());
       const gaps = times.slice(1).map((time, index) => (time - times[index]!) / 60_000);
       for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(30);
@@ -69,12 +78,28 @@ describe('loadCatalog', () => {
     const [first] = shipped.sources;
     const again = (change: Partial<CatalogEntry>) => JSON.stringify({ sources: [first, { ...first, ...change }] });
     expect(() => loadCatalog(again({ url: `${first!.url}?other` }))).toThrow('duplicate name');
-    expect(() => loadCatalog(again({ name: 'copy', url: first!.url.replace('https://raw.githubusercontent.com', 'HTTPS://RAW.githubusercontent.com:443') }))).toThrow('duplicate URL');
+    expect(() =>
+      loadCatalog(
+        again({
+          name: 'copy',
+          url: first!.url.replace('https://raw.githubusercontent.com', 'HTTPS://RAW.githubusercontent.com:443'),
+        }),
+      ),
+    ).toThrow('duplicate URL');
   });
 
   it('reads a catalog of one’s own', () => {
     const own = JSON.stringify({
-      sources: [{ name: 'own', url: 'https://lists.example.com/socks5.txt', parser: 'plaintext', default_protocol: 'socks5', schedule: '*/45 * * * *', note: 'Our list.' }],
+      sources: [
+        {
+          name: 'own',
+          url: 'https://lists.example.com/socks5.txt',
+          parser: 'plaintext',
+          default_protocol: 'socks5',
+          schedule: '*/45 * * * *',
+          note: 'Our list.',
+        },
+      ],
     });
     expect(loadCatalog(own)).toEqual([expect.objectContaining({ name: 'own', default_protocol: 'socks5' })]);
   });

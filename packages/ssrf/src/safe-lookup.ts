@@ -35,7 +35,8 @@ export function safeLookup(options: SsrfOptions): LookupFunction {
       }
       const first = addresses[0];
       if (wanted.all === true) callback(null, addresses);
-      else if (first === undefined) callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+      else if (first === undefined)
+        callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
       else callback(null, first.address, first.family);
     });
   };

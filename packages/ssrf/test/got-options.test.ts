@@ -13,7 +13,8 @@ afterAll(async () => {
   await server.close();
 });
 
-const fetchText = (url: string, options: OptionsOfTextResponseBody) => got(url, { ...options, retry: { limit: 0 }, timeout: { request: 5000 } }).text();
+const fetchText = (url: string, options: OptionsOfTextResponseBody) =>
+  got(url, { ...options, retry: { limit: 0 }, timeout: { request: 5000 } }).text();
 
 describe('ssrfGotOptions with private targets refused', () => {
   const strict = ssrfGotOptions({ allowPrivate: false });
@@ -65,7 +66,9 @@ describe('redirects from a public host to a private one', () => {
   ])('fails a redirect to %s after the first hop', async (_label, host, message) => {
     const target = encodeURIComponent(`http://${host}:${server.port}/secret`);
     const before = server.hits.length;
-    await expect(fetchText(`http://public.test:${server.port}/redirect?to=${target}`, options)).rejects.toThrow(message);
+    await expect(fetchText(`http://public.test:${server.port}/redirect?to=${target}`, options)).rejects.toThrow(
+      message,
+    );
     expect(server.hits.slice(before)).toEqual([`/redirect?to=${target}`]);
   });
 

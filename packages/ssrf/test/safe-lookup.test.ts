@@ -14,7 +14,9 @@ afterAll(async () => {
 
 function lookupOnce(allowPrivate: boolean, all: boolean): Promise<string | LookupAddress[]> {
   return new Promise((resolve, reject) => {
-    safeLookup({ allowPrivate })('localhost', { all, family: 4 }, (error, address) => (error ? reject(error) : resolve(address)));
+    safeLookup({ allowPrivate })('localhost', { all, family: 4 }, (error, address) =>
+      error ? reject(error) : resolve(address),
+    );
   });
 }
 

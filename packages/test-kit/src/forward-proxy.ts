@@ -36,7 +36,16 @@ export interface ForwardProxy extends ServerHandle {
   stats: ProxyStats;
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 export function basicAuthHeader(credentials: ProxyCredentials): string {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
@@ -64,7 +73,9 @@ export async function forwardProxy(options: ForwardProxyOptions): Promise<Forwar
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     client.on('error', () => client.destroy());
     if (!authorized(req.headers)) {
-      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="fakeproxy"\r\nContent-Length: 0\r\n\r\n');
+      client.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="fakeproxy"\r\nContent-Length: 0\r\n\r\n',
+      );
       return;
     }
     stats.connects += 1;

@@ -7,7 +7,10 @@ import type { ServerHandle } from './server-handle.js';
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Serves `handler` on a bare node:http server, or node:https when given a key and certificate. */
-export async function httpServer(handler: RequestHandler, options: { host?: string; tls?: { key: string | Buffer; cert: string | Buffer } } = {}): Promise<ServerHandle> {
+export async function httpServer(
+  handler: RequestHandler,
+  options: { host?: string; tls?: { key: string | Buffer; cert: string | Buffer } } = {},
+): Promise<ServerHandle> {
   const host = options.host ?? DEFAULT_HOST;
   if (options.tls !== undefined) return listen(createHttpsServer(options.tls, handler), host, 'https');
   return listen(createServer(handler), host, 'http');
@@ -25,8 +28,15 @@ export interface EchoAnswer {
 export function echoServer(options: { host?: string } = {}): Promise<ServerHandle> {
   return httpServer((req, res) => {
     req.resume();
-    const answer: EchoAnswer = { method: req.method ?? '', url: req.url ?? '', remoteAddr: peerAddress(req.socket), headers: req.headers };
+    const answer: EchoAnswer = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      remoteAddr: peerAddress(req.socket),
+      headers: req.headers,
+    };
     const body = JSON.stringify(answer);
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) }).end(body);
+    res
+      .writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) })
+      .end(body);
   }, options);
 }

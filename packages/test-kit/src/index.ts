@@ -1,7 +1,13 @@
 export { DEFAULT_HOST, isLoopbackDestination, peerAddress } from './server-handle.js';
 export type { ServerHandle } from './server-handle.js';
 export { basicAuthHeader, forwardProxy } from './forward-proxy.js';
-export type { ForwardProxy, ForwardProxyKind, ForwardProxyOptions, ProxyCredentials, ProxyStats } from './forward-proxy.js';
+export type {
+  ForwardProxy,
+  ForwardProxyKind,
+  ForwardProxyOptions,
+  ProxyCredentials,
+  ProxyStats,
+} from './forward-proxy.js';
 export { socks4Server } from './socks4-server.js';
 export { socks5Server } from './socks5-server.js';
 export type { Socks5Options } from './socks5-server.js';

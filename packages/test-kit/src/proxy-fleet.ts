@@ -30,7 +30,9 @@ export async function startProxyFleet(count: number, kind: FleetKind, options: F
   };
   try {
     for (let start = 0; start < count; start += 64) {
-      const batch = Array.from({ length: Math.min(64, count - start) }, (_, offset) => startOne(kind, start + offset, options));
+      const batch = Array.from({ length: Math.min(64, count - start) }, (_, offset) =>
+        startOne(kind, start + offset, options),
+      );
       proxies.push(...(await Promise.all(batch)));
     }
   } catch (error) {

@@ -35,11 +35,29 @@ export async function startRedisCluster(nodes = 3): Promise<RedisClusterHandle> 
     for (let i = 0; i < nodes; i += 1) ports.push(await freePort(ports, BUS_PORT_OFFSET));
     for (const port of ports) {
       const config = join(dir, `nodes-${port}.conf`);
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', config, '--dir', dir];
-      children.push(await startRedisProcess([...args, '--save', '', '--appendonly', 'no', '--daemonize', 'no'], 'Ready to accept connections'));
+      const args = [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        config,
+        '--dir',
+        dir,
+      ];
+      children.push(
+        await startRedisProcess(
+          [...args, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+          'Ready to accept connections',
+        ),
+      );
     }
     const addresses = ports.map((port) => `127.0.0.1:${port}`);
-    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { timeout: START_TIMEOUT_MS });
+    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], {
+      timeout: START_TIMEOUT_MS,
+    });
     await Promise.all(ports.map(waitForClusterOk));
     return { url: `redis+cluster://${addresses.join(',')}`, ports, stop };
   } catch (error) {

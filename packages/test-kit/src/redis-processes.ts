@@ -10,7 +10,9 @@ export async function requireBinary(name: string): Promise<void> {
   try {
     await run(name, ['--version']);
   } catch (error) {
-    throw new Error(`${name} is not installed (or failed to run): the Redis Cluster and Sentinel tests need redis-server and redis-cli on the PATH (Debian: apt-get install redis-server). ${String(error)}`);
+    throw new Error(
+      `${name} is not installed (or failed to run): the Redis Cluster and Sentinel tests need redis-server and redis-cli on the PATH (Debian: apt-get install redis-server). ${String(error)}`,
+    );
   }
 }
 
@@ -24,7 +26,9 @@ export function startRedisProcess(args: string[], readyText: string): Promise<Ch
       if (output.includes(readyText)) resolve(child);
     });
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`redis-server ${args.join(' ')} exited with ${code}: ${output.slice(-500)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`redis-server ${args.join(' ')} exited with ${code}: ${output.slice(-500)}`)),
+    );
   });
 }
 

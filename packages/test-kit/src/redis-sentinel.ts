@@ -26,11 +26,25 @@ export async function startRedisSentinel(masterName = 'mymaster'): Promise<Redis
   try {
     const masterPort = await freePort([]);
     const sentinelPort = await freePort([masterPort]);
-    children.push(await startRedisProcess(['--port', String(masterPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], 'Ready to accept connections'));
+    children.push(
+      await startRedisProcess(
+        ['--port', String(masterPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+        'Ready to accept connections',
+      ),
+    );
     const config = join(dir, 'sentinel.conf');
-    await writeFile(config, `port ${sentinelPort}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor ${masterName} 127.0.0.1 ${masterPort} 1\n`);
+    await writeFile(
+      config,
+      `port ${sentinelPort}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor ${masterName} 127.0.0.1 ${masterPort} 1\n`,
+    );
     children.push(await startRedisProcess([config, '--sentinel'], `+monitor master ${masterName}`));
-    return { url: `redis+sentinel://127.0.0.1:${sentinelPort}/${masterName}`, masterName, masterPort, sentinelPort, stop };
+    return {
+      url: `redis+sentinel://127.0.0.1:${sentinelPort}/${masterName}`,
+      masterName,
+      masterPort,
+      sentinelPort,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -29,10 +29,18 @@ export interface SocksRequest {
   reply(granted: boolean): Buffer;
 }
 
-export type SocksHandshake = (client: Socket, reader: ByteReader, stats: SocksStats) => Promise<SocksRequest | undefined>;
+export type SocksHandshake = (
+  client: Socket,
+  reader: ByteReader,
+  stats: SocksStats,
+) => Promise<SocksRequest | undefined>;
 
 /** Runs `handshake` on every connection, then relays bytes to the requested loopback destination. */
-export async function startSocksServer(scheme: string, handshake: SocksHandshake, options: SocksServerOptions): Promise<SocksServer> {
+export async function startSocksServer(
+  scheme: string,
+  handshake: SocksHandshake,
+  options: SocksServerOptions,
+): Promise<SocksServer> {
   const stats: SocksStats = { connects: 0, authFailures: 0 };
   const server = createServer((client) => {
     client.on('error', () => client.destroy());
@@ -52,7 +60,13 @@ export async function startSocksServer(scheme: string, handshake: SocksHandshake
   return { ...handle, stats };
 }
 
-function openTunnel(client: Socket, reader: ByteReader, request: SocksRequest, exitAddress: string | undefined, stats: SocksStats): void {
+function openTunnel(
+  client: Socket,
+  reader: ByteReader,
+  request: SocksRequest,
+  exitAddress: string | undefined,
+  stats: SocksStats,
+): void {
   const upstream = connect({ host: request.host, port: request.port, localAddress: exitAddress });
   const refuse = (): void => {
     if (!client.destroyed) client.end(request.reply(false));

@@ -18,7 +18,12 @@ export function socks5Server(options: Socks5Options = {}): Promise<SocksServer> 
   return startSocksServer('socks5', (client, reader, stats) => handshake(client, reader, stats, options.auth), options);
 }
 
-async function handshake(client: Socket, reader: ByteReader, stats: SocksStats, auth: ProxyCredentials | undefined): Promise<SocksRequest | undefined> {
+async function handshake(
+  client: Socket,
+  reader: ByteReader,
+  stats: SocksStats,
+  auth: ProxyCredentials | undefined,
+): Promise<SocksRequest | undefined> {
   const [version, methodCount] = await reader.exactly(2);
   if (version !== 0x05 || methodCount === undefined) return refuse(client);
   const methods = await reader.exactly(methodCount);

@@ -35,7 +35,10 @@ export function loopbackProxyLine(index: number): string {
 }
 
 /** Serves proxy lists (or anything) at fixed paths, with optional misbehaviour per route. */
-export async function sourceListServer(options: { routes: Record<string, SourceRoute>; host?: string }): Promise<SourceListServer> {
+export async function sourceListServer(options: {
+  routes: Record<string, SourceRoute>;
+  host?: string;
+}): Promise<SourceListServer> {
   const routes = new Map(Object.entries(options.routes));
   const stats = { hits: {} as Record<string, number> };
   const server = createServer((req, res) => {

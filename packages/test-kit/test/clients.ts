@@ -10,12 +10,19 @@ export interface SimpleResponse {
 }
 
 /** GET `path` from host:port (an absolute URI when talking to a proxy). */
-export function get(host: string, port: number, path: string, headers: OutgoingHttpHeaders = {}): Promise<SimpleResponse> {
+export function get(
+  host: string,
+  port: number,
+  path: string,
+  headers: OutgoingHttpHeaders = {},
+): Promise<SimpleResponse> {
   return new Promise((resolve, reject) => {
     const req = request({ host, port, path, headers: { Connection: 'close', ...headers }, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);

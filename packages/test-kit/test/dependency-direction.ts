@@ -48,7 +48,11 @@ function sourceFiles(dir: string): string[] {
 /** Module specifiers of static imports and re-exports, `import()` and `require()`, comments left out. */
 export function importedSpecifiers(source: string): string[] {
   const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:\\'"`])\/\/.*$/gm, '$1');
-  const patterns = [/\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*['"]([^'"]+)['"]/g, /\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g];
+  const patterns = [
+    /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   return patterns.flatMap((pattern) => [...code.matchAll(pattern)].map((match) => match[1]!));
 }
 
@@ -60,7 +64,9 @@ function allowed(from: Workspace, to: Workspace): boolean {
 }
 
 function ruleBroken(from: Workspace, to: Workspace): string {
-  return from.kind === 'package' ? `a package depends on an app (${to.name})` : `an app depends on another app (${to.name})`;
+  return from.kind === 'package'
+    ? `a package depends on an app (${to.name})`
+    : `an app depends on another app (${to.name})`;
 }
 
 /**
@@ -72,11 +78,15 @@ export function dependencyViolations(root: string): string[] {
   const byName = new Map(all.map((workspace) => [workspace.name, workspace]));
   const violations: string[] = [];
   for (const workspace of all) {
-    const manifest = JSON.parse(readFileSync(path.join(root, workspace.dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    const manifest = JSON.parse(readFileSync(path.join(root, workspace.dir, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string> | undefined
+    >;
     for (const field of DEPENDENCY_FIELDS) {
       for (const dependency of Object.keys(manifest[field] ?? {})) {
         const target = byName.get(dependency);
-        if (target && target !== workspace && !allowed(workspace, target)) violations.push(`${workspace.dir}/package.json ${field}: ${ruleBroken(workspace, target)}`);
+        if (target && target !== workspace && !allowed(workspace, target))
+          violations.push(`${workspace.dir}/package.json ${field}: ${ruleBroken(workspace, target)}`);
       }
     }
     const workspaceRoot = path.join(root, workspace.dir);
@@ -85,12 +95,14 @@ export function dependencyViolations(root: string): string[] {
       for (const specifier of importedSpecifiers(readFileSync(file, 'utf8'))) {
         if (specifier.startsWith('.')) {
           const resolved = path.resolve(path.dirname(file), specifier);
-          if (path.relative(workspaceRoot, resolved).startsWith('..')) violations.push(`${where}: relative import '${specifier}' leaves ${workspace.dir}`);
+          if (path.relative(workspaceRoot, resolved).startsWith('..'))
+            violations.push(`${where}: relative import '${specifier}' leaves ${workspace.dir}`);
           continue;
         }
         const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
         const target = byName.get(name);
-        if (target && target !== workspace && !allowed(workspace, target)) violations.push(`${where}: imports '${specifier}': ${ruleBroken(workspace, target)}`);
+        if (target && target !== workspace && !allowed(workspace, target))
+          violations.push(`${where}: imports '${specifier}': ${ruleBroken(workspace, target)}`);
       }
     }
   }

@@ -9,7 +9,10 @@ const REVEALING = ['via', 'x-forwarded-for', 'forwarded', 'x-real-ip', 'proxy-co
 let echo: ServerHandle;
 const proxies: ForwardProxy[] = [];
 
-async function start(kind: ForwardProxy['kind'], extra: Partial<Parameters<typeof forwardProxy>[0]> = {}): Promise<ForwardProxy> {
+async function start(
+  kind: ForwardProxy['kind'],
+  extra: Partial<Parameters<typeof forwardProxy>[0]> = {},
+): Promise<ForwardProxy> {
   const proxy = await forwardProxy({ kind, exitAddress: '127.0.0.9', ...extra });
   proxies.push(proxy);
   return proxy;
@@ -67,7 +70,9 @@ describe('forward proxies', () => {
     const echoAuthority = `${echo.host}:${echo.port}`;
     const socket = await new Promise<Socket>((resolve, reject) => {
       const req = request({ host: proxy.host, port: proxy.port, method: 'CONNECT', path: echoAuthority, agent: false });
-      req.once('connect', (res, tunnel: Socket) => (res.statusCode === 200 ? resolve(tunnel) : reject(new Error(`status ${res.statusCode}`))));
+      req.once('connect', (res, tunnel: Socket) =>
+        res.statusCode === 200 ? resolve(tunnel) : reject(new Error(`status ${res.statusCode}`)),
+      );
       req.once('error', reject);
       req.end();
     });

@@ -20,7 +20,8 @@ export interface HealthChecks {
 export async function startHealthServer(port: number, checks: HealthChecks, host = '0.0.0.0'): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    const answer = (status: number, body: object) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const answer = (status: number, body: object) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (path === '/healthz') {
       const live = checks.isLive();
       answer(live ? 200 : 503, { status: live ? 'ok' : 'stalled' });
@@ -28,7 +29,12 @@ export async function startHealthServer(port: number, checks: HealthChecks, host
       checks.isReady().then(
         (verdict) => {
           const { ready, problems = [] } = typeof verdict === 'boolean' ? { ready: verdict } : verdict;
-          answer(ready ? 200 : 503, problems.length > 0 ? { status: ready ? 'ready' : 'not ready', problems } : { status: ready ? 'ready' : 'not ready' });
+          answer(
+            ready ? 200 : 503,
+            problems.length > 0
+              ? { status: ready ? 'ready' : 'not ready', problems }
+              : { status: ready ? 'ready' : 'not ready' },
+          );
         },
         () => answer(503, { status: 'not ready' }),
       );

@@ -18,7 +18,11 @@ export class PortUnavailableError extends Error {
 export function listen(server: Server, port: number, host: string, setting: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortUnavailableError(port, host, setting, error.code) : error);
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES'
+          ? new PortUnavailableError(port, host, setting, error.code)
+          : error,
+      );
     };
     server.once('error', onError);
     server.listen(port, host, () => {

@@ -7,8 +7,18 @@ const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prio
 /** Jobs completed/failed/stalled and their duration, by queue, for the workers of one process. */
 export function observeWorkerJobs(registry: Registry, workers: Worker[]): void {
   const registers = [registry];
-  const completed = new Counter({ name: `${METRIC_PREFIX}jobs_completed_total`, help: 'Jobs completed, by queue', labelNames: ['queue'], registers });
-  const failed = new Counter({ name: `${METRIC_PREFIX}jobs_failed_total`, help: 'Jobs failed (each failed attempt), by queue', labelNames: ['queue'], registers });
+  const completed = new Counter({
+    name: `${METRIC_PREFIX}jobs_completed_total`,
+    help: 'Jobs completed, by queue',
+    labelNames: ['queue'],
+    registers,
+  });
+  const failed = new Counter({
+    name: `${METRIC_PREFIX}jobs_failed_total`,
+    help: 'Jobs failed (each failed attempt), by queue',
+    labelNames: ['queue'],
+    registers,
+  });
   const stalled = new Counter({
     name: `${METRIC_PREFIX}jobs_stalled_total`,
     help: 'Jobs whose lock expired while active (a worker died or blocked its event loop), handed back, by queue',

@@ -16,8 +16,8 @@ afterAll(async () => {
 
 async function sampleOf(registry: Registry, name: string, labels: Record<string, string>): Promise<number | undefined> {
   const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
-  const value = (metric?.values as Array<{ labels: Record<string, string | number>; value: number }> | undefined)?.find((v) =>
-    Object.entries(labels).every(([key, wanted]) => String(v.labels[key]) === wanted),
+  const value = (metric?.values as Array<{ labels: Record<string, string | number>; value: number }> | undefined)?.find(
+    (v) => Object.entries(labels).every(([key, wanted]) => String(v.labels[key]) === wanted),
   );
   return value?.value;
 }
@@ -40,19 +40,34 @@ describe('worker job metrics', () => {
     const running = new Promise<void>((resolve) => (started = resolve));
     // The first worker takes the job and never finishes it; then it dies without releasing it (no lock renewal).
     // (Its stall-check interval stays short too: a check takes a key that keeps other workers' checks away that long.)
-    const doomed = new Worker('stall', () => {
-      started();
-      return new Promise(() => undefined);
-    }, { connection, prefix, lockDuration: 1_000, stalledInterval: 500 });
+    const doomed = new Worker(
+      'stall',
+      () => {
+        started();
+        return new Promise(() => undefined);
+      },
+      { connection, prefix, lockDuration: 1_000, stalledInterval: 500 },
+    );
     await queue.add('job', { n: 1 });
     await running;
     await doomed.close(true);
-    const survivor = new Worker('stall', async () => 'done', { connection, prefix, lockDuration: 1_000, stalledInterval: 500 });
+    const survivor = new Worker('stall', async () => 'done', {
+      connection,
+      prefix,
+      lockDuration: 1_000,
+      stalledInterval: 500,
+    });
     closing.push(survivor);
     observeWorkerJobs(registry, [survivor]);
     expect(await sampleOf(registry, 'proxypool_jobs_stalled_total', { queue: 'stall' })).toBe(0);
-    await until(async () => (await sampleOf(registry, 'proxypool_jobs_stalled_total', { queue: 'stall' })) === 1, 15_000);
-    await until(async () => (await sampleOf(registry, 'proxypool_jobs_completed_total', { queue: 'stall' })) === 1, 15_000);
+    await until(
+      async () => (await sampleOf(registry, 'proxypool_jobs_stalled_total', { queue: 'stall' })) === 1,
+      15_000,
+    );
+    await until(
+      async () => (await sampleOf(registry, 'proxypool_jobs_completed_total', { queue: 'stall' })) === 1,
+      15_000,
+    );
     expect(await sampleOf(registry, 'proxypool_jobs_failed_total', { queue: 'stall' })).toBe(0);
     expect(await sampleOf(registry, 'proxypool_queue_oldest_waiting_seconds', { queue: 'stall' })).toBe(0);
   }, 30_000);

@@ -51,7 +51,12 @@ export function authenticate(ctx: ApiContext, onFailure?: AuthFailureHook): Requ
   };
 }
 
-function touchLastUsed(ctx: ApiContext, keyId: string, lastWritten: Map<string, number>, log: { warn: (m: string, meta: object) => void }): void {
+function touchLastUsed(
+  ctx: ApiContext,
+  keyId: string,
+  lastWritten: Map<string, number>,
+  log: { warn: (m: string, meta: object) => void },
+): void {
   const now = Date.now();
   if (now - (lastWritten.get(keyId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
   lastWritten.set(keyId, now);

@@ -5,7 +5,10 @@ import { errorBody } from './error-handler.js';
 
 /** Node's parser errors (`err.code`) that get an answer other than 400. */
 const CLIENT_ERROR_ANSWERS: Record<string, { code: ErrorCode; message: string }> = {
-  HPE_HEADER_OVERFLOW: { code: 'REQUEST_HEADER_FIELDS_TOO_LARGE', message: 'The request headers are too large (16 KB in all at most).' },
+  HPE_HEADER_OVERFLOW: {
+    code: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
+    message: 'The request headers are too large (16 KB in all at most).',
+  },
   HPE_CHUNK_EXTENSIONS_OVERFLOW: { code: 'PAYLOAD_TOO_LARGE', message: 'The chunk extensions are too large.' },
   ERR_HTTP_REQUEST_TIMEOUT: { code: 'REQUEST_TIMEOUT', message: 'The request did not arrive in time.' },
 };
@@ -20,7 +23,10 @@ export function answerClientErrorsInEnvelope(server: Server): void {
     // The same checks Node's own handler makes: nothing to answer on a dead socket or mid-response.
     const busy = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
     if (error.code === 'ECONNRESET' || !socket.writable || busy) return void socket.destroy();
-    const answer = CLIENT_ERROR_ANSWERS[error.code ?? ''] ?? { code: 'BAD_REQUEST' as const, message: 'The request is not valid HTTP.' };
+    const answer = CLIENT_ERROR_ANSWERS[error.code ?? ''] ?? {
+      code: 'BAD_REQUEST' as const,
+      message: 'The request is not valid HTTP.',
+    };
     const appError = new AppError(answer.code, answer.message);
     const body = JSON.stringify(errorBody(appError));
     socket.end(

@@ -5,7 +5,9 @@ import { DependencyUnavailableError } from '@proxy-pool/dependency-errors';
 import { redisUnavailable } from '@proxy-pool/queues';
 import { AppError, unavailable } from '../errors.js';
 
-export function errorBody(error: AppError): { error: { code: string; message: string; details: Record<string, unknown> } } {
+export function errorBody(error: AppError): {
+  error: { code: string; message: string; details: Record<string, unknown> };
+} {
   return { error: { code: error.code, message: error.message, details: error.details } };
 }
 
@@ -20,8 +22,12 @@ const BODY_ERRORS: Record<string, () => AppError> = {
   'entity.parse.failed': () => new AppError('INVALID_JSON', 'The request body is not valid JSON.'),
   'entity.too.large': () => new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.'),
   'encoding.unsupported': () =>
-    new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Encoding: send the body as it is, or gzip, deflate or br.'),
-  'charset.unsupported': () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported charset: send the body as UTF-8 JSON.'),
+    new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Unsupported Content-Encoding: send the body as it is, or gzip, deflate or br.',
+    ),
+  'charset.unsupported': () =>
+    new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported charset: send the body as UTF-8 JSON.'),
   // The body's declared Content-Length does not match what arrived.
   'request.size.invalid': () => new AppError('BAD_REQUEST', 'The request body does not match its Content-Length.'),
   'request.aborted': () => new AppError('BAD_REQUEST', 'The request body was not sent completely.'),
@@ -37,7 +43,10 @@ export function toAppError(error: unknown): AppError | null {
   // Any other body that could not be read, e.g. one that does not inflate with its Content-Encoding:
   // body-parser marks its own client errors with status 400 and `expose`.
   if (parserError?.status === 400 && (error as { expose?: unknown }).expose === true) {
-    return new AppError('BAD_REQUEST', 'The request body could not be read: it does not decompress with its Content-Encoding, or it is incomplete.');
+    return new AppError(
+      'BAD_REQUEST',
+      'The request body could not be read: it does not decompress with its Content-Encoding, or it is incomplete.',
+    );
   }
   // Express's router could not percent-decode a path parameter.
   if (error instanceof URIError) return new AppError('BAD_REQUEST', 'The request path is not valid percent-encoding.');
@@ -57,7 +66,11 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (!appError) {
     const errorId = randomUUID();
     req.log?.error('unhandled error', { error_id: errorId, error });
-    appError = new AppError('INTERNAL_ERROR', `An internal error occurred. Quote error id ${errorId} when reporting it.`, { error_id: errorId });
+    appError = new AppError(
+      'INTERNAL_ERROR',
+      `An internal error occurred. Quote error id ${errorId} when reporting it.`,
+      { error_id: errorId },
+    );
   } else if (appError.status >= 500) {
     req.log?.warn('dependency unavailable', { code: appError.code, reason: (error as Error)?.message });
   }

@@ -29,9 +29,21 @@ export function createApiMetrics(): ApiMetrics {
       registers,
     }),
     leasesAcquired: new Counter({ name: `${METRIC_PREFIX}leases_acquired_total`, help: 'Leases granted', registers }),
-    leasesReleased: new Counter({ name: `${METRIC_PREFIX}leases_released_total`, help: 'Leases released early by their owner', registers }),
-    creditsCharged: new Counter({ name: `${METRIC_PREFIX}credits_charged_total`, help: 'Credits consumed by acquires', registers }),
-    creditsGranted: new Counter({ name: `${METRIC_PREFIX}credits_granted_total`, help: 'Credits added by signup grants and admins', registers }),
+    leasesReleased: new Counter({
+      name: `${METRIC_PREFIX}leases_released_total`,
+      help: 'Leases released early by their owner',
+      registers,
+    }),
+    creditsCharged: new Counter({
+      name: `${METRIC_PREFIX}credits_charged_total`,
+      help: 'Credits consumed by acquires',
+      registers,
+    }),
+    creditsGranted: new Counter({
+      name: `${METRIC_PREFIX}credits_granted_total`,
+      help: 'Credits added by signup grants and admins',
+      registers,
+    }),
   };
 }
 
@@ -48,7 +60,9 @@ interface SharedCounts {
 
 async function readSharedCounts(ctx: ApiContext): Promise<SharedCounts> {
   const [proxyRows, sourceRows] = await Promise.all([
-    ctx.db.$queryRaw<Array<{ status: string; count: bigint }>>`SELECT status::text AS status, count(*) AS count FROM proxies GROUP BY status`,
+    ctx.db.$queryRaw<
+      Array<{ status: string; count: bigint }>
+    >`SELECT status::text AS status, count(*) AS count FROM proxies GROUP BY status`,
     ctx.db.$queryRaw<Array<{ active: bigint; failing: bigint; inactive: bigint; max_failures: number | null }>>`
       SELECT count(*) FILTER (WHERE is_active) AS active,
              count(*) FILTER (WHERE is_active AND consecutive_failures > 0) AS failing,
@@ -72,7 +86,8 @@ async function readSharedCounts(ctx: ApiContext): Promise<SharedCounts> {
 export function observeSharedState(ctx: ApiContext): void {
   const registers = [ctx.metrics.registry];
   observeQueueDepth(ctx.metrics.registry, Object.values(ctx.queues));
-  const counts = () => cachedJson(ctx, 'metrics-counts', { ttlSeconds: SHARED_COUNTS_CACHE_SECONDS }, () => readSharedCounts(ctx));
+  const counts = () =>
+    cachedJson(ctx, 'metrics-counts', { ttlSeconds: SHARED_COUNTS_CACHE_SECONDS }, () => readSharedCounts(ctx));
   new Gauge({
     name: `${METRIC_PREFIX}pool_proxies`,
     help: `Proxies in the pool, by status (counted at most every ${SHARED_COUNTS_CACHE_SECONDS} s across replicas)`,
@@ -81,7 +96,8 @@ export function observeSharedState(ctx: ApiContext): void {
     async collect() {
       const shared = await counts().catch(() => null);
       this.reset();
-      if (shared) for (const status of ['active', 'dead', 'unchecked']) this.set({ status }, shared.proxies[status] ?? 0);
+      if (shared)
+        for (const status of ['active', 'dead', 'unchecked']) this.set({ status }, shared.proxies[status] ?? 0);
     },
   });
   new Gauge({
@@ -92,7 +108,8 @@ export function observeSharedState(ctx: ApiContext): void {
     async collect() {
       const shared = await counts().catch(() => null);
       this.reset();
-      if (shared) for (const state of ['active', 'failing', 'inactive'] as const) this.set({ state }, shared.sources[state]);
+      if (shared)
+        for (const state of ['active', 'failing', 'inactive'] as const) this.set({ state }, shared.sources[state]);
     },
   });
   new Gauge({

@@ -31,7 +31,9 @@ export function decodeCursor<S extends z.ZodType>(cursor: string | undefined, sc
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
     return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    throw new AppError('INVALID_CURSOR', 'The cursor is malformed or belongs to another query.', { cursor: cursor.slice(0, 64) });
+    throw new AppError('INVALID_CURSOR', 'The cursor is malformed or belongs to another query.', {
+      cursor: cursor.slice(0, 64),
+    });
   }
 }
 

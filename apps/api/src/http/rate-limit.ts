@@ -80,7 +80,10 @@ export class RateLimiter {
   private async guard(work: () => Promise<WindowState>): Promise<WindowState | null> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`rate limiter: Redis did not answer within ${REDIS_TIMEOUT_MS} ms`)), REDIS_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`rate limiter: Redis did not answer within ${REDIS_TIMEOUT_MS} ms`)),
+        REDIS_TIMEOUT_MS,
+      );
     });
     try {
       return await Promise.race([this.whenConnected().then(work), timeout]);
@@ -153,13 +156,15 @@ export function createRateLimits(ctx: ApiContext): RateLimits {
     authGate: async (req, _res, next) => {
       const subject = failedAuthSubject(req);
       const state = subject === null ? null : await limiter.peek('auth-failures', subject);
-      if (state && state.count >= authLimit) throw rateLimited('failed authentications with this credential from this address', authLimit, state.resetMs);
+      if (state && state.count >= authLimit)
+        throw rateLimited('failed authentications with this credential from this address', authLimit, state.resetMs);
       next();
     },
     onAuthFailure: async (req) => {
       const subject = failedAuthSubject(req);
       const state = subject === null ? null : await limiter.hit('auth-failures', subject, MINUTE_MS);
-      if (state && state.count > authLimit) throw rateLimited('failed authentications with this credential from this address', authLimit, state.resetMs);
+      if (state && state.count > authLimit)
+        throw rateLimited('failed authentications with this credential from this address', authLimit, state.resetMs);
     },
     perKey: async (req, _res, next) => {
       const keyId = req.auth?.apiKeyId;

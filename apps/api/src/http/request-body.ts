@@ -7,14 +7,13 @@ const BODY_LIMIT = '1mb';
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /** A body was sent: any length but zero (curl's `-X POST -d ''` sends `Content-Length: 0`). */
-const announcesBody = (req: Request) => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+const announcesBody = (req: Request) =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 
 const unsupportedMediaType = (req: Request) =>
-  new AppError(
-    'UNSUPPORTED_MEDIA_TYPE',
-    'Send the request body as JSON with Content-Type: application/json.',
-    { content_type: req.get('content-type') ?? null },
-  );
+  new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as JSON with Content-Type: application/json.', {
+    content_type: req.get('content-type') ?? null,
+  });
 
 /**
  * JSON is UTF-8: a body with invalid byte sequences is refused (400) rather than read with U+FFFD in their

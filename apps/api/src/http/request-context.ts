@@ -6,7 +6,10 @@ import './request-types.js';
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Gives each request an id (honouring a sane X-Request-Id) and a child logger; logs one line per request. */
-export function requestContext(logger: Logger, onFinish?: (route: string, status: number, seconds: number, method: string) => void): RequestHandler {
+export function requestContext(
+  logger: Logger,
+  onFinish?: (route: string, status: number, seconds: number, method: string) => void,
+): RequestHandler {
   return (req, res, next) => {
     const incoming = req.get('x-request-id');
     req.id = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();

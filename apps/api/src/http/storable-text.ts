@@ -12,12 +12,15 @@ const MAX_DEPTH = 32;
 export function unstorableText(input: unknown, path: string[] = [], depth = 0): FieldProblem[] {
   const here = (key?: string) => (key === undefined ? path : [...path, key]).join('.') || '(body)';
   if (typeof input === 'string') {
-    return UNSTORABLE.test(input) ? [{ field: here(), message: 'must not contain NUL characters or unpaired UTF-16 surrogates' }] : [];
+    return UNSTORABLE.test(input)
+      ? [{ field: here(), message: 'must not contain NUL characters or unpaired UTF-16 surrogates' }]
+      : [];
   }
   if (input === null || typeof input !== 'object' || depth >= MAX_DEPTH) return [];
   const problems: FieldProblem[] = [];
   for (const [key, value] of Object.entries(input)) {
-    if (UNSTORABLE.test(key)) problems.push({ field: here(), message: 'has a field name with NUL characters or unpaired UTF-16 surrogates' });
+    if (UNSTORABLE.test(key))
+      problems.push({ field: here(), message: 'has a field name with NUL characters or unpaired UTF-16 surrogates' });
     else problems.push(...unstorableText(value, [...path, key], depth + 1));
   }
   return problems;

@@ -36,7 +36,10 @@ export const realNumber = (min: number, max: number) =>
     .number()
     .min(min)
     .max(max)
-    .refine((value) => value === 0 || Math.abs(value) >= REAL_MIN_MAGNITUDE, `must be 0 or at least ${REAL_MIN_MAGNITUDE} in magnitude`);
+    .refine(
+      (value) => value === 0 || Math.abs(value) >= REAL_MIN_MAGNITUDE,
+      `must be 0 or at least ${REAL_MIN_MAGNITUDE} in magnitude`,
+    );
 
 /** An ISO 3166-1 alpha-2 country code, upper-cased (a filter's `us` means `US`). */
 export const countryCode = z

@@ -14,7 +14,11 @@ export function createJudgeServer(options: { secret: string }): Server {
     if (path === '/judge') return judge(req, res);
     req.resume();
     const [status, body] =
-      path === '/live' ? [200, { status: 'ok' }] : [404, { error: { code: 'NOT_FOUND', message: 'This listener serves GET /judge only', details: null } }];
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
+      path === '/live'
+        ? [200, { status: 'ok' }]
+        : [404, { error: { code: 'NOT_FOUND', message: 'This listener serves GET /judge only', details: null } }];
+    res
+      .writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
+      .end(JSON.stringify(body));
   });
 }

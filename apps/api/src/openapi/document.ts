@@ -1,4 +1,9 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  type ResponseConfig,
+  type RouteConfig,
+} from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../errors.js';
 import { accountsDocs } from './paths/accounts.docs.js';
@@ -14,7 +19,15 @@ import { errorEnvelopeSchema } from './schemas.js';
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
 /** Every documented operation; the coverage test holds this list and the app's routes to each other. */
-export const routeDocs: readonly RouteDoc[] = [...accountsDocs, ...gatewayDocs, ...webhooksDocs, ...sourcesDocs, ...poolDocs, ...checksDocs, ...systemDocs];
+export const routeDocs: readonly RouteDoc[] = [
+  ...accountsDocs,
+  ...gatewayDocs,
+  ...webhooksDocs,
+  ...sourcesDocs,
+  ...poolDocs,
+  ...checksDocs,
+  ...systemDocs,
+];
 
 const BEARER = 'bearerAuth';
 const BASIC = 'basicAuth';
@@ -44,7 +57,10 @@ function errorsOf(doc: RouteDoc): Array<[ErrorCode, string]> {
     !doc.public && ['UNAUTHORIZED', 'the API key is missing, malformed, unknown or revoked.'],
     doc.admin === true && ['FORBIDDEN', 'the caller does not have the admin role.'],
     request.body !== undefined && ['PAYLOAD_TOO_LARGE', 'the body is larger than 1 MB.'],
-    (request.body ?? request.query ?? request.headers) !== undefined && ['VALIDATION_ERROR', 'an input is invalid; `details.fields` names each.'],
+    (request.body ?? request.query ?? request.headers) !== undefined && [
+      'VALIDATION_ERROR',
+      'an input is invalid; `details.fields` names each.',
+    ],
     !doc.public && ['RATE_LIMITED', 'too many requests for this key, or too many failed sign-ins from this address.'],
     doc.dependencies !== false && ['SERVICE_UNAVAILABLE', 'PostgreSQL or Redis cannot serve the request right now.'],
   ];
@@ -55,7 +71,8 @@ function errorResponses(doc: RouteDoc): Record<string, ResponseConfig> {
   const byStatus = new Map<number, string[]>();
   for (const [code, when] of errorsOf(doc)) {
     const status = ERROR_STATUS[code];
-    if (doc.responses[status] !== undefined) throw new Error(`${doc.method.toUpperCase()} ${doc.path}: ${status} is both a response and an error`);
+    if (doc.responses[status] !== undefined)
+      throw new Error(`${doc.method.toUpperCase()} ${doc.path}: ${status} is both a response and an error`);
     byStatus.set(status, [...(byStatus.get(status) ?? []), `- \`${code}\`: ${when}`]);
   }
   const responses: Record<string, ResponseConfig> = {};
@@ -75,7 +92,9 @@ function successResponses(doc: RouteDoc): Record<string, ResponseConfig> {
     const content = response.content ?? (response.schema ? { 'application/json': response.schema } : undefined);
     responses[status] = {
       description: response.description,
-      ...(content ? { content: Object.fromEntries(Object.entries(content).map(([type, schema]) => [type, { schema }])) } : {}),
+      ...(content
+        ? { content: Object.fromEntries(Object.entries(content).map(([type, schema]) => [type, { schema }])) }
+        : {}),
     };
   }
   return responses;
@@ -123,7 +142,9 @@ export function buildOpenApiDocument(version: string): OpenApiDocument {
     description: 'For browsers (Bull Board): any user name, the API key as password.',
   });
   for (const doc of routeDocs) registry.registerPath(toRouteConfig(doc));
-  return new OpenApiGeneratorV31([...registry.definitions, errorEnvelopeSchema], { sortComponents: 'alphabetically' }).generateDocument({
+  return new OpenApiGeneratorV31([...registry.definitions, errorEnvelopeSchema], {
+    sortComponents: 'alphabetically',
+  }).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Proxy Pool API',

@@ -30,7 +30,13 @@ export const errorEnvelopeSchema = z
   })
   .meta({
     id: 'ErrorEnvelope',
-    example: { error: { code: 'INSUFFICIENT_CREDITS', message: 'You need at least 1 credit to acquire a proxy. Current balance: 0.', details: {} } },
+    example: {
+      error: {
+        code: 'INSUFFICIENT_CREDITS',
+        message: 'You need at least 1 credit to acquire a proxy. Current balance: 0.',
+        details: {},
+      },
+    },
   });
 
 /** A cursor-paginated list: `next_cursor` is null on the last page. */
@@ -38,7 +44,10 @@ export function pageOf<T extends z.ZodType>(item: T, id: string) {
   return z
     .object({
       items: z.array(item),
-      next_cursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+      next_cursor: z
+        .string()
+        .nullable()
+        .meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
       total_count: z.number().int(),
     })
     .meta({ id });

@@ -33,7 +33,11 @@ export function registerRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.post('/auth/register', createRateLimits(ctx).register, async (req, res) => {
     const body = parseInput(registerBody, req.body, 'body');
-    res.status(201).json(await registerUser(ctx.db, ctx.config.SIGNUP_CREDITS, { email: body.email, displayName: body.display_name }));
+    res
+      .status(201)
+      .json(
+        await registerUser(ctx.db, ctx.config.SIGNUP_CREDITS, { email: body.email, displayName: body.display_name }),
+      );
   });
   return router;
 }

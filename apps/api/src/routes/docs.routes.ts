@@ -12,7 +12,10 @@ export function docsRoutes(ctx: ApiContext): Router {
     res.type('application/json').set('Cache-Control', 'public, max-age=300').send(document);
   });
   router.get('/docs', (_req, res) => {
-    res.type('html').set({ 'Content-Security-Policy': DOCS_PAGE_CSP, 'Cache-Control': 'public, max-age=300' }).send(DOCS_PAGE_HTML);
+    res
+      .type('html')
+      .set({ 'Content-Security-Policy': DOCS_PAGE_CSP, 'Cache-Control': 'public, max-age=300' })
+      .send(DOCS_PAGE_HTML);
   });
   return router;
 }

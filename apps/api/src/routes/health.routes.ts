@@ -16,7 +16,11 @@ export function markDraining(ctx: ApiContext): void {
 
 async function dependencies(ctx: ApiContext) {
   const [postgres, redis] = await Promise.all([pingDatabase(ctx.db), pingRedis(ctx.redis)]);
-  return { ok: postgres && redis, postgres: postgres ? 'connected' : 'disconnected', redis: redis ? 'connected' : 'disconnected' } as const;
+  return {
+    ok: postgres && redis,
+    postgres: postgres ? 'connected' : 'disconnected',
+    redis: redis ? 'connected' : 'disconnected',
+  } as const;
 }
 
 /**
@@ -38,7 +42,9 @@ export function healthRoutes(ctx: ApiContext): Router {
   router.get('/ready', async (_req, res) => {
     if (draining.has(ctx)) return void res.status(503).json({ status: 'draining' });
     const state = await dependencies(ctx);
-    res.status(state.ok ? 200 : 503).json({ status: state.ok ? 'ready' : 'not_ready', postgres: state.postgres, redis: state.redis });
+    res
+      .status(state.ok ? 200 : 503)
+      .json({ status: state.ok ? 'ready' : 'not_ready', postgres: state.postgres, redis: state.redis });
   });
   router.get('/live', (_req, res) => {
     res.json({ status: 'live' });

@@ -2,9 +2,24 @@ import { once } from 'node:events';
 import { Router, type Response } from 'express';
 import type { ApiContext } from '../context.js';
 import { parseInput } from '../http/validate.js';
-import { acquireBodySchema, acquireHeadersSchema, acquireProxy, releaseProxyLease } from '../services/leases.service.js';
-import { DEFAULT_ORDER, proxyListQuerySchema, proxyPageJson, toProxyFilters } from '../services/proxies-query.service.js';
-import { EXPORT_CONTENT_TYPES, exportBatches, exportFormatter, proxyExportQuerySchema } from '../services/proxy-export.service.js';
+import {
+  acquireBodySchema,
+  acquireHeadersSchema,
+  acquireProxy,
+  releaseProxyLease,
+} from '../services/leases.service.js';
+import {
+  DEFAULT_ORDER,
+  proxyListQuerySchema,
+  proxyPageJson,
+  toProxyFilters,
+} from '../services/proxies-query.service.js';
+import {
+  EXPORT_CONTENT_TYPES,
+  exportBatches,
+  exportFormatter,
+  proxyExportQuerySchema,
+} from '../services/proxy-export.service.js';
 
 /**
  * The pool routes. Fixed paths only (`/proxies`, `/proxies/export`, `/proxies/acquire…`): `GET /proxies/:proxy_id`
@@ -16,7 +31,9 @@ export function proxiesRoutes(ctx: ApiContext): Router {
   router.get('/proxies', async (req, res) => {
     const url = req.originalUrl;
     const rawQuery = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
-    const body = await proxyPageJson(ctx, rawQuery, () => parseInput(proxyListQuerySchema, req.query, 'query parameters'));
+    const body = await proxyPageJson(ctx, rawQuery, () =>
+      parseInput(proxyListQuerySchema, req.query, 'query parameters'),
+    );
     // The bytes are the final JSON answer: written as they are (Express's send would only re-derive headers).
     res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length }).end(body);
   });
@@ -42,7 +59,11 @@ export function proxiesRoutes(ctx: ApiContext): Router {
 
   router.post('/proxies/acquire', async (req, res) => {
     const body = parseInput(acquireBodySchema, req.body, 'request body');
-    const headers = parseInput(acquireHeadersSchema, { 'Idempotency-Key': req.get('idempotency-key') }, 'request headers');
+    const headers = parseInput(
+      acquireHeadersSchema,
+      { 'Idempotency-Key': req.get('idempotency-key') },
+      'request headers',
+    );
     const caller = { userId: req.auth!.userId, apiKeyId: req.auth!.apiKeyId };
     res.json(await acquireProxy(ctx, caller, body, headers['Idempotency-Key']));
   });

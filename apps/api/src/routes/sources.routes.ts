@@ -6,7 +6,15 @@ import { requireAdmin } from '../http/auth.js';
 import { pageQueryShape } from '../http/pagination.js';
 import { parseInput } from '../http/validate.js';
 import { scrapeSourceNow } from '../services/source-scrape.service.js';
-import { createSource, deleteSource, findSource, listSources, renderSource, updateSource, type SourceReader } from '../services/sources.service.js';
+import {
+  createSource,
+  deleteSource,
+  findSource,
+  listSources,
+  renderSource,
+  updateSource,
+  type SourceReader,
+} from '../services/sources.service.js';
 
 const httpUrl = z
   .string()
@@ -32,7 +40,13 @@ export const createBody = z
   })
   .strict();
 export const patchBody = z.object(sourceFields).partial().strict();
-export const listQuery = z.object({ ...pageQueryShape, is_active: z.enum(['true', 'false']).transform((value) => value === 'true').optional() });
+export const listQuery = z.object({
+  ...pageQueryShape,
+  is_active: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
+});
 
 /** Express loses the path's parameter types once a middleware precedes the handler. */
 const sourceId = (req: Request): string => String(req.params.source_id);

@@ -7,7 +7,10 @@ import { parseInput } from '../http/validate.js';
 import { createWebhook, deleteWebhook, listWebhooks } from '../services/webhooks.service.js';
 
 export const createBody = z.strictObject({
-  url: z.string().max(2048).url({ protocol: /^https?$/, error: 'must be an http or https URL' }),
+  url: z
+    .string()
+    .max(2048)
+    .url({ protocol: /^https?$/, error: 'must be an http or https URL' }),
   subscribes_to: subscriptionsSchema,
 });
 export const pageQuery = z.object(pageQueryShape);

@@ -6,7 +6,11 @@ import type { AccountView, LeaseView, Registration } from '../openapi/responses/
 import { generateApiKey } from './api-keys.js';
 
 /** HTML5's email rule (the one browsers apply): accepts `a@b.c`, refuses spaces and missing parts. */
-export const emailSchema = z.string().trim().max(254).pipe(z.email({ pattern: z.regexes.html5Email, message: 'must be a valid email address' }));
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ pattern: z.regexes.html5Email, message: 'must be a valid email address' }));
 export const displayNameSchema = z
   .string()
   .trim()
@@ -37,7 +41,13 @@ export async function registerUser(db: Database, signupCredits: number, input: R
         role: input.role ?? 'user',
         creditBalance: signupCredits,
         apiKeys: { create: { prefix: key.prefix, keyHash: key.hash, label: 'default' } },
-        ...(signupCredits > 0 ? { transactions: { create: { amount: signupCredits, txType: 'grant' as const, description: 'Signup grant' } } } : {}),
+        ...(signupCredits > 0
+          ? {
+              transactions: {
+                create: { amount: signupCredits, txType: 'grant' as const, description: 'Signup grant' },
+              },
+            }
+          : {}),
       },
       include: { apiKeys: true },
     });
@@ -58,7 +68,11 @@ export async function registerUser(db: Database, signupCredits: number, input: R
 export async function promoteToAdmin(db: Database, email: string): Promise<{ id: string; email: string }> {
   const user = await db.user.findUnique({ where: { emailNormalized: normalizeEmail(email) }, select: { id: true } });
   if (!user) throw notFound('User');
-  const updated = await db.user.update({ where: { id: user.id }, data: { role: 'admin' }, select: { id: true, email: true } });
+  const updated = await db.user.update({
+    where: { id: user.id },
+    data: { role: 'admin' },
+    select: { id: true, email: true },
+  });
   return updated;
 }
 
@@ -78,7 +92,10 @@ export async function getAccount(db: Database, userId: string): Promise<AccountV
 /** The user's live leases (not released, not marked expired, not past expires_at), newest first. */
 export async function listAccountLeases(db: Database, userId: string, page: PageRequest): Promise<Page<LeaseView>> {
   const after = cursorPosition(page.cursor);
-  const [rows, total] = await Promise.all([listLiveLeases(db, userId, page.limit + 1, after), countLiveLeases(db, userId)]);
+  const [rows, total] = await Promise.all([
+    listLiveLeases(db, userId, page.limit + 1, after),
+    countLiveLeases(db, userId),
+  ]);
   return toPage(
     rows,
     page.limit,

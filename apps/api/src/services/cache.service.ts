@@ -21,7 +21,12 @@ export interface CacheOptions<T> {
  * A value computed at most once per TTL across API replicas (kept in Redis as JSON), and at most once at a
  * time per process (concurrent misses share one computation). A Redis failure only costs the cache.
  */
-export async function cachedJson<T>(ctx: ApiContext, name: string, options: CacheOptions<T>, compute: () => Promise<T>): Promise<T> {
+export async function cachedJson<T>(
+  ctx: ApiContext,
+  name: string,
+  options: CacheOptions<T>,
+  compute: () => Promise<T>,
+): Promise<T> {
   if (options.ttlSeconds <= 0) return compute();
   const key = `${ctx.config.QUEUE_PREFIX}:cache:${name}`;
   const refresh = () => {

@@ -21,10 +21,20 @@ export async function getCredits(db: Database, userId: string, page: PageRequest
     rows,
     page.limit,
     total,
-    (row) => ({ amount: row.amount, tx_type: row.txType, description: row.description, created_at: row.createdAt.toISOString() }),
+    (row) => ({
+      amount: row.amount,
+      tx_type: row.txType,
+      description: row.description,
+      created_at: row.createdAt.toISOString(),
+    }),
     createdAtPosition,
   );
-  return { balance: user.creditBalance, recent_transactions: result.items, next_cursor: result.next_cursor, total_count: result.total_count };
+  return {
+    balance: user.creditBalance,
+    recent_transactions: result.items,
+    next_cursor: result.next_cursor,
+    total_count: result.total_count,
+  };
 }
 
 /**
@@ -32,7 +42,12 @@ export async function getCredits(db: Database, userId: string, page: PageRequest
  * The balance moves with a guarded update in the same statement that writes the transaction, so concurrent
  * changes never overdraw and never lose a credit. A debit beyond the balance is 409 INSUFFICIENT_BALANCE.
  */
-export async function adjustCredits(db: Database, userId: string, amount: number, description: string): Promise<AdjustmentResult> {
+export async function adjustCredits(
+  db: Database,
+  userId: string,
+  amount: number,
+  description: string,
+): Promise<AdjustmentResult> {
   assertId(userId, 'User');
   const txType = amount > 0 ? 'purchase' : 'adjustment';
   const row = await applyCreditChange(db, { userId, amount, txType, description });
@@ -40,10 +55,14 @@ export async function adjustCredits(db: Database, userId: string, amount: number
     const user = await db.user.findUnique({ where: { id: userId }, select: { creditBalance: true } });
     if (!user) throw notFound('User');
     if (amount < 0) {
-      throw new AppError('INSUFFICIENT_BALANCE', `Cannot debit ${-amount} credits: the balance is ${user.creditBalance}.`, {
-        balance: user.creditBalance,
-        amount,
-      });
+      throw new AppError(
+        'INSUFFICIENT_BALANCE',
+        `Cannot debit ${-amount} credits: the balance is ${user.creditBalance}.`,
+        {
+          balance: user.creditBalance,
+          amount,
+        },
+      );
     }
     throw new AppError('VALIDATION_ERROR', 'The balance would exceed its maximum (2147483647).', {
       fields: [{ field: 'amount', message: 'would overflow the balance' }],
@@ -52,6 +71,12 @@ export async function adjustCredits(db: Database, userId: string, amount: number
   return {
     user_id: userId,
     balance: row.balance,
-    transaction: { id: row.id, amount: row.amount, tx_type: row.txType, description: row.description, created_at: row.createdAt.toISOString() },
+    transaction: {
+      id: row.id,
+      amount: row.amount,
+      tx_type: row.txType,
+      description: row.description,
+      created_at: row.createdAt.toISOString(),
+    },
   };
 }

@@ -16,7 +16,17 @@ export function raiseCreditEvents(ctx: ApiContext, userId: string, before: numbe
  * Raises `lease.expired` for a lease that ran out unswept and that an acquire marked expired itself (when
  * leasing its proxy again), as the sweeper would have. Fire-and-forget, like the credit events.
  */
-export function raiseLapsedLease(ctx: ApiContext, lapsed: { leaseId: string; userId: string; expiresAt: Date }, proxy: { id: string; ip: string; port: number }): void {
-  const data = { lease_id: lapsed.leaseId, proxy_id: proxy.id, ip: proxy.ip, port: proxy.port, expires_at: lapsed.expiresAt.toISOString() };
+export function raiseLapsedLease(
+  ctx: ApiContext,
+  lapsed: { leaseId: string; userId: string; expiresAt: Date },
+  proxy: { id: string; ip: string; port: number },
+): void {
+  const data = {
+    lease_id: lapsed.leaseId,
+    proxy_id: proxy.id,
+    ip: proxy.ip,
+    port: proxy.port,
+    expires_at: lapsed.expiresAt.toISOString(),
+  };
   void publishEvent(ctx.queues.events, buildEvent('lease.expired', data, lapsed.userId), ctx.logger);
 }

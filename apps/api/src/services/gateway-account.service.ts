@@ -16,7 +16,15 @@ import { assertId } from '../http/path-ids.js';
 export const ALLOWLIST_LIMIT = 100;
 
 export interface GatewayUsageView {
-  items: Array<{ api_key_id: string; prefix: string; label: string; connections: number; bytes_in: number; bytes_out: number; updated_at: string | null }>;
+  items: Array<{
+    api_key_id: string;
+    prefix: string;
+    label: string;
+    connections: number;
+    bytes_in: number;
+    bytes_out: number;
+    updated_at: string | null;
+  }>;
   total: { connections: number; bytes_in: number; bytes_out: number };
 }
 
@@ -33,7 +41,14 @@ export async function getGatewayUsage(db: Database, userId: string): Promise<Gat
     updated_at: row.updatedAt?.toISOString() ?? null,
   }));
   const sum = (pick: (item: (typeof items)[number]) => number) => items.reduce((total, item) => total + pick(item), 0);
-  return { items, total: { connections: sum((i) => i.connections), bytes_in: sum((i) => i.bytes_in), bytes_out: sum((i) => i.bytes_out) } };
+  return {
+    items,
+    total: {
+      connections: sum((i) => i.connections),
+      bytes_in: sum((i) => i.bytes_in),
+      bytes_out: sum((i) => i.bytes_out),
+    },
+  };
 }
 
 export interface AllowEntryView {
@@ -52,7 +67,10 @@ const renderEntry = (row: GatewayAllowEntryRow): AllowEntryView => ({
   created_at: row.createdAt.toISOString(),
 });
 
-export async function listAllowlist(db: Database, userId: string): Promise<{ items: AllowEntryView[]; next_cursor: null; total_count: number }> {
+export async function listAllowlist(
+  db: Database,
+  userId: string,
+): Promise<{ items: AllowEntryView[]; next_cursor: null; total_count: number }> {
   const items = (await listGatewayAllowlist(db, userId)).map(renderEntry);
   return { items, next_cursor: null, total_count: items.length };
 }
@@ -75,7 +93,10 @@ export async function addAllowEntry(
   input: { cidr: string; params: string; api_key_id?: string },
 ): Promise<AllowEntryView> {
   const cidr = normalizeCidr(input.cidr);
-  if (cidr === null) throw new AppError('VALIDATION_ERROR', 'cidr must be an IPv4/IPv6 address or CIDR block.', { fields: [{ field: 'cidr', message: 'not an address or CIDR block' }] });
+  if (cidr === null)
+    throw new AppError('VALIDATION_ERROR', 'cidr must be an IPv4/IPv6 address or CIDR block.', {
+      fields: [{ field: 'cidr', message: 'not an address or CIDR block' }],
+    });
   try {
     parseParamList(input.params);
   } catch (error) {
@@ -83,7 +104,9 @@ export async function addAllowEntry(
     throw new AppError('VALIDATION_ERROR', error.message, { fields: [{ field: 'params', message: error.message }] });
   }
   if ((await listGatewayAllowlist(db, caller.userId)).length >= ALLOWLIST_LIMIT) {
-    throw new AppError('CONFLICT', `You can keep at most ${ALLOWLIST_LIMIT} allowlist entries; delete one first.`, { limit: ALLOWLIST_LIMIT });
+    throw new AppError('CONFLICT', `You can keep at most ${ALLOWLIST_LIMIT} allowlist entries; delete one first.`, {
+      limit: ALLOWLIST_LIMIT,
+    });
   }
   const apiKeyId = input.api_key_id ?? caller.apiKeyId;
   let created: Awaited<ReturnType<typeof createGatewayAllowEntry>>;
@@ -92,7 +115,9 @@ export async function addAllowEntry(
   } catch (error) {
     // PostgreSQL refuses a block with host bits set (203.0.113.7/24): the caller meant its network.
     if ((error as { code?: string }).code === '22P02') {
-      throw new AppError('VALIDATION_ERROR', 'cidr has bits set to the right of the mask (e.g. use 203.0.113.0/24).', { fields: [{ field: 'cidr', message: 'host bits set' }] });
+      throw new AppError('VALIDATION_ERROR', 'cidr has bits set to the right of the mask (e.g. use 203.0.113.0/24).', {
+        fields: [{ field: 'cidr', message: 'host bits set' }],
+      });
     }
     throw error;
   }

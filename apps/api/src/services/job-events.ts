@@ -23,9 +23,13 @@ export function jobEvents(ctx: ApiContext, key: QueueKey): QueueEvents {
   let listener = listeners.get(key);
   if (listener === undefined) {
     const connection = createRedis(ctx.config.REDIS_URL, 'worker');
-    connection.on('error', (error) => ctx.logger.debug('queue events redis error', { queue: key, error: error.message }));
+    connection.on('error', (error) =>
+      ctx.logger.debug('queue events redis error', { queue: key, error: error.message }),
+    );
     listener = { connection, events: createQueueEvents(key, { connection, prefix: ctx.config.QUEUE_PREFIX }) };
-    listener.events.on('error', (error) => ctx.logger.debug('queue events error', { queue: key, error: error.message }));
+    listener.events.on('error', (error) =>
+      ctx.logger.debug('queue events error', { queue: key, error: error.message }),
+    );
     listeners.set(key, listener);
   }
   return listener.events;
@@ -38,7 +42,10 @@ export async function closeJobEvents(ctx: ApiContext): Promise<void> {
   listenersByContext.delete(ctx);
   for (const listener of listeners.values()) {
     // Closing waits for Redis; during an outage, give up after a moment and drop the connection.
-    await Promise.race([listener.events.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    await Promise.race([
+      listener.events.close().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+    ]);
     listener.connection.disconnect();
   }
 }

@@ -43,13 +43,19 @@ export async function listKeys(db: Database, userId: string, page: PageRequest):
  * This process's key cache forgets the key before the answer goes out (other processes hear of it from the
  * database's notification).
  */
-export async function revokeKey(ctx: Pick<ApiContext, 'db' | 'keyHolders'>, userId: string, keyId: string): Promise<KeyView> {
+export async function revokeKey(
+  ctx: Pick<ApiContext, 'db' | 'keyHolders'>,
+  userId: string,
+  keyId: string,
+): Promise<KeyView> {
   const { db } = ctx;
   assertId(keyId, 'API key');
   const { outcome } = await revokeApiKey(db, userId, keyId);
   if (outcome === 'not_found') throw notFound('API key');
   if (outcome === 'last_key') {
-    throw new AppError('LAST_KEY', 'This is your last live API key; create another key before revoking it.', { key_id: keyId });
+    throw new AppError('LAST_KEY', 'This is your last live API key; create another key before revoking it.', {
+      key_id: keyId,
+    });
   }
   const key = await db.apiKey.findUniqueOrThrow({ where: { id: keyId } });
   ctx.keyHolders.forget(key.keyHash);

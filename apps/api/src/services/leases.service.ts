@@ -22,7 +22,10 @@ export const acquireBodySchema = z
 export type AcquireBody = z.infer<typeof acquireBodySchema>;
 
 export const acquireHeadersSchema = z.object({
-  'Idempotency-Key': z.string().regex(/^[\x20-\x7E]{1,200}$/, 'must be 1 to 200 printable ASCII characters').optional(),
+  'Idempotency-Key': z
+    .string()
+    .regex(/^[\x20-\x7E]{1,200}$/, 'must be 1 to 200 printable ASCII characters')
+    .optional(),
 });
 
 /** A lease as its holder sees it; upstream credentials only for proxies that have them (the holder needs them). */
@@ -31,7 +34,14 @@ export function renderLease(grant: LeaseGrant, creditsRemaining: number): Acquir
   const credentials = proxy.username !== null ? { username: proxy.username, password: proxy.password } : {};
   return {
     lease_id: grant.leaseId,
-    proxy: { ip: proxy.ip, port: proxy.port, protocol: proxy.protocol, country: proxy.country, anonymity: proxy.anonymity, ...credentials },
+    proxy: {
+      ip: proxy.ip,
+      port: proxy.port,
+      protocol: proxy.protocol,
+      country: proxy.country,
+      anonymity: proxy.anonymity,
+      ...credentials,
+    },
     expires_at: grant.expiresAt.toISOString(),
     credits_remaining: creditsRemaining,
   };
@@ -60,7 +70,12 @@ export async function acquireProxy(
       // finds the answer to replay.
       beforeCommit: idempotencyKey
         ? async (grant, credits) => {
-            await ctx.redis.set(answerKey(ctx, grant.leaseId), JSON.stringify(renderLease(grant, credits)), 'EX', IDEMPOTENT_ANSWER_SECONDS);
+            await ctx.redis.set(
+              answerKey(ctx, grant.leaseId),
+              JSON.stringify(renderLease(grant, credits)),
+              'EX',
+              IDEMPOTENT_ANSWER_SECONDS,
+            );
           }
         : undefined,
     },
@@ -75,9 +90,15 @@ export async function acquireProxy(
     case 'replayed':
       return replayAnswer(ctx, caller.userId, outcome.grant);
     case 'insufficient_credits':
-      throw new AppError('INSUFFICIENT_CREDITS', `You need at least 1 credit to acquire a proxy. Current balance: ${outcome.balance}.`);
+      throw new AppError(
+        'INSUFFICIENT_CREDITS',
+        `You need at least 1 credit to acquire a proxy. Current balance: ${outcome.balance}.`,
+      );
     case 'all_leased':
-      throw new AppError('ALL_PROXIES_LEASED', 'Every active proxy matching the filters is leased right now. Retry shortly.');
+      throw new AppError(
+        'ALL_PROXIES_LEASED',
+        'Every active proxy matching the filters is leased right now. Retry shortly.',
+      );
     case 'no_match':
       throw new AppError('NO_MATCHING_PROXY', 'No active proxy matches the filters.');
   }
@@ -96,5 +117,9 @@ export async function releaseProxyLease(ctx: ApiContext, userId: string, leaseId
   const ended = await releaseLease(ctx.db, userId, leaseId);
   if (!ended) throw notFound('Lease');
   if (ended.releasedNow) ctx.metrics.leasesReleased.inc();
-  return { lease_id: ended.leaseId, released_at: ended.releasedAt?.toISOString() ?? null, expires_at: ended.expiresAt.toISOString() };
+  return {
+    lease_id: ended.leaseId,
+    released_at: ended.releasedAt?.toISOString() ?? null,
+    expires_at: ended.expiresAt.toISOString(),
+  };
 }

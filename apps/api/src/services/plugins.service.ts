@@ -8,14 +8,21 @@ import type { NotifierStatus, PluginStatus } from '../openapi/responses/pool.res
 /** The configured notifiers and their delivery health, as the scraper's notify worker records it in Redis. */
 export async function notifierStatus(ctx: ApiContext): Promise<NotifierStatus[]> {
   const notifiers = buildNotifiers(ctx.config.NOTIFIERS, { allowPrivate: ctx.config.ALLOW_PRIVATE_TARGETS });
-  const store = new NotifierHealthStore(ctx.redis, { prefix: ctx.config.QUEUE_PREFIX, unhealthyAfter: ctx.config.NOTIFIER_UNHEALTHY_AFTER });
+  const store = new NotifierHealthStore(ctx.redis, {
+    prefix: ctx.config.QUEUE_PREFIX,
+    unhealthyAfter: ctx.config.NOTIFIER_UNHEALTHY_AFTER,
+  });
   return notifierStatuses(notifiers, store);
 }
 
 /** The checker pipeline as the checker app registers it, in run order. Building it opens no connection and
  * loads no database (the judge URL is only parsed; the geoip file opens on first use). */
 function checkerList(ctx: ApiContext): PluginStatus['checkers'] {
-  const checkers = builtinCheckers({ judgeUrl: 'http://127.0.0.1/judge', secret: ctx.config.JUDGE_SECRET, ownIps: () => [] });
+  const checkers = builtinCheckers({
+    judgeUrl: 'http://127.0.0.1/judge',
+    secret: ctx.config.JUDGE_SECRET,
+    ownIps: () => [],
+  });
   return orderCheckers(checkers).map(({ name, stage, priority }) => ({ name, stage, priority }));
 }
 

@@ -26,7 +26,12 @@ export const proxyFilterShape = {
   min_score: decimal(0, 1).optional(),
   max_latency_ms: decimal(0, 1e9).optional(),
   min_uptime_pct: decimal(0, 100).optional(),
-  verified_within_minutes: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1).max(5_256_000)).optional(),
+  verified_within_minutes: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(5_256_000))
+    .optional(),
 };
 
 export const proxySortShape = {
@@ -38,7 +43,12 @@ export const proxyListQuerySchema = z.object({ ...proxyFilterShape, ...proxySort
 export type ProxyListQuery = z.infer<typeof proxyListQuerySchema>;
 
 /** Default direction per sort field: best first (highest score and uptime, lowest latency, freshest check). */
-export const DEFAULT_ORDER: Record<ProxySort, SortOrder> = { score: 'desc', latency: 'asc', uptime: 'desc', last_checked: 'desc' };
+export const DEFAULT_ORDER: Record<ProxySort, SortOrder> = {
+  score: 'desc',
+  latency: 'asc',
+  uptime: 'desc',
+  last_checked: 'desc',
+};
 
 export function toProxyFilters(query: z.infer<z.ZodObject<typeof proxyFilterShape>>): ProxyFilters {
   return {
@@ -53,7 +63,8 @@ export function toProxyFilters(query: z.infer<z.ZodObject<typeof proxyFilterShap
   };
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function renderProxy(row: ProxyListRow): ProxyItem {
   return {
@@ -76,18 +87,31 @@ export function renderProxy(row: ProxyListRow): ProxyItem {
 
 const REAL_TEXT = /^(-?\d+(\.\d+)?(e[+-]?\d+)?|NaN|-?Infinity)$/;
 const TIMESTAMPTZ_TEXT = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d){0,2}$/;
-const cursorSchema = z.object({ s: z.enum(PROXY_SORTS), o: z.enum(SORT_ORDERS), v: z.string().max(64).nullable(), id: z.string().uuid() });
+const cursorSchema = z.object({
+  s: z.enum(PROXY_SORTS),
+  o: z.enum(SORT_ORDERS),
+  v: z.string().max(64).nullable(),
+  id: z.string().uuid(),
+});
 
 /** A cursor carries the sort and order it was made for; reused with another sort or order it is refused. */
-export function positionFromCursor(cursor: string | undefined, sort: ProxySort, order: SortOrder): ProxyPosition | undefined {
+export function positionFromCursor(
+  cursor: string | undefined,
+  sort: ProxySort,
+  order: SortOrder,
+): ProxyPosition | undefined {
   const decoded = decodeCursor(cursor, cursorSchema);
   if (!decoded) return undefined;
   const valueOk = decoded.v === null || (sort === 'last_checked' ? TIMESTAMPTZ_TEXT : REAL_TEXT).test(decoded.v);
   if (decoded.s !== sort || decoded.o !== order || !valueOk) {
-    throw new AppError('INVALID_CURSOR', `The cursor belongs to another query (sort=${decoded.s}, order=${decoded.o}).`, {
-      cursor_sort: decoded.s,
-      cursor_order: decoded.o,
-    });
+    throw new AppError(
+      'INVALID_CURSOR',
+      `The cursor belongs to another query (sort=${decoded.s}, order=${decoded.o}).`,
+      {
+        cursor_sort: decoded.s,
+        cursor_order: decoded.o,
+      },
+    );
   }
   return { value: decoded.v, id: decoded.id };
 }
@@ -105,8 +129,11 @@ function positionAfter(row: ProxyListRow, sort: ProxySort, order: SortOrder): z.
 export async function countMatching(ctx: ApiContext, filters: ProxyFilters): Promise<number> {
   const digest = createHash('sha256').update(JSON.stringify(filters)).digest('hex').slice(0, 32);
   const ttlSeconds = ctx.config.PROXY_COUNT_CACHE_SECONDS;
-  return cachedJson(ctx, `proxies-count:${digest}`, { ttlSeconds, staleSeconds: ttlSeconds, worthCaching: (n) => n >= 1000 }, () =>
-    countProxies(ctx.db, filters),
+  return cachedJson(
+    ctx,
+    `proxies-count:${digest}`,
+    { ttlSeconds, staleSeconds: ttlSeconds, worthCaching: (n) => n >= 1000 },
+    () => countProxies(ctx.db, filters),
   );
 }
 

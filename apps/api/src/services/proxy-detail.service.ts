@@ -11,7 +11,10 @@ export const RECENT_CHECKS_LIMIT = 20;
 /** One proxy in the list-item shape with its newest check rows, newest first. Unknown or malformed id: 404. */
 export async function getProxyDetail(ctx: ApiContext, proxyId: string): Promise<ProxyDetail> {
   assertId(proxyId, 'Proxy');
-  const [row, checks] = await Promise.all([findProxyRow(ctx.db, proxyId), recentProxyChecks(ctx.db, proxyId, RECENT_CHECKS_LIMIT)]);
+  const [row, checks] = await Promise.all([
+    findProxyRow(ctx.db, proxyId),
+    recentProxyChecks(ctx.db, proxyId, RECENT_CHECKS_LIMIT),
+  ]);
   if (row === null) throw notFound('Proxy');
   return {
     proxy: renderProxy(row),

@@ -23,8 +23,20 @@ export const EXPORT_CONTENT_TYPES = {
 } as const;
 
 const CSV_COLUMNS = [
-  'id', 'ip', 'port', 'protocol', 'status', 'anonymity', 'exit_ip', 'country', 'score',
-  'avg_latency_ms', 'uptime_pct', 'last_checked_at', 'first_seen_at', 'tags',
+  'id',
+  'ip',
+  'port',
+  'protocol',
+  'status',
+  'anonymity',
+  'exit_ip',
+  'country',
+  'score',
+  'avg_latency_ms',
+  'uptime_pct',
+  'last_checked_at',
+  'first_seen_at',
+  'tags',
 ] as const satisfies ReadonlyArray<keyof ProxyItem>;
 
 function csvField(value: unknown): string {
@@ -44,7 +56,8 @@ export function exportFormatter(query: Pick<ProxyExportQuery, 'format' | 'scheme
   if (query.format === 'csv') {
     return {
       head: `${CSV_COLUMNS.join(',')}\r\n`,
-      batch: (items) => items.map((item) => `${CSV_COLUMNS.map((column) => csvField(item[column])).join(',')}\r\n`).join(''),
+      batch: (items) =>
+        items.map((item) => `${CSV_COLUMNS.map((column) => csvField(item[column])).join(',')}\r\n`).join(''),
       tail: '',
     };
   }

@@ -17,7 +17,10 @@ export async function importCatalogNow(
   redis.on('error', () => undefined); // reported below as one clear message, not as connection noise
   const scrapeQueue = createQueue('scrape', { connection: redis, prefix: config.QUEUE_PREFIX });
   try {
-    if (!(await pingRedis(redis))) throw new Error(`Redis at ${config.REDIS_URL} does not answer: nothing imported (sources are scheduled as they are added).`);
+    if (!(await pingRedis(redis)))
+      throw new Error(
+        `Redis at ${config.REDIS_URL} does not answer: nothing imported (sources are scheduled as they are added).`,
+      );
     return await importCatalog(db, { scrapeQueue, entries });
   } finally {
     await scrapeQueue.close().catch(() => undefined);

@@ -17,7 +17,9 @@ const answer = ({ proxies_skipped: _skipped, ...body }: ScrapeResult): ManualScr
  */
 export async function scrapeSourceNow(ctx: ApiContext, sourceId: string): Promise<ManualScrapeAnswer> {
   const source = await findSource(ctx, sourceId);
-  const job = await withQueue(ctx, () => enqueue(ctx.queues.scrape, 'scrape', { source_id: source.id, trigger: 'manual' }));
+  const job = await withQueue(ctx, () =>
+    enqueue(ctx.queues.scrape, 'scrape', { source_id: source.id, trigger: 'manual' }),
+  );
   const jobId = String(job.id);
   const waitMs = ctx.config.SCRAPE_WAIT_MS;
   if (waitMs > 0) {

@@ -1,8 +1,20 @@
-import { findSourceByUrl, isUniqueUrlViolation, listSourcesPage, normalizeSourceUrl, type Source } from '@proxy-pool/db';
+import {
+  findSourceByUrl,
+  isUniqueUrlViolation,
+  listSourcesPage,
+  normalizeSourceUrl,
+  type Source,
+} from '@proxy-pool/db';
 import { detectParser } from '@proxy-pool/parsers';
 import type { ProxyProtocol } from '@proxy-pool/plugin-contracts';
 import { removeSourceSchedule, syncSourceSchedule } from '@proxy-pool/queues';
-import { createScheduledSource, cronProblem, parserProblem, protocolFromUrlPath, SOURCE_PARSERS } from '@proxy-pool/source-catalog';
+import {
+  createScheduledSource,
+  cronProblem,
+  parserProblem,
+  protocolFromUrlPath,
+  SOURCE_PARSERS,
+} from '@proxy-pool/source-catalog';
 import { checkUrl } from '@proxy-pool/ssrf';
 import type { ApiContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
@@ -47,7 +59,11 @@ export function renderSource(row: Source, reader: SourceReader): SourceView {
   };
 }
 
-export async function listSources(ctx: ApiContext, query: PageRequest & { is_active?: boolean | undefined }, reader: SourceReader): Promise<Page<SourceView>> {
+export async function listSources(
+  ctx: ApiContext,
+  query: PageRequest & { is_active?: boolean | undefined },
+  reader: SourceReader,
+): Promise<Page<SourceView>> {
   const after = cursorPosition(query.cursor);
   const { rows, total } = await listSourcesPage(ctx.db, { isActive: query.is_active, after, take: query.limit + 1 });
   return toPage(rows, query.limit, total, (row) => renderSource(row, reader), createdAtPosition);
@@ -60,7 +76,8 @@ export async function findSource(ctx: ApiContext, id: string): Promise<Source> {
   return row;
 }
 
-const fieldError = (field: string, message: string) => new AppError('VALIDATION_ERROR', `Invalid body: ${field}.`, { fields: [{ field, message }] });
+const fieldError = (field: string, message: string) =>
+  new AppError('VALIDATION_ERROR', `Invalid body: ${field}.`, { fields: [{ field, message }] });
 
 /** 422 with cron-parser's own reason unless the expression is a 5- or 6-field cron line or an @alias. */
 function assertCron(expression: string): void {
@@ -84,7 +101,11 @@ function sourceExists(url: string, existing: Source | null): AppError {
 
 async function assertSafeUrl(ctx: ApiContext, url: string): Promise<void> {
   const verdict = await checkUrl(url, { allowPrivate: ctx.config.ALLOW_PRIVATE_TARGETS });
-  if (!verdict.ok) throw new AppError('UNSAFE_URL', `The source URL is not allowed: ${verdict.reason}.`, { field: 'url', reason: verdict.reason });
+  if (!verdict.ok)
+    throw new AppError('UNSAFE_URL', `The source URL is not allowed: ${verdict.reason}.`, {
+      field: 'url',
+      reason: verdict.reason,
+    });
 }
 
 const samplers = new WeakMap<ApiContext, ReturnType<typeof createSampleFetcher>>();
@@ -103,14 +124,22 @@ async function detectParserName(ctx: ApiContext, url: string): Promise<string> {
   const fetched = await sampler(url);
   const parsers = SOURCE_PARSERS.map((parser) => parser.name);
   if (!fetched.ok) {
-    throw new AppError('NO_MATCHING_PARSER', `Cannot auto-detect the format: fetching a sample failed (${fetched.reason}). Give parser_name.`, {
-      reason: fetched.reason,
-      parsers,
-    });
+    throw new AppError(
+      'NO_MATCHING_PARSER',
+      `Cannot auto-detect the format: fetching a sample failed (${fetched.reason}). Give parser_name.`,
+      {
+        reason: fetched.reason,
+        parsers,
+      },
+    );
   }
   const parser = detectParser(SOURCE_PARSERS, fetched.sample);
   if (parser === null) {
-    throw new AppError('NO_MATCHING_PARSER', 'No registered parser recognises this source. Give parser_name or check the URL.', { parsers });
+    throw new AppError(
+      'NO_MATCHING_PARSER',
+      'No registered parser recognises this source. Give parser_name or check the URL.',
+      { parsers },
+    );
   }
   return parser.name;
 }
@@ -152,7 +181,8 @@ export async function updateSource(ctx: ApiContext, id: string, patch: SourcePat
   };
   if (Object.keys(data).length === 0) return renderSource(before, 'admin');
   const row = await ctx.db.source.update({ where: { id }, data }).catch(async (error: unknown) => {
-    if (patch.url !== undefined && isUniqueUrlViolation(error)) throw sourceExists(patch.url, await findSourceByUrl(ctx.db, patch.url));
+    if (patch.url !== undefined && isUniqueUrlViolation(error))
+      throw sourceExists(patch.url, await findSourceByUrl(ctx.db, patch.url));
     throw error;
   });
   if (row.cronSchedule !== before.cronSchedule || row.isActive !== before.isActive) {

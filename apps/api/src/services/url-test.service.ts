@@ -13,7 +13,10 @@ export const urlTestBodySchema = z
     url: z
       .string()
       .max(2048)
-      .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an http or https URL'),
+      .refine(
+        (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
+        'must be an http or https URL',
+      ),
     count: z.number().int().min(1).max(50).default(5),
     timeout_seconds: z.number().min(1).max(60).default(10),
     protocol: z.enum(PROXY_PROTOCOLS).optional(),
@@ -22,7 +25,6 @@ export const urlTestBodySchema = z
   .strict();
 export type UrlTestBody = z.infer<typeof urlTestBodySchema>;
 
-
 /**
  * Queues a `url-test` job (run by a checker: the `count` best matching active proxies request the URL) and
  * waits for its result up to URL_TEST_WAIT_MS. No matching active proxy: empty results, success_rate 0.
@@ -30,7 +32,11 @@ export type UrlTestBody = z.infer<typeof urlTestBodySchema>;
  */
 export async function runUrlTest(ctx: ApiContext, body: UrlTestBody): Promise<UrlTestResult> {
   const verdict = await checkUrl(body.url, { allowPrivate: ctx.config.ALLOW_PRIVATE_TARGETS });
-  if (!verdict.ok) throw new AppError('UNSAFE_URL', `The URL is not allowed: ${verdict.reason}.`, { field: 'url', reason: verdict.reason });
+  if (!verdict.ok)
+    throw new AppError('UNSAFE_URL', `The URL is not allowed: ${verdict.reason}.`, {
+      field: 'url',
+      reason: verdict.reason,
+    });
   const events = jobEvents(ctx, 'urlTest');
   await withQueue(ctx, () => events.waitUntilReady());
   const job = await withQueue(ctx, () =>
@@ -48,12 +54,20 @@ export async function runUrlTest(ctx: ApiContext, body: UrlTestBody): Promise<Ur
     const state = await withQueue(ctx, () => job.getState()).catch(() => 'unknown');
     if (state === 'failed') {
       const reason = (error as Error).message;
-      throw new AppError('URL_TEST_FAILED', `The URL test failed: ${reason}`, { job_id: String(job.id), error: reason });
+      throw new AppError('URL_TEST_FAILED', `The URL test failed: ${reason}`, {
+        job_id: String(job.id),
+        error: reason,
+      });
     }
-    if (state === 'waiting' || state === 'delayed' || state === 'prioritized') await job.remove().catch(() => undefined);
-    throw new AppError('URL_TEST_TIMEOUT', `No checker finished the URL test within ${ctx.config.URL_TEST_WAIT_MS} ms.`, {
-      job_id: String(job.id),
-      state,
-    });
+    if (state === 'waiting' || state === 'delayed' || state === 'prioritized')
+      await job.remove().catch(() => undefined);
+    throw new AppError(
+      'URL_TEST_TIMEOUT',
+      `No checker finished the URL test within ${ctx.config.URL_TEST_WAIT_MS} ms.`,
+      {
+        job_id: String(job.id),
+        state,
+      },
+    );
   }
 }

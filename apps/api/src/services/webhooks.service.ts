@@ -14,7 +14,12 @@ export interface WebhookInput {
 }
 
 export function renderWebhook(row: UserWebhook): WebhookView {
-  return { id: row.id, url: redact(row.url) as string, subscribes_to: row.subscribesTo, created_at: row.createdAt.toISOString() };
+  return {
+    id: row.id,
+    url: redact(row.url) as string,
+    subscribes_to: row.subscribesTo,
+    created_at: row.createdAt.toISOString(),
+  };
 }
 
 /**
@@ -24,9 +29,15 @@ export function renderWebhook(row: UserWebhook): WebhookView {
  */
 export async function createWebhook(ctx: ApiContext, userId: string, input: WebhookInput): Promise<CreatedWebhook> {
   const verdict = await checkUrl(input.url, { allowPrivate: ctx.config.ALLOW_PRIVATE_TARGETS });
-  if (!verdict.ok) throw new AppError('UNSAFE_URL', `The webhook URL is not allowed: ${verdict.reason}.`, { field: 'url', reason: verdict.reason });
+  if (!verdict.ok)
+    throw new AppError('UNSAFE_URL', `The webhook URL is not allowed: ${verdict.reason}.`, {
+      field: 'url',
+      reason: verdict.reason,
+    });
   const secret = randomBytes(32).toString('hex');
-  const row = await ctx.db.userWebhook.create({ data: { userId, url: input.url, secret, subscribesTo: input.subscribes_to } });
+  const row = await ctx.db.userWebhook.create({
+    data: { userId, url: input.url, secret, subscribesTo: input.subscribes_to },
+  });
   const limit = ctx.config.WEBHOOKS_PER_USER;
   if ((await ctx.db.userWebhook.count({ where: { userId } })) > limit) {
     await ctx.db.userWebhook.delete({ where: { id: row.id } });
@@ -39,7 +50,11 @@ export async function createWebhook(ctx: ApiContext, userId: string, input: Webh
 export async function listWebhooks(db: Database, userId: string, page: PageRequest): Promise<Page<WebhookView>> {
   const after = cursorPosition(page.cursor);
   const [rows, total] = await Promise.all([
-    db.userWebhook.findMany({ where: { userId, ...olderThan(after) }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: page.limit + 1 }),
+    db.userWebhook.findMany({
+      where: { userId, ...olderThan(after) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: page.limit + 1,
+    }),
     db.userWebhook.count({ where: { userId } }),
   ]);
   return toPage(rows, page.limit, total, renderWebhook, createdAtPosition);

@@ -17,7 +17,14 @@ describe('GET /account', () => {
     const admin = await createTestUser(api.ctx, { role: 'admin', credits: 7 });
     const res = await api.request.get('/account').set(admin.auth);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: admin.userId, email: admin.email, display_name: 'Test User', role: 'admin', credit_balance: 7, created_at: expect.stringMatching(ISO) });
+    expect(res.body).toEqual({
+      id: admin.userId,
+      email: admin.email,
+      display_name: 'Test User',
+      role: 'admin',
+      credit_balance: 7,
+      created_at: expect.stringMatching(ISO),
+    });
   });
 });
 
@@ -111,7 +118,11 @@ describe('GET /account/leases', () => {
     });
     expect(first.body.items[1].lease_id).toBe(live[1]!.id);
     const second = await api.request.get(`/account/leases?limit=2&cursor=${first.body.next_cursor}`).set(alice.auth);
-    expect(second.body).toEqual({ items: [expect.objectContaining({ lease_id: live[0]!.id })], next_cursor: null, total_count: 3 });
+    expect(second.body).toEqual({
+      items: [expect.objectContaining({ lease_id: live[0]!.id })],
+      next_cursor: null,
+      total_count: 3,
+    });
 
     const bobView = await api.request.get('/account/leases').set(bob.auth);
     expect(bobView.body.items.map((l: { lease_id: string }) => l.lease_id)).toEqual([bobs.id]);

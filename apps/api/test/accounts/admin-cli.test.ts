@@ -27,7 +27,11 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRe
     execFile(
       process.execPath,
       ['--import', 'tsx', 'apps/api/src/admin-cli.ts', ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', DATABASE_URL: process.env.DATABASE_URL ?? '', ...env }, timeout: 60_000 },
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: process.env.DATABASE_URL ?? '', ...env },
+        timeout: 60_000,
+      },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -52,10 +56,15 @@ describe('admin CLI', () => {
 
     const account = await api.request.get('/account').set(auth);
     expect(account.status).toBe(200);
-    expect(account.body).toEqual(expect.objectContaining({ email, display_name: 'Root Admin', role: 'admin', credit_balance: 3 }));
+    expect(account.body).toEqual(
+      expect.objectContaining({ email, display_name: 'Root Admin', role: 'admin', credit_balance: 3 }),
+    );
 
     const customer = await registerViaApi(api);
-    const granted = await api.request.post(`/admin/users/${customer.userId}/credits`).set(auth).send({ amount: 50, description: 'Welcome' });
+    const granted = await api.request
+      .post(`/admin/users/${customer.userId}/credits`)
+      .set(auth)
+      .send({ amount: 50, description: 'Welcome' });
     expect(granted.status).toBe(201);
 
     const hits = await api.ctx.db.$queryRaw<Array<{ n: number }>>`
@@ -84,7 +93,10 @@ describe('admin CLI', () => {
   }, 90_000);
 
   it('rejects bad arguments without touching the database', async () => {
-    const [badEmail, badCommand] = await Promise.all([runCli(['create', '--email', 'not-an-email']), runCli(['frobnicate'])]);
+    const [badEmail, badCommand] = await Promise.all([
+      runCli(['create', '--email', 'not-an-email']),
+      runCli(['frobnicate']),
+    ]);
     expect(badEmail.code).toBe(1);
     expect(badEmail.stderr).toContain('--email');
     expect(badCommand.code).toBe(2);
@@ -111,21 +123,36 @@ describe('admin CLI: sources import-catalog', () => {
   });
 
   const importCatalogCli = (env: Record<string, string> = {}) =>
-    runCli(['sources', 'import-catalog'], { DATABASE_URL: database.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, ...env });
+    runCli(['sources', 'import-catalog'], {
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      ...env,
+    });
 
   it('adds the catalog once, scheduled at once, and says so; a second run adds nothing', async () => {
     const first = await importCatalogCli();
-    expect(first).toEqual({ code: 0, stdout: `Catalog: ${catalogSize} sources added, 0 already present.\n`, stderr: '' });
+    expect(first).toEqual({
+      code: 0,
+      stdout: `Catalog: ${catalogSize} sources added, 0 already present.\n`,
+      stderr: '',
+    });
     const db = createDatabase({ url: database.url, poolSize: 1 });
     const scrape = createQueue('scrape', { connection: redis, prefix });
     try {
       const sources = await db.source.findMany();
       expect(sources).toHaveLength(catalogSize);
       const schedulers = await scrape.getJobSchedulers(0, -1);
-      expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual(sources.map((source) => `source:${source.id}`).sort());
+      expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual(
+        sources.map((source) => `source:${source.id}`).sort(),
+      );
 
       const second = await importCatalogCli();
-      expect(second).toEqual({ code: 0, stdout: `Catalog: 0 sources added, ${catalogSize} already present.\n`, stderr: '' });
+      expect(second).toEqual({
+        code: 0,
+        stdout: `Catalog: 0 sources added, ${catalogSize} already present.\n`,
+        stderr: '',
+      });
       expect(await db.source.count()).toBe(catalogSize);
     } finally {
       await scrape.close();
@@ -136,7 +163,11 @@ describe('admin CLI: sources import-catalog', () => {
   it('refuses to import while Redis does not answer, writing nothing', async () => {
     const other = await privateDatabase();
     try {
-      const result = await runCli(['sources', 'import-catalog'], { DATABASE_URL: other.url, REDIS_URL: 'redis://127.0.0.1:1', QUEUE_PREFIX: prefix });
+      const result = await runCli(['sources', 'import-catalog'], {
+        DATABASE_URL: other.url,
+        REDIS_URL: 'redis://127.0.0.1:1',
+        QUEUE_PREFIX: prefix,
+      });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('Redis at redis://127.0.0.1:1 does not answer: nothing imported');
       const db = createDatabase({ url: other.url, poolSize: 1 });
@@ -152,16 +183,50 @@ describe('admin CLI: sources import-catalog', () => {
     const other = await privateDatabase();
     try {
       const own = join(dir, 'own.json');
-      writeFileSync(own, JSON.stringify({ sources: [{ name: 'own', url: 'https://lists.example.com/socks5.txt', parser: 'plaintext', default_protocol: 'socks5', schedule: '*/45 * * * *', note: 'Ours.' }] }));
+      writeFileSync(
+        own,
+        JSON.stringify({
+          sources: [
+            {
+              name: 'own',
+              url: 'https://lists.example.com/socks5.txt',
+              parser: 'plaintext',
+              default_protocol: 'socks5',
+              schedule: '*/45 * * * *',
+              note: 'Ours.',
+            },
+          ],
+        }),
+      );
       const env = { DATABASE_URL: other.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix };
-      expect(await runCli(['sources', 'import-catalog'], { ...env, SOURCE_CATALOG: own })).toMatchObject({ code: 0, stdout: 'Catalog: 1 sources added, 0 already present.\n' });
+      expect(await runCli(['sources', 'import-catalog'], { ...env, SOURCE_CATALOG: own })).toMatchObject({
+        code: 0,
+        stdout: 'Catalog: 1 sources added, 0 already present.\n',
+      });
       const bad = join(dir, 'bad.json');
-      writeFileSync(bad, JSON.stringify({ sources: [{ name: 'bad', url: 'ftp://lists.example.com/x', parser: 'yaml', default_protocol: 'socks5', schedule: '* *', note: 'Bad.' }] }));
+      writeFileSync(
+        bad,
+        JSON.stringify({
+          sources: [
+            {
+              name: 'bad',
+              url: 'ftp://lists.example.com/x',
+              parser: 'yaml',
+              default_protocol: 'socks5',
+              schedule: '* *',
+              note: 'Bad.',
+            },
+          ],
+        }),
+      );
       const refused = await runCli(['sources', 'import-catalog'], { ...env, SOURCE_CATALOG: bad });
       expect(refused.code).toBe(1);
-      for (const problem of ['sources.0.url', 'sources.0.parser', 'sources.0.schedule']) expect(refused.stderr).toContain(problem);
+      for (const problem of ['sources.0.url', 'sources.0.parser', 'sources.0.schedule'])
+        expect(refused.stderr).toContain(problem);
       const db = createDatabase({ url: other.url, poolSize: 1 });
-      expect((await db.source.findMany()).map((source) => source.url)).toEqual(['https://lists.example.com/socks5.txt']);
+      expect((await db.source.findMany()).map((source) => source.url)).toEqual([
+        'https://lists.example.com/socks5.txt',
+      ]);
       await db.$disconnect();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -16,7 +16,11 @@ afterAll(async () => {
   await api.close();
 });
 
-const credit = (userId: string, body: unknown, as: TestUser = admin) => api.request.post(`/admin/users/${userId}/credits`).set(as.auth).send(body as object);
+const credit = (userId: string, body: unknown, as: TestUser = admin) =>
+  api.request
+    .post(`/admin/users/${userId}/credits`)
+    .set(as.auth)
+    .send(body as object);
 
 async function ledger(userId: string): Promise<{ balance: number; sum: number; count: number }> {
   const user = await api.ctx.db.user.findUniqueOrThrow({ where: { id: userId } });
@@ -32,12 +36,20 @@ describe('POST /admin/users/{user_id}/credits', () => {
     expect(up.body).toEqual({
       user_id: user.userId,
       balance: 100,
-      transaction: { id: expect.any(String), amount: 100, tx_type: 'purchase', description: 'Invoice 42', created_at: expect.stringMatching(/Z$/) },
+      transaction: {
+        id: expect.any(String),
+        amount: 100,
+        tx_type: 'purchase',
+        description: 'Invoice 42',
+        created_at: expect.stringMatching(/Z$/),
+      },
     });
     const down = await credit(user.userId, { amount: -30, description: 'Correction' });
     expect(down.status).toBe(201);
     expect(down.body.balance).toBe(70);
-    expect(down.body.transaction).toEqual(expect.objectContaining({ amount: -30, tx_type: 'adjustment', description: 'Correction' }));
+    expect(down.body.transaction).toEqual(
+      expect.objectContaining({ amount: -30, tx_type: 'adjustment', description: 'Correction' }),
+    );
     const seen = await api.request.get('/account/credits').set(user.auth);
     expect(seen.body.balance).toBe(70);
     expect(seen.body.recent_transactions.map((t: { amount: number }) => t.amount)).toEqual([-30, 100]);
@@ -48,7 +60,9 @@ describe('POST /admin/users/{user_id}/credits', () => {
     await credit(user.userId, { amount: 5, description: 'seed' });
     const res = await credit(user.userId, { amount: -6, description: 'too much' });
     expect(res.status).toBe(409);
-    expect(res.body).toEqual({ error: { code: 'INSUFFICIENT_BALANCE', message: expect.any(String), details: { balance: 5, amount: -6 } } });
+    expect(res.body).toEqual({
+      error: { code: 'INSUFFICIENT_BALANCE', message: expect.any(String), details: { balance: 5, amount: -6 } },
+    });
     expect(await ledger(user.userId)).toEqual({ balance: 5, sum: 5, count: 1 });
   });
 
@@ -68,7 +82,9 @@ describe('POST /admin/users/{user_id}/credits', () => {
   });
 
   it('answers 401 without a key', async () => {
-    expect((await api.request.post(`/admin/users/${randomUUID()}/credits`).send({ amount: 1, description: 'x' })).status).toBe(401);
+    expect(
+      (await api.request.post(`/admin/users/${randomUUID()}/credits`).send({ amount: 1, description: 'x' })).status,
+    ).toBe(401);
   });
 
   it.each([randomUUID(), 'not-a-uuid'])('answers unknown user %s with 404', async (id) => {
@@ -113,7 +129,10 @@ describe('concurrent admin credit changes', () => {
     const worker = async () => {
       while (next < amounts.length) {
         const amount = amounts[next++]!;
-        const res = await http.post(`/admin/users/${user.userId}/credits`).set(admin.auth).send({ amount, description: 'load' });
+        const res = await http
+          .post(`/admin/users/${user.userId}/credits`)
+          .set(admin.auth)
+          .send({ amount, description: 'load' });
         outcomes.push({ status: res.status, amount, balance: res.body.balance as number | undefined });
       }
     };

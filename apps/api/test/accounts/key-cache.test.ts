@@ -6,7 +6,8 @@ import { createTestUser, startTestApi, type TestApi, type TestUser } from '../su
 let one: TestApi;
 let two: TestApi;
 
-const listening = (api: TestApi) => eventually(async () => (api.ctx.keyHolders.active ? true : undefined), 10_000, 'key change notifications');
+const listening = (api: TestApi) =>
+  eventually(async () => (api.ctx.keyHolders.active ? true : undefined), 10_000, 'key change notifications');
 const status = async (api: TestApi, user: TestUser) => (await api.request.get('/account').set(user.auth)).status;
 
 /** Both processes have used the key: each now remembers its holder. */
@@ -51,7 +52,11 @@ describe('API key cache', () => {
     const revoked = await one.request.delete(`/auth/keys/${user.apiKeyId}`).set(user.auth);
     expect(revoked.status).toBe(200);
     expect(await status(one, user)).toBe(401);
-    await eventually(async () => ((await status(two, user)) === 401 ? true : undefined), 2_000, 'the other process to refuse the key');
+    await eventually(
+      async () => ((await status(two, user)) === 401 ? true : undefined),
+      2_000,
+      'the other process to refuse the key',
+    );
   });
 
   it('follows changes made straight in the database: revocation, deletion, a new role', async () => {
@@ -59,7 +64,11 @@ describe('API key cache', () => {
     const deleted = await createTestUser(one.ctx);
     const promoted = await createTestUser(one.ctx);
     for (const user of [revoked, deleted, promoted]) await warm(user);
-    const adminOnly = (api: TestApi) => api.request.post(`/admin/users/${promoted.userId}/credits`).set(promoted.auth).send({ amount: 1, description: 'x' });
+    const adminOnly = (api: TestApi) =>
+      api.request
+        .post(`/admin/users/${promoted.userId}/credits`)
+        .set(promoted.auth)
+        .send({ amount: 1, description: 'x' });
     expect((await adminOnly(two)).status).toBe(403);
 
     await one.ctx.db.$executeRaw`UPDATE api_keys SET revoked_at = now() WHERE id = ${revoked.apiKeyId}::uuid`;
@@ -77,7 +86,11 @@ describe('API key cache', () => {
     await warm(user);
     await one.ctx.db.$executeRaw`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
       WHERE datname = current_database() AND query = 'LISTEN api_key_changes' AND pid <> pg_backend_pid()`;
-    await eventually(async () => (!one.ctx.keyHolders.active && !two.ctx.keyHolders.active ? true : undefined), 5_000, 'the caches to stand down');
+    await eventually(
+      async () => (!one.ctx.keyHolders.active && !two.ctx.keyHolders.active ? true : undefined),
+      5_000,
+      'the caches to stand down',
+    );
     // Revoked while nobody is listening: refused on the very next request, with no notification to carry it.
     await one.ctx.db.$executeRaw`UPDATE api_keys SET revoked_at = now() WHERE id = ${user.apiKeyId}::uuid`;
     expect(await status(one, user)).toBe(401);

@@ -84,7 +84,9 @@ describe('DELETE /auth/keys/{key_id}', () => {
     const spare = await api.request.post('/auth/keys').set(user.auth).send({ label: 'spare' });
     const res = await api.request.delete(`/auth/keys/${spare.body.id}`).set(user.auth);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual(expect.objectContaining({ id: spare.body.id, label: 'spare', revoked_at: expect.stringMatching(/Z$/) }));
+    expect(res.body).toEqual(
+      expect.objectContaining({ id: spare.body.id, label: 'spare', revoked_at: expect.stringMatching(/Z$/) }),
+    );
     expect(res.body.key).toBeUndefined();
     const after = await api.request.get('/account').set(bearer(spare.body.key));
     expect(after.status).toBe(401);

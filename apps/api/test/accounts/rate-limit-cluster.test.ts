@@ -20,19 +20,34 @@ afterAll(async () => {
 
 describe('rate limits on a Redis Cluster', () => {
   it('counts registrations in the hash-tagged slot and answers 429 past the limit', async () => {
-    api = startTestApi({ REDIS_URL: cluster.url, QUEUE_PREFIX: 'rlc', RATE_LIMITS_ENABLED: 'true', RATE_LIMIT_REGISTER_PER_HOUR: '3' });
+    api = startTestApi({
+      REDIS_URL: cluster.url,
+      QUEUE_PREFIX: 'rlc',
+      RATE_LIMITS_ENABLED: 'true',
+      RATE_LIMIT_REGISTER_PER_HOUR: '3',
+    });
     const { redis, config } = api.ctx;
     expect(config.QUEUE_PREFIX).toBe('{rlc}');
     if (!(redis instanceof Cluster)) throw new Error('expected a Cluster connection');
     for (let i = 0; i < 3; i += 1) {
-      expect((await api.request.post('/auth/register').send({ email: uniqueEmail(), display_name: 'R' })).status).toBe(201);
+      expect((await api.request.post('/auth/register').send({ email: uniqueEmail(), display_name: 'R' })).status).toBe(
+        201,
+      );
     }
     const res = await api.request.post('/auth/register').send({ email: uniqueEmail(), display_name: 'R' });
     expect(res.status).toBe(429);
-    expect(res.body).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String), details: { limit: 3, retry_after_seconds: expect.any(Number) } } });
+    expect(res.body).toEqual({
+      error: {
+        code: 'RATE_LIMITED',
+        message: expect.any(String),
+        details: { limit: 3, retry_after_seconds: expect.any(Number) },
+      },
+    });
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(3000);
 
-    const counters = (await Promise.all(redis.nodes('master').map((node) => node.keys('{rlc}:ratelimit:register:*')))).flat();
+    const counters = (
+      await Promise.all(redis.nodes('master').map((node) => node.keys('{rlc}:ratelimit:register:*')))
+    ).flat();
     expect(counters).toHaveLength(1);
     expect(await redis.get(counters[0]!)).toBe('4');
     expect(await redis.cluster('KEYSLOT', counters[0]!)).toBe(await redis.cluster('KEYSLOT', '{rlc}:bull:scrape:meta'));
@@ -41,7 +56,10 @@ describe('rate limits on a Redis Cluster', () => {
 
 describe('admin commands beside a Redis Cluster', () => {
   it('take the configured cluster URL when its nodes answer', async () => {
-    const configured = { databaseUrl: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/proxypool', redisUrl: cluster.url };
+    const configured = {
+      databaseUrl: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/proxypool',
+      redisUrl: cluster.url,
+    };
     expect(await redisAnswers(cluster.url)).toBe(true);
     expect((await findRunningServices(tmpdir(), configured)).redisUrl).toBe(cluster.url);
   });

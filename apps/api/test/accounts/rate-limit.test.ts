@@ -11,9 +11,18 @@ afterEach(async () => {
   await api?.close();
 });
 
-function expectRateLimited(res: { status: number; headers: Record<string, string>; body: { error: { code: string } } }, maxSeconds: number) {
+function expectRateLimited(
+  res: { status: number; headers: Record<string, string>; body: { error: { code: string } } },
+  maxSeconds: number,
+) {
   expect(res.status).toBe(429);
-  expect(res.body).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String), details: { limit: expect.any(Number), retry_after_seconds: expect.any(Number) } } });
+  expect(res.body).toEqual({
+    error: {
+      code: 'RATE_LIMITED',
+      message: expect.any(String),
+      details: { limit: expect.any(Number), retry_after_seconds: expect.any(Number) },
+    },
+  });
   const retryAfter = Number(res.headers['retry-after']);
   expect(Number.isInteger(retryAfter)).toBe(true);
   expect(retryAfter).toBeGreaterThanOrEqual(1);
@@ -31,7 +40,9 @@ describe('rate limits', () => {
   it('limits registrations per client IP per hour', async () => {
     api = startTestApi({ RATE_LIMITS_ENABLED: 'true', RATE_LIMIT_REGISTER_PER_HOUR: '3' });
     for (let i = 0; i < 3; i += 1) {
-      expect((await api.request.post('/auth/register').send({ email: uniqueEmail(), display_name: 'R' })).status).toBe(201);
+      expect((await api.request.post('/auth/register').send({ email: uniqueEmail(), display_name: 'R' })).status).toBe(
+        201,
+      );
     }
     const email = uniqueEmail();
     const res = await api.request.post('/auth/register').send({ email, display_name: 'R' });
@@ -49,7 +60,10 @@ describe('rate limits', () => {
     // A browser asking for the board with no credentials gets the sign-in challenge, however often.
     for (let i = 0; i < 5; i += 1) {
       const challenge = await api.request.get('/admin/queues');
-      expect({ status: challenge.status, challenge: challenge.headers['www-authenticate'] }).toEqual({ status: 401, challenge: expect.stringMatching(/^Basic /) });
+      expect({ status: challenge.status, challenge: challenge.headers['www-authenticate'] }).toEqual({
+        status: 401,
+        challenge: expect.stringMatching(/^Basic /),
+      });
     }
     // The same client (same IP) retries a wrong key, and a browser a wrong Bull Board password.
     const wrongPassword = { Authorization: `Basic ${Buffer.from(`admin:${BAD_KEY}x`).toString('base64')}` };
@@ -62,7 +76,13 @@ describe('rate limits', () => {
     // Everyone else behind that address carries on.
     expect((await api.request.get('/account').set(user.auth)).status).toBe(200);
     expect((await api.request.get('/admin/queues').set(admin.auth)).status).toBe(200);
-    expect((await api.request.get('/admin/queues').set({ Authorization: `Basic ${Buffer.from(`admin:${admin.key}`).toString('base64')}` })).status).toBe(200);
+    expect(
+      (
+        await api.request
+          .get('/admin/queues')
+          .set({ Authorization: `Basic ${Buffer.from(`admin:${admin.key}`).toString('base64')}` })
+      ).status,
+    ).toBe(200);
     expect((await api.request.get('/admin/queues')).status).toBe(401);
     // Another wrong key is a new credential: 401 until it too runs out of attempts.
     expect((await api.request.get('/account').set(bearer(`${BAD_KEY.slice(0, -1)}y`))).status).toBe(401);
@@ -89,7 +109,11 @@ describe('rate limits', () => {
 
   it('shares counters between replicas through Redis', async () => {
     api = startTestApi({ RATE_LIMITS_ENABLED: 'true', RATE_LIMIT_REQUESTS_PER_MINUTE: '4' });
-    const replica = startTestApi({ RATE_LIMITS_ENABLED: 'true', RATE_LIMIT_REQUESTS_PER_MINUTE: '4', QUEUE_PREFIX: api.ctx.config.QUEUE_PREFIX });
+    const replica = startTestApi({
+      RATE_LIMITS_ENABLED: 'true',
+      RATE_LIMIT_REQUESTS_PER_MINUTE: '4',
+      QUEUE_PREFIX: api.ctx.config.QUEUE_PREFIX,
+    });
     try {
       const user = await createTestUser(api.ctx);
       for (let i = 0; i < 2; i += 1) expect((await api.request.get('/account').set(user.auth)).status).toBe(200);
@@ -102,19 +126,27 @@ describe('rate limits', () => {
   });
 
   it('fails open with a warning when Redis is down', async () => {
-    api = startTestApi({ RATE_LIMITS_ENABLED: 'true', RATE_LIMIT_REGISTER_PER_HOUR: '1', RATE_LIMIT_REQUESTS_PER_MINUTE: '1' });
+    api = startTestApi({
+      RATE_LIMITS_ENABLED: 'true',
+      RATE_LIMIT_REGISTER_PER_HOUR: '1',
+      RATE_LIMIT_REQUESTS_PER_MINUTE: '1',
+    });
     // The same API, but its rate limiter talks to a Redis that is not there.
     const deadRedis = createRedis('redis://127.0.0.1:1', 'producer');
     deadRedis.on('error', () => undefined);
     try {
       const request = supertest(createApp({ ...api.ctx, redis: deadRedis }));
       for (let i = 0; i < 2; i += 1) {
-        expect((await request.post('/auth/register').send({ email: uniqueEmail(), display_name: 'R' })).status).toBe(201);
+        expect((await request.post('/auth/register').send({ email: uniqueEmail(), display_name: 'R' })).status).toBe(
+          201,
+        );
       }
       const user = await createTestUser(api.ctx);
       for (let i = 0; i < 2; i += 1) expect((await request.get('/account').set(user.auth)).status).toBe(200);
       expect((await request.get('/account').set(bearer(BAD_KEY))).status).toBe(401);
-      expect(api.logs.some((line) => line.level === 'warn' && String(line.message).startsWith('rate limiter unavailable'))).toBe(true);
+      expect(
+        api.logs.some((line) => line.level === 'warn' && String(line.message).startsWith('rate limiter unavailable')),
+      ).toBe(true);
     } finally {
       deadRedis.disconnect();
     }

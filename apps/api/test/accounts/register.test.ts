@@ -20,7 +20,12 @@ describe('POST /auth/register', () => {
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       user: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), email, display_name: 'Alice' },
-      api_key: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), key: expect.stringMatching(/^pp_[A-Za-z0-9]{48}$/), prefix: expect.any(String), label: 'default' },
+      api_key: {
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        key: expect.stringMatching(/^pp_[A-Za-z0-9]{48}$/),
+        prefix: expect.any(String),
+        label: 'default',
+      },
     });
     expect(res.body.api_key.prefix).toBe(res.body.api_key.key.slice(0, 8));
 
@@ -63,7 +68,9 @@ describe('POST /auth/register', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       balance: 25,
-      recent_transactions: [{ amount: 25, tx_type: 'grant', description: 'Signup grant', created_at: expect.any(String) }],
+      recent_transactions: [
+        { amount: 25, tx_type: 'grant', description: 'Signup grant', created_at: expect.any(String) },
+      ],
       next_cursor: null,
       total_count: 1,
     });
@@ -79,16 +86,22 @@ describe('POST /auth/register', () => {
   it('refuses a duplicate email, compared case-insensitively, with 409 and no second user', async () => {
     const email = uniqueEmail('dup');
     await registerViaApi(api, email);
-    const res = await api.request.post('/auth/register').send({ email: `  ${email.toUpperCase()} `, display_name: 'Bob' });
+    const res = await api.request
+      .post('/auth/register')
+      .send({ email: `  ${email.toUpperCase()} `, display_name: 'Bob' });
     expect(res.status).toBe(409);
-    expect(res.body).toEqual({ error: { code: 'EMAIL_TAKEN', message: expect.any(String), details: { field: 'email' } } });
+    expect(res.body).toEqual({
+      error: { code: 'EMAIL_TAKEN', message: expect.any(String), details: { field: 'email' } },
+    });
     expect(await api.ctx.db.user.count({ where: { emailNormalized: email.toLowerCase() } })).toBe(1);
   });
 
   it('answers concurrent registrations of one email with one 201 and 409s', async () => {
     const email = uniqueEmail('race');
     const results = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => api.request.post('/auth/register').send({ email: i % 2 ? email.toUpperCase() : email, display_name: 'R' })),
+      Array.from({ length: 5 }, (_, i) =>
+        api.request.post('/auth/register').send({ email: i % 2 ? email.toUpperCase() : email, display_name: 'R' }),
+      ),
     );
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
   });
@@ -108,7 +121,8 @@ describe('POST /auth/register', () => {
     const named = (res.body.error.details.fields as Array<{ field: string }>).map((f) => f.field);
     expect([...new Set(named)].sort()).toEqual([...fields].sort());
     const email = (input as { email?: unknown }).email;
-    if (typeof email === 'string') expect(await api.ctx.db.user.count({ where: { emailNormalized: email.toLowerCase() } })).toBe(0);
+    if (typeof email === 'string')
+      expect(await api.ctx.db.user.count({ where: { emailNormalized: email.toLowerCase() } })).toBe(0);
   });
 });
 

@@ -16,7 +16,13 @@ export async function registerViaApi(api: TestApi, email = uniqueEmail()): Promi
   const res = await api.request.post('/auth/register').send({ email, display_name: 'Tester' });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
   const body = res.body as { user: { id: string }; api_key: { id: string; key: string } };
-  return { userId: body.user.id, keyId: body.api_key.id, key: body.api_key.key, email, auth: { Authorization: `Bearer ${body.api_key.key}` } };
+  return {
+    userId: body.user.id,
+    keyId: body.api_key.id,
+    key: body.api_key.key,
+    email,
+    auth: { Authorization: `Bearer ${body.api_key.key}` },
+  };
 }
 
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });

@@ -16,7 +16,10 @@ afterAll(async () => {
 describe('GET /judge', () => {
   it('answers without an API key, echoing the caller with a proof the checker can verify', async () => {
     const nonce = newNonce();
-    const res = await api.request.get(`/judge?nonce=${nonce}`).set('X-Forwarded-For', '203.0.113.7').set('Via', '1.1 someproxy');
+    const res = await api.request
+      .get(`/judge?nonce=${nonce}`)
+      .set('X-Forwarded-For', '203.0.113.7')
+      .set('Via', '1.1 someproxy');
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const verdict = verifyJudgeAnswer(res.text, nonce, SECRET);
@@ -24,7 +27,10 @@ describe('GET /judge', () => {
     if (!verdict.ok) throw new Error(verdict.reason);
     expect(verdict.headers['x-forwarded-for']).toBe('203.0.113.7');
     expect(verdict.headers.via).toBe('1.1 someproxy');
-    expect(verifyJudgeAnswer(res.text, nonce, 'another-secret-entirely')).toEqual({ ok: false, reason: 'nonce proof mismatch' });
+    expect(verifyJudgeAnswer(res.text, nonce, 'another-secret-entirely')).toEqual({
+      ok: false,
+      reason: 'nonce proof mismatch',
+    });
   });
 
   it('refuses a missing or malformed nonce with 400 in the error envelope', async () => {

@@ -11,7 +11,9 @@ beforeAll(async () => {
   world = await startChecksWorld();
   proxy = await forwardProxy({ kind: 'anonymous', exitAddress: '127.0.0.9' });
   const { db } = world.api.ctx;
-  activeId = (await db.proxy.create({ data: { ip: '127.0.0.1', port: proxy.port, protocol: 'http', tags: { provider: 'test' } } })).id;
+  activeId = (
+    await db.proxy.create({ data: { ip: '127.0.0.1', port: proxy.port, protocol: 'http', tags: { provider: 'test' } } })
+  ).id;
   const dead = await deadPort();
   deadId = (await db.proxy.create({ data: { ip: dead.host, port: dead.port, protocol: 'socks4' } })).id;
   await world.validate([activeId, deadId]);
@@ -30,11 +32,25 @@ describe('GET /proxies/{proxy_id}', () => {
     expect(Object.keys(res.body).sort()).toEqual(['proxy', 'recent_checks']);
     const list = await world.api.request.get('/proxies?status=active').set(world.user.auth);
     expect(res.body.proxy).toEqual(list.body.items.find((item: { id: string }) => item.id === activeId));
-    expect(res.body.proxy).toMatchObject({ id: activeId, status: 'active', anonymity: 'anonymous', exit_ip: '127.0.0.9', uptime_pct: 100, tags: { provider: 'test' } });
+    expect(res.body.proxy).toMatchObject({
+      id: activeId,
+      status: 'active',
+      anonymity: 'anonymous',
+      exit_ip: '127.0.0.9',
+      uptime_pct: 100,
+      tags: { provider: 'test' },
+    });
     const checks = res.body.recent_checks as Array<Record<string, unknown>>;
     expect(checks).toHaveLength(6);
     for (const check of checks) {
-      expect(Object.keys(check).sort()).toEqual(['checker_name', 'created_at', 'detail', 'latency_ms', 'passed', 'stage']);
+      expect(Object.keys(check).sort()).toEqual([
+        'checker_name',
+        'created_at',
+        'detail',
+        'latency_ms',
+        'passed',
+        'stage',
+      ]);
       expect(check.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     }
     const times = checks.map((check) => String(check.created_at));
@@ -51,7 +67,13 @@ describe('GET /proxies/{proxy_id}', () => {
     const res = await world.api.request.get(`/proxies/${deadId}`).set(world.user.auth);
     expect(res.body.proxy).toMatchObject({ status: 'dead', score: 0 });
     expect(res.body.recent_checks).toEqual([
-      expect.objectContaining({ checker_name: 'tcp_connect', stage: 1, passed: false, latency_ms: null, detail: 'connection refused' }),
+      expect.objectContaining({
+        checker_name: 'tcp_connect',
+        stage: 1,
+        passed: false,
+        latency_ms: null,
+        detail: 'connection refused',
+      }),
       expect.objectContaining({ checker_name: 'tcp_connect', passed: false }),
     ]);
   });
@@ -59,7 +81,14 @@ describe('GET /proxies/{proxy_id}', () => {
   it('shows at most 20 check rows', async () => {
     const { db } = world.api.ctx;
     await db.proxyCheck.createMany({
-      data: Array.from({ length: 30 }, (_, i) => ({ proxyId: deadId, checkerName: 'tcp_connect', stage: 1, passed: false, detail: `old ${i}`, createdAt: new Date(Date.now() - (i + 1) * 3_600_000) })),
+      data: Array.from({ length: 30 }, (_, i) => ({
+        proxyId: deadId,
+        checkerName: 'tcp_connect',
+        stage: 1,
+        passed: false,
+        detail: `old ${i}`,
+        createdAt: new Date(Date.now() - (i + 1) * 3_600_000),
+      })),
     });
     const res = await world.api.request.get(`/proxies/${deadId}`).set(world.user.auth);
     expect(res.body.recent_checks).toHaveLength(20);

@@ -46,7 +46,9 @@ export async function startChecksWorld(env: Record<string, string> = {}): Promis
       HEALTH_HOST: '127.0.0.1',
       NODE_ENV: 'test',
     },
-    { logger: createLogger({ service: 'checker', level: 'error', console: false, stream: new PassThrough().resume() }) },
+    {
+      logger: createLogger({ service: 'checker', level: 'error', console: false, stream: new PassThrough().resume() }),
+    },
   );
   await checker.checker.validating;
   const user = await createTestUser(api.ctx);
@@ -57,7 +59,8 @@ export async function startChecksWorld(env: Record<string, string> = {}): Promis
     api,
     user,
     checker,
-    validate: async (ids) => (await enqueue(api.ctx.queues.validate, 'validate', { proxy_ids: ids })).waitUntilFinished(events, 30_000),
+    validate: async (ids) =>
+      (await enqueue(api.ctx.queues.validate, 'validate', { proxy_ids: ids })).waitUntilFinished(events, 30_000),
     close: async () => {
       await events.close();
       eventsConnection.disconnect();

@@ -50,10 +50,24 @@ describe('POST /proxies/test', () => {
     expect(res.body.results).toHaveLength(4);
     const byId = new Map((res.body.results as Array<{ proxy_id: string }>).map((result) => [result.proxy_id, result]));
     for (const name of ['elite', 'connect', 'socks']) {
-      expect(byId.get(ids[name]!)).toEqual({ proxy_id: ids[name], ip: '127.0.0.1', port: expect.any(Number), reachable: true, status_code: 200, latency_ms: expect.any(Number), error: null });
+      expect(byId.get(ids[name]!)).toEqual({
+        proxy_id: ids[name],
+        ip: '127.0.0.1',
+        port: expect.any(Number),
+        reachable: true,
+        status_code: 200,
+        latency_ms: expect.any(Number),
+        error: null,
+      });
     }
     expect(byId.get(ids.vanishing!)).toEqual({
-      proxy_id: ids.vanishing, ip: '127.0.0.1', port: expect.any(Number), reachable: false, status_code: null, latency_ms: null, error: 'Connection refused by proxy',
+      proxy_id: ids.vanishing,
+      ip: '127.0.0.1',
+      port: expect.any(Number),
+      reachable: false,
+      status_code: null,
+      latency_ms: null,
+      error: 'Connection refused by proxy',
     });
     expect(res.body.success_rate).toBe(0.75);
   });
@@ -61,7 +75,9 @@ describe('POST /proxies/test', () => {
   it('counts an answer of the target as reached whatever its status, and filters by protocol and count', async () => {
     const res = await test({ url: `${target.url}/missing`, protocol: 'socks5' });
     expect(res.status).toBe(200);
-    expect(res.body.results).toEqual([expect.objectContaining({ proxy_id: ids.socks, reachable: true, status_code: 404 })]);
+    expect(res.body.results).toEqual([
+      expect.objectContaining({ proxy_id: ids.socks, reachable: true, status_code: 404 }),
+    ]);
     expect(res.body.success_rate).toBe(1);
     const two = await test({ url: target.url, count: 2 });
     expect(two.body.results).toHaveLength(2);
@@ -71,7 +87,14 @@ describe('POST /proxies/test', () => {
     const started = Date.now();
     const res = await test({ url: `http://127.0.0.1:${hole.port}/`, count: 1, timeout_seconds: 1, protocol: 'http' });
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(res.body.results).toEqual([expect.objectContaining({ reachable: false, status_code: null, latency_ms: null, error: 'No answer within 1000 ms' })]);
+    expect(res.body.results).toEqual([
+      expect.objectContaining({
+        reachable: false,
+        status_code: null,
+        latency_ms: null,
+        error: 'No answer within 1000 ms',
+      }),
+    ]);
     expect(res.body.success_rate).toBe(0);
   });
 
@@ -97,7 +120,11 @@ describe('POST /proxies/test', () => {
     ];
     for (const [body, field] of cases) {
       const res = await test(body);
-      expect({ body, status: res.status, code: res.body.error?.code }).toEqual({ body, status: 422, code: 'VALIDATION_ERROR' });
+      expect({ body, status: res.status, code: res.body.error?.code }).toEqual({
+        body,
+        status: 422,
+        code: 'VALIDATION_ERROR',
+      });
       expect(res.body.error.details.fields.map((problem: { field: string }) => problem.field)).toContain(field);
     }
     expect((await world.api.request.post('/proxies/test').send({ url: target.url })).status).toBe(401);
@@ -115,7 +142,13 @@ describe('POST /proxies/test with private targets refused (production setting)',
 
   it('refuses loopback and private URLs with 422 UNSAFE_URL before queueing anything', async () => {
     const user = await createTestUser(strict.ctx);
-    for (const url of ['http://127.0.0.1:8080/', 'http://localhost/', 'http://10.1.2.3/', 'http://[::1]/', 'http://169.254.169.254/latest/meta-data']) {
+    for (const url of [
+      'http://127.0.0.1:8080/',
+      'http://localhost/',
+      'http://10.1.2.3/',
+      'http://[::1]/',
+      'http://169.254.169.254/latest/meta-data',
+    ]) {
       const res = await strict.request.post('/proxies/test').set(user.auth).send({ url });
       expect({ url, status: res.status, code: res.body.error?.code }).toEqual({ url, status: 422, code: 'UNSAFE_URL' });
     }

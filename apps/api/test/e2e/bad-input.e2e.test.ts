@@ -10,12 +10,32 @@ const MARK = 'zq9mark';
 // Invalid in any text field: over every length limit, or holding a NUL (PostgreSQL text cannot store it).
 const BAD_STRINGS = [`${MARK}${'x'.repeat(100_000)}`, `${MARK}\u0000\u202e漢字🙂`];
 // Injection-shaped but legitimate text: may be accepted as data, must never break anything (no 5xx).
-const HOSTILE_STRINGS = [`' OR 1=1; DROP TABLE users; -- ${MARK}`, `<script>alert(1)</script>${MARK}`, `\u202e漢字🙂${MARK}`, `{{7*7}}\${7*7}${MARK}`];
+const HOSTILE_STRINGS = [
+  `' OR 1=1; DROP TABLE users; -- ${MARK}`,
+  `<script>alert(1)</script>${MARK}`,
+  `\u202e漢字🙂${MARK}`,
+  `{{7*7}}\${7*7}${MARK}`,
+];
 const BAD_PATH_VALUES = ['not-a-uuid', "'%20OR%201=1--", '%00', 'x'.repeat(300), '..%2F..%2Fetc', '-1'];
-const BAD_QUERY_VALUES = ['-1', 'abc', '1e309', '99999999999999999999', "' OR 1=1 --", '%00', 'x'.repeat(3000), '{"$gt":""}'];
+const BAD_QUERY_VALUES = [
+  '-1',
+  'abc',
+  '1e309',
+  '99999999999999999999',
+  "' OR 1=1 --",
+  '%00',
+  'x'.repeat(3000),
+  '{"$gt":""}',
+];
 const SKIPPED = new Set(['/health', '/judge', '/metrics', '/openapi.json', '/docs', '/admin/queues']);
 
-type Schema = { type?: string | string[]; properties?: Record<string, Schema>; enum?: unknown[]; items?: Schema; $ref?: string };
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  enum?: unknown[];
+  items?: Schema;
+  $ref?: string;
+};
 interface Operation {
   method: string;
   path: string;
@@ -29,7 +49,14 @@ interface Operation {
 const document = buildOpenApiDocument('0.1.0') as unknown as {
   paths: Record<
     string,
-    Record<string, { parameters?: Array<{ in: string; name: string }>; requestBody?: { content: Record<string, { schema: Schema }> }; security?: unknown[] }>
+    Record<
+      string,
+      {
+        parameters?: Array<{ in: string; name: string }>;
+        requestBody?: { content: Record<string, { schema: Schema }> };
+        security?: unknown[];
+      }
+    >
   >;
 };
 
@@ -74,7 +101,10 @@ function bodyCases(schema: Schema | undefined): unknown[] {
 
 function send(op: Operation, request: { url: string; body?: unknown }, caller: TestUser) {
   let call = api.request[op.method as 'get' | 'post' | 'patch' | 'delete'](request.url).set(caller.auth);
-  if (request.body !== undefined) call = call.set('Content-Type', 'application/json').send(typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
+  if (request.body !== undefined)
+    call = call
+      .set('Content-Type', 'application/json')
+      .send(typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
   return call;
 }
 
@@ -111,35 +141,62 @@ describe('bad input on every documented operation', () => {
     expect(operations.length).toBeGreaterThanOrEqual(20);
   });
 
-  it.each(operations.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const))('%s answers 4xx in the envelope and changes nothing', async (_name, op) => {
-    const before = await fingerprint();
-    const fill = (path: string, bad?: { name: string; value: string }) =>
-      op.params.reduce((p, name) => p.replace(`{${name}}`, bad?.name === name ? bad.value : randomUUID()), path);
-    const requests: Array<{ url: string; body?: unknown }> = [];
-    for (const name of op.params) for (const value of BAD_PATH_VALUES) requests.push({ url: fill(op.path, { name, value }), body: {} });
-    for (const name of op.query) for (const value of BAD_QUERY_VALUES) requests.push({ url: `${fill(op.path)}?${name}=${encodeURIComponent(value)}` });
-    if (op.method !== 'get' && op.method !== 'delete') for (const body of bodyCases(op.body)) requests.push({ url: fill(op.path), body });
+  it.each(operations.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const))(
+    '%s answers 4xx in the envelope and changes nothing',
+    async (_name, op) => {
+      const before = await fingerprint();
+      const fill = (path: string, bad?: { name: string; value: string }) =>
+        op.params.reduce((p, name) => p.replace(`{${name}}`, bad?.name === name ? bad.value : randomUUID()), path);
+      const requests: Array<{ url: string; body?: unknown }> = [];
+      for (const name of op.params)
+        for (const value of BAD_PATH_VALUES) requests.push({ url: fill(op.path, { name, value }), body: {} });
+      for (const name of op.query)
+        for (const value of BAD_QUERY_VALUES)
+          requests.push({ url: `${fill(op.path)}?${name}=${encodeURIComponent(value)}` });
+      if (op.method !== 'get' && op.method !== 'delete')
+        for (const body of bodyCases(op.body)) requests.push({ url: fill(op.path), body });
 
-    const failures: string[] = [];
-    for (const [index, request] of requests.entries()) {
-      const res = await send(op, request, index % 2 === 0 ? admin : user);
-      const enveloped = res.body?.error && typeof res.body.error.code === 'string' && typeof res.body.error.message === 'string' && typeof res.body.error.details === 'object';
-      if (res.status < 400 || res.status >= 500 || !enveloped) failures.push(`${res.status} ${request.url.slice(0, 80)} ${JSON.stringify(request.body)?.slice(0, 80)}`);
-    }
-    for (const header of !op.secured ? [] : ["Bearer ' OR 1=1 --", `Bearer pp_${'A'.repeat(48)}`, 'Basic %%%', `Bearer ${'x'.repeat(10_000)}`]) {
-      const res = await api.request[op.method as 'get' | 'post' | 'patch' | 'delete'](fill(op.path)).set('Authorization', header);
-      if (res.status !== 401 || res.body?.error?.code !== 'UNAUTHORIZED') failures.push(`${res.status} with Authorization ${header.slice(0, 30)}`);
-    }
-    expect(failures).toEqual([]);
-    expect(await fingerprint()).toBe(before);
-
-    // Hostile but well-formed text in each string field, alone: data, never a crash.
-    const properties = Object.entries(op.body?.properties ?? {}).filter(([, prop]) => prop.type === 'string' && !prop.enum);
-    for (const [name] of op.method === 'get' ? [] : properties) {
-      for (const text of HOSTILE_STRINGS) {
-        const res = await send(op, { url: op.params.reduce((p, param) => p.replace(`{${param}}`, randomUUID()), op.path), body: { [name]: text } }, admin);
-        expect({ field: name, text, status: res.status < 500 }).toEqual({ field: name, text, status: true });
+      const failures: string[] = [];
+      for (const [index, request] of requests.entries()) {
+        const res = await send(op, request, index % 2 === 0 ? admin : user);
+        const enveloped =
+          res.body?.error &&
+          typeof res.body.error.code === 'string' &&
+          typeof res.body.error.message === 'string' &&
+          typeof res.body.error.details === 'object';
+        if (res.status < 400 || res.status >= 500 || !enveloped)
+          failures.push(`${res.status} ${request.url.slice(0, 80)} ${JSON.stringify(request.body)?.slice(0, 80)}`);
       }
-    }
-  });
+      for (const header of !op.secured
+        ? []
+        : ["Bearer ' OR 1=1 --", `Bearer pp_${'A'.repeat(48)}`, 'Basic %%%', `Bearer ${'x'.repeat(10_000)}`]) {
+        const res = await api.request[op.method as 'get' | 'post' | 'patch' | 'delete'](fill(op.path)).set(
+          'Authorization',
+          header,
+        );
+        if (res.status !== 401 || res.body?.error?.code !== 'UNAUTHORIZED')
+          failures.push(`${res.status} with Authorization ${header.slice(0, 30)}`);
+      }
+      expect(failures).toEqual([]);
+      expect(await fingerprint()).toBe(before);
+
+      // Hostile but well-formed text in each string field, alone: data, never a crash.
+      const properties = Object.entries(op.body?.properties ?? {}).filter(
+        ([, prop]) => prop.type === 'string' && !prop.enum,
+      );
+      for (const [name] of op.method === 'get' ? [] : properties) {
+        for (const text of HOSTILE_STRINGS) {
+          const res = await send(
+            op,
+            {
+              url: op.params.reduce((p, param) => p.replace(`{${param}}`, randomUUID()), op.path),
+              body: { [name]: text },
+            },
+            admin,
+          );
+          expect({ field: name, text, status: res.status < 500 }).toEqual({ field: name, text, status: true });
+        }
+      }
+    },
+  );
 });

@@ -4,7 +4,15 @@ import { privateDatabase, type PrivateDatabase } from '../../../checker/test/sup
 import { createTestUser, type TestUser } from '../support/harness.js';
 import { isEnvelope, rawBytes, rawRequest, type RawAnswer } from '../support/raw-http.js';
 import { documentedOperations, hostileRequests, type HostileRequest } from './support/hostile-requests.js';
-import { baseEnv, clearQueuePrefix, freePort, readLog, startChild, stopChild, type Child } from './support/processes.js';
+import {
+  baseEnv,
+  clearQueuePrefix,
+  freePort,
+  readLog,
+  startChild,
+  stopChild,
+  type Child,
+} from './support/processes.js';
 
 jest.setTimeout(120_000);
 
@@ -27,7 +35,13 @@ beforeAll(async () => {
   admin = await createTestUser({ db }, { role: 'admin', credits: 7 });
   user = await createTestUser({ db }, { credits: 3 });
   port = await freePort();
-  env = baseEnv({ DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1', RATE_LIMITS_ENABLED: 'false', LOG_LEVEL: 'info' });
+  env = baseEnv({
+    DATABASE_URL: database.url,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    RATE_LIMITS_ENABLED: 'false',
+    LOG_LEVEL: 'info',
+  });
   api = await startChild('api', env, 'api listening', 'hostile-api');
 });
 
@@ -45,7 +59,10 @@ async function footprint(): Promise<Record<string, number>> {
       (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I.%I', table_schema, table_name), false, true, '')))[1]::text::int AS n
     FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`);
   const counts: Record<string, number> = Object.fromEntries(rows.map((row) => [row.name, row.n]));
-  const users = await db.user.findMany({ where: { id: { in: [admin.userId, user.userId] } }, select: { id: true, creditBalance: true } });
+  const users = await db.user.findMany({
+    where: { id: { in: [admin.userId, user.userId] } },
+    select: { id: true, creditBalance: true },
+  });
   for (const row of users) counts[`balance:${row.id === admin.userId ? 'admin' : 'user'}`] = row.creditBalance;
   return counts;
 }
@@ -53,7 +70,10 @@ async function footprint(): Promise<Record<string, number>> {
 function send(request: HostileRequest): Promise<RawAnswer> {
   if (request.raw) return rawBytes(port, request.raw);
   const key = request.caller === 'admin' ? admin.key : request.caller === 'user' ? user.key : undefined;
-  const headers = { ...(key && !('Authorization' in request.headers) ? { Authorization: `Bearer ${key}` } : {}), ...request.headers };
+  const headers = {
+    ...(key && !('Authorization' in request.headers) ? { Authorization: `Bearer ${key}` } : {}),
+    ...request.headers,
+  };
   return rawRequest(port, { method: request.method, path: request.path, headers, body: request.body });
 }
 
@@ -74,7 +94,9 @@ describe('hostile input on every documented operation', () => {
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < requests.length) {
           const request = requests[next++]!;
-          const answer = await send(request).catch((error: Error) => ({ status: 0, text: `no answer: ${error.message}`, json: undefined }) as RawAnswer);
+          const answer = await send(request).catch(
+            (error: Error) => ({ status: 0, text: `no answer: ${error.message}`, json: undefined }) as RawAnswer,
+          );
           if (answer.status < 400 || answer.status >= 500 || !isEnvelope(answer.json)) {
             failures.push(`${request.label} → ${answer.status} ${answer.text.slice(0, 160)}`);
           }
@@ -86,7 +108,10 @@ describe('hostile input on every documented operation', () => {
     // The same process, still serving: no crash, no restart, no internal error logged.
     expect(api.process.pid).toBe(pid);
     expect(api.process.exitCode).toBeNull();
-    expect((await rawRequest(port, { method: 'GET', path: '/account', headers: { Authorization: `Bearer ${user.key}` } })).status).toBe(200);
+    expect(
+      (await rawRequest(port, { method: 'GET', path: '/account', headers: { Authorization: `Bearer ${user.key}` } }))
+        .status,
+    ).toBe(200);
     expect(readLog(api.logFile)).not.toContain('"unhandled error"');
     // Bad input is answered, not stored: no marker of it reached a row.
     expect(await db.apiKey.count({ where: { label: { not: 'default' } } })).toBe(0);

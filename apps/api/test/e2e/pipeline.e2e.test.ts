@@ -2,10 +2,28 @@ import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createDatabase, type Database } from '@proxy-pool/db';
-import { blackHole, cannedPage, deadPort, forwardProxy, socks4Server, socks5Server, sourceListServer } from '@proxy-pool/test-kit';
+import {
+  blackHole,
+  cannedPage,
+  deadPort,
+  forwardProxy,
+  socks4Server,
+  socks5Server,
+  sourceListServer,
+} from '@proxy-pool/test-kit';
 import type { ServerHandle, SourceListServer } from '@proxy-pool/test-kit';
 import { privateDatabase, type PrivateDatabase } from '../../../checker/test/support/private-database.js';
-import { baseEnv, clearQueuePrefix, createAdmin, eventually, freePort, readLog, startChild, stopChild, type Child } from './support/processes.js';
+import {
+  baseEnv,
+  clearQueuePrefix,
+  createAdmin,
+  eventually,
+  freePort,
+  readLog,
+  startChild,
+  stopChild,
+  type Child,
+} from './support/processes.js';
 
 jest.setTimeout(150_000);
 
@@ -32,7 +50,10 @@ export const PIPELINE_SECRETS = { SOCKS_PASSWORD };
 async function api(method: string, path: string, key?: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${apiUrl}${path}`, {
     method,
-    headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      ...(key ? { Authorization: `Bearer ${key}` } : {}),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -95,8 +116,13 @@ beforeAll(async () => {
   }
   lines.sort((a, b) => (b.auth ? 1 : 0) - (a.auth ? 1 : 0));
   const third = Math.ceil(lines.length / 3);
-  const plain = lines.slice(0, third).map((l) => `${l.scheme}://${l.auth ?? ''}${l.host}:${l.port}`).join('\n');
-  const json = JSON.stringify({ data: lines.slice(third, 2 * third).map((l) => ({ ip: l.host, port: l.port, protocol: l.scheme })) });
+  const plain = lines
+    .slice(0, third)
+    .map((l) => `${l.scheme}://${l.auth ?? ''}${l.host}:${l.port}`)
+    .join('\n');
+  const json = JSON.stringify({
+    data: lines.slice(third, 2 * third).map((l) => ({ ip: l.host, port: l.port, protocol: l.scheme })),
+  });
   const csv = ['ip,port,protocol', ...lines.slice(2 * third).map((l) => `${l.host},${l.port},${l.scheme}`)].join('\n');
   // socks5 with auth must be in the plaintext part (URL credentials): keep them there.
   expect(lines.slice(third).some((l) => l.auth)).toBe(false);
@@ -112,13 +138,56 @@ beforeAll(async () => {
   const port = await freePort();
   apiUrl = `http://127.0.0.1:${port}`;
   const secret = `judge-${randomUUID()}`;
-  children.push(await startChild('api', { ...env, LOG_LEVEL: 'http', PORT: String(port), HOST: '127.0.0.1', JUDGE_SECRET: secret, RATE_LIMITS_ENABLED: 'false', SCRAPE_WAIT_MS: '20000', POOL_STATS_CACHE_SECONDS: '0' }, '"api listening"', 'pipeline-api'));
-  children.push(await startChild('scraper', { ...env, HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1', SCRAPE_TIMEOUT_MS: '10000', ENQUEUE_DUE_EVERY_SECONDS: '2', DEAD_AFTER_FAILURES: '1' }, '"scraper started"', 'pipeline-scraper'));
   children.push(
-    await startChild('checker', {
-      ...env, HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1', JUDGE_URL: `${apiUrl}/judge`, JUDGE_SECRET: secret,
-      CONNECT_TIMEOUT_MS: '1500', TOTAL_TIMEOUT_MS: '5000', DEAD_AFTER_FAILURES: '1', RESULT_FLUSH_MS: '200', CHECKER_CONCURRENCY: '100',
-    }, '"checker started"', 'pipeline-checker'),
+    await startChild(
+      'api',
+      {
+        ...env,
+        LOG_LEVEL: 'http',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        JUDGE_SECRET: secret,
+        RATE_LIMITS_ENABLED: 'false',
+        SCRAPE_WAIT_MS: '20000',
+        POOL_STATS_CACHE_SECONDS: '0',
+      },
+      '"api listening"',
+      'pipeline-api',
+    ),
+  );
+  children.push(
+    await startChild(
+      'scraper',
+      {
+        ...env,
+        HEALTH_PORT: '0',
+        HEALTH_HOST: '127.0.0.1',
+        SCRAPE_TIMEOUT_MS: '10000',
+        ENQUEUE_DUE_EVERY_SECONDS: '2',
+        DEAD_AFTER_FAILURES: '1',
+      },
+      '"scraper started"',
+      'pipeline-scraper',
+    ),
+  );
+  children.push(
+    await startChild(
+      'checker',
+      {
+        ...env,
+        HEALTH_PORT: '0',
+        HEALTH_HOST: '127.0.0.1',
+        JUDGE_URL: `${apiUrl}/judge`,
+        JUDGE_SECRET: secret,
+        CONNECT_TIMEOUT_MS: '1500',
+        TOTAL_TIMEOUT_MS: '5000',
+        DEAD_AFTER_FAILURES: '1',
+        RESULT_FLUSH_MS: '200',
+        CHECKER_CONCURRENCY: '100',
+      },
+      '"checker started"',
+      'pipeline-checker',
+    ),
   );
   adminKey = (await createAdmin(env)).key;
 });
@@ -133,34 +202,65 @@ afterAll(async () => {
 
 describe('the whole pipeline in child processes', () => {
   it('registers, scrapes three formats, validates every kind, leases, uses, releases, tests a URL and reports stats', async () => {
-    const registered = await api('POST', '/auth/register', undefined, { email: `e2e-${randomUUID()}@example.test`, display_name: 'E2E' });
+    const registered = await api('POST', '/auth/register', undefined, {
+      email: `e2e-${randomUUID()}@example.test`,
+      display_name: 'E2E',
+    });
     expect(registered.status).toBe(201);
     userKey = registered.body.api_key.key;
     userId = registered.body.user.id;
 
     const sourceIds: string[] = [];
-    for (const [path, parser] of [['/list.txt', 'plaintext'], ['/list.json', 'json'], ['/list.csv', 'csv']] as const) {
-      const created = await api('POST', '/sources', adminKey, { url: lists.urlFor(path), parser_name: parser, cron_schedule: '0 0 1 1 *', default_protocol: 'http' });
+    for (const [path, parser] of [
+      ['/list.txt', 'plaintext'],
+      ['/list.json', 'json'],
+      ['/list.csv', 'csv'],
+    ] as const) {
+      const created = await api('POST', '/sources', adminKey, {
+        url: lists.urlFor(path),
+        parser_name: parser,
+        cron_schedule: '0 0 1 1 *',
+        default_protocol: 'http',
+      });
       expect(created.status).toBe(201);
       sourceIds.push(created.body.id);
       const scraped = await api('POST', `/sources/${created.body.id}/scrape`, adminKey);
       expect(scraped.status).toBe(200);
       expect(scraped.body.proxies_discovered).toBeGreaterThan(0);
     }
-    expect(await api('POST', '/sources', userKey, { url: lists.urlFor('/list.txt'), cron_schedule: '0 0 1 1 *' })).toMatchObject({ status: 403 });
+    expect(
+      await api('POST', '/sources', userKey, { url: lists.urlFor('/list.txt'), cron_schedule: '0 0 1 1 *' }),
+    ).toMatchObject({ status: 403 });
 
-    type Row = { id: string; ip: string; port: number; protocol: string; status: string; anonymity: string | null; exit_ip: string | null; last_checked_at: Date | null; username: string | null; password: string | null };
+    type Row = {
+      id: string;
+      ip: string;
+      port: number;
+      protocol: string;
+      status: string;
+      anonymity: string | null;
+      exit_ip: string | null;
+      last_checked_at: Date | null;
+      username: string | null;
+      password: string | null;
+    };
     let seen: Row[] = [];
-    const rows = await eventually(async () => {
-      seen = await db.$queryRaw<Row[]>`
+    const rows = await eventually(
+      async () => {
+        seen = await db.$queryRaw<Row[]>`
         SELECT p.id, host(p.ip) AS ip, p.port, p.protocol::text, p.status::text, p.anonymity::text, host(p.exit_ip) AS exit_ip, p.last_checked_at, p.username, p.password
         FROM proxies p WHERE p.id IN (SELECT proxy_id FROM proxy_sources WHERE source_id = ANY(${sourceIds}::uuid[]))`;
-      return seen.length === expected.size && seen.every((row) => row.last_checked_at !== null) ? seen : undefined;
-    }, 60_000, 'every proxy to be checked').catch((error: Error) => {
+        return seen.length === expected.size && seen.every((row) => row.last_checked_at !== null) ? seen : undefined;
+      },
+      60_000,
+      'every proxy to be checked',
+    ).catch((error: Error) => {
       const found = new Set(seen.map((row) => at(row.ip, row.port)));
       const missing = [...expected.entries()].filter(([address]) => !found.has(address));
       const unchecked = seen.filter((row) => row.last_checked_at === null);
-      throw new Error(`${error.message}: ${seen.length} rows for ${expected.size} expected; missing ${JSON.stringify(missing)}; unchecked ${JSON.stringify(unchecked)}`);
+      throw new Error(
+        `${error.message}: ${seen.length} rows for ${expected.size} expected; missing ${JSON.stringify(missing)}; unchecked ${JSON.stringify(unchecked)}`,
+      );
     });
 
     for (const row of rows) {
@@ -170,8 +270,13 @@ describe('the whole pipeline in child processes', () => {
         expect({ port: row.port, status: row.status }).toEqual({ port: row.port, status: 'dead' });
         continue;
       }
-      expect({ port: row.port, status: row.status, exit: row.exit_ip }).toEqual({ port: row.port, status: 'active', exit: want.exitIp });
-      if (want.anonymity) expect({ port: row.port, anonymity: row.anonymity }).toEqual({ port: row.port, anonymity: want.anonymity });
+      expect({ port: row.port, status: row.status, exit: row.exit_ip }).toEqual({
+        port: row.port,
+        status: 'active',
+        exit: want.exitIp,
+      });
+      if (want.anonymity)
+        expect({ port: row.port, anonymity: row.anonymity }).toEqual({ port: row.port, anonymity: want.anonymity });
       if (row.protocol === 'socks5') expect(row.username).toBe('user');
     }
 
@@ -179,7 +284,11 @@ describe('the whole pipeline in child processes', () => {
     const items: Array<{ ip: string; port: number }> = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: any } = await api('GET', `/proxies?status=active&limit=200${cursor ? `&cursor=${cursor}` : ''}`, userKey);
+      const page: { status: number; body: any } = await api(
+        'GET',
+        `/proxies?status=active&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+        userKey,
+      );
       expect(page.status).toBe(200);
       expect(JSON.stringify(page.body)).not.toContain(SOCKS_PASSWORD);
       items.push(...page.body.items);
@@ -188,16 +297,28 @@ describe('the whole pipeline in child processes', () => {
     const mine = items.filter((item) => expected.has(at(item.ip, item.port)));
     expect(mine).toHaveLength(PER_KIND * 6);
 
-    expect((await api('POST', `/admin/users/${userId}/credits`, adminKey, { amount: 5, description: 'e2e top-up' })).status).toBe(201);
-    const lease = await api('POST', '/proxies/acquire', userKey, { protocol: 'http', anonymity: 'elite', lease_duration_seconds: 60 });
+    expect(
+      (await api('POST', `/admin/users/${userId}/credits`, adminKey, { amount: 5, description: 'e2e top-up' })).status,
+    ).toBe(201);
+    const lease = await api('POST', '/proxies/acquire', userKey, {
+      protocol: 'http',
+      anonymity: 'elite',
+      lease_duration_seconds: 60,
+    });
     expect(lease.status).toBe(200);
-    expect(expected.get(at(lease.body.proxy.ip, lease.body.proxy.port))).toMatchObject({ protocol: 'http', anonymity: 'elite' });
+    expect(expected.get(at(lease.body.proxy.ip, lease.body.proxy.port))).toMatchObject({
+      protocol: 'http',
+      anonymity: 'elite',
+    });
     const through = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest({ host: lease.body.proxy.ip, port: lease.body.proxy.port, method: 'GET', path: `${target.url}/` }, (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = httpRequest(
+        { host: lease.body.proxy.ip, port: lease.body.proxy.port, method: 'GET', path: `${target.url}/` },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -207,7 +328,12 @@ describe('the whole pipeline in child processes', () => {
     expect((await api('POST', `/proxies/acquire/${lease.body.lease_id}/release`, userKey)).status).toBeLessThan(300);
     expect((await api('GET', '/account/credits', userKey)).body.balance).toBe(10 + 5 - 1);
 
-    const tested = await api('POST', '/proxies/test', userKey, { url: `${target.url}/`, count: 3, timeout_seconds: 5, protocol: 'http' });
+    const tested = await api('POST', '/proxies/test', userKey, {
+      url: `${target.url}/`,
+      count: 3,
+      timeout_seconds: 5,
+      protocol: 'http',
+    });
     expect(tested.status).toBe(200);
     expect(tested.body.results.length).toBeGreaterThan(0);
     expect(tested.body.success_rate).toBeGreaterThan(0);

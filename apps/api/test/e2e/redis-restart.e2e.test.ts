@@ -33,7 +33,8 @@ describe('Redis restarts while the API serves', () => {
       .send({ url: 'http://127.0.0.1:9/list.txt', parser_name: 'plaintext', cron_schedule: '0 0 1 1 *' });
     expect(source.status).toBe(201);
     const scrape = () => api.request.post(`/sources/${source.body.id}/scrape`).set(admin.auth).timeout(10_000);
-    const urlTest = () => api.request.post('/proxies/test').set(admin.auth).send({ url: 'http://127.0.0.1:9/', count: 1 }).timeout(10_000);
+    const urlTest = () =>
+      api.request.post('/proxies/test').set(admin.auth).send({ url: 'http://127.0.0.1:9/', count: 1 }).timeout(10_000);
 
     await redis.down();
     for (const call of [scrape, urlTest]) {

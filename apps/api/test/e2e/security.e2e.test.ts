@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestUser, startTestApi, type TestApi, type TestUser } from '../support/harness.js';
 
-const SSRF_TARGETS = ['http://127.0.0.1/', 'http://10.0.0.1/', 'http://169.254.169.254/latest/meta-data/', 'http://[::1]/', 'http://localhost/'];
+const SSRF_TARGETS = [
+  'http://127.0.0.1/',
+  'http://10.0.0.1/',
+  'http://169.254.169.254/latest/meta-data/',
+  'http://[::1]/',
+  'http://localhost/',
+];
 
 let api: TestApi;
 let admin: TestUser;
@@ -21,9 +27,24 @@ afterAll(async () => {
 describe('SSRF targets with ALLOW_PRIVATE_TARGETS=false', () => {
   it.each(SSRF_TARGETS)('refuses %s with 422 on POST /sources, /proxies/test and /account/webhooks', async (url) => {
     const calls: Array<[string, { status: number; body: { error?: unknown } }]> = [
-      ['/sources', await api.request.post('/sources').set(admin.auth).send({ url, parser_name: 'plaintext', cron_schedule: '0 0 1 1 *' })],
-      ['/proxies/test', await api.request.post('/proxies/test').set(alice.auth).send({ url, count: 1, timeout_seconds: 1 })],
-      ['/account/webhooks', await api.request.post('/account/webhooks').set(alice.auth).send({ url, subscribes_to: ['credits.*'] })],
+      [
+        '/sources',
+        await api.request
+          .post('/sources')
+          .set(admin.auth)
+          .send({ url, parser_name: 'plaintext', cron_schedule: '0 0 1 1 *' }),
+      ],
+      [
+        '/proxies/test',
+        await api.request.post('/proxies/test').set(alice.auth).send({ url, count: 1, timeout_seconds: 1 }),
+      ],
+      [
+        '/account/webhooks',
+        await api.request
+          .post('/account/webhooks')
+          .set(alice.auth)
+          .send({ url, subscribes_to: ['credits.*'] }),
+      ],
     ];
     for (const [path, res] of calls) {
       expect({ url, path, status: res.status }).toEqual({ url, path, status: 422 });
@@ -35,7 +56,14 @@ describe('SSRF targets with ALLOW_PRIVATE_TARGETS=false', () => {
 describe("another user's resources", () => {
   it('are invisible (404): key and webhook', async () => {
     // Inserted directly: no DNS on this machine, so a public webhook URL cannot pass the SSRF check here.
-    const row = await api.ctx.db.userWebhook.create({ data: { userId: alice.userId, url: 'https://hooks.example.com/x', secret: 'whsec-test', subscribesTo: ['credits.*'] } });
+    const row = await api.ctx.db.userWebhook.create({
+      data: {
+        userId: alice.userId,
+        url: 'https://hooks.example.com/x',
+        secret: 'whsec-test',
+        subscribesTo: ['credits.*'],
+      },
+    });
     const hook = { body: { id: row.id } };
     expect((await api.request.delete(`/account/webhooks/${hook.body.id}`).set(bob.auth)).status).toBe(404);
     expect((await api.request.delete(`/auth/keys/${alice.apiKeyId}`).set(bob.auth)).status).toBe(404);
@@ -64,7 +92,10 @@ describe('secrets shown once', () => {
       const user = await createTestUser(local.ctx);
       const key = await local.request.post('/auth/keys').set(user.auth).send({ label: 'second' });
       expect(key.status).toBe(201);
-      const hook = await local.request.post('/account/webhooks').set(user.auth).send({ url: 'http://127.0.0.1:9/hook', subscribes_to: ['credits.*'] });
+      const hook = await local.request
+        .post('/account/webhooks')
+        .set(user.auth)
+        .send({ url: 'http://127.0.0.1:9/hook', subscribes_to: ['credits.*'] });
       expect(hook.status).toBe(201);
       const secrets = [user.key, key.body.key as string, hook.body.secret as string];
       expect(secrets.every((secret) => typeof secret === 'string' && secret.length >= 32)).toBe(true);

@@ -20,9 +20,14 @@ async function catalogueOf(registries: Registry[]): Promise<Catalogue> {
   const catalogue: Catalogue = new Map();
   for (const registry of registries) {
     for (const metric of await registry.getMetricsAsJSON()) {
-      const labels = new Set<string>((registry.getSingleMetric(metric.name) as unknown as { labelNames?: string[] } | undefined)?.labelNames ?? []);
+      const labels = new Set<string>(
+        (registry.getSingleMetric(metric.name) as unknown as { labelNames?: string[] } | undefined)?.labelNames ?? [],
+      );
       for (const value of metric.values) for (const label of Object.keys(value.labels)) labels.add(label);
-      const names = String(metric.type) === 'histogram' ? ['_bucket', '_sum', '_count'].map((suffix) => metric.name + suffix) : [metric.name];
+      const names =
+        String(metric.type) === 'histogram'
+          ? ['_bucket', '_sum', '_count'].map((suffix) => metric.name + suffix)
+          : [metric.name];
       for (const name of names) catalogue.set(name, new Set([...(catalogue.get(name) ?? []), ...labels]));
     }
   }
@@ -42,8 +47,12 @@ function unknownReferences(expr: string, catalogue: Catalogue): string[] {
     }
   }
   for (const [, list] of expr.matchAll(/\b(?:by|without)\s*\(([^)]*)\)/g)) {
-    for (const label of list!.split(',').map((l) => l.trim()).filter(Boolean)) {
-      if (!SCRAPE_LABELS.includes(label) && !names.some((name) => labelsOf(name).has(label))) problems.push(`no series of "${expr.trim()}" has label ${label}`);
+    for (const label of list!
+      .split(',')
+      .map((l) => l.trim())
+      .filter(Boolean)) {
+      if (!SCRAPE_LABELS.includes(label) && !names.some((name) => labelsOf(name).has(label)))
+        problems.push(`no series of "${expr.trim()}" has label ${label}`);
     }
   }
   return problems;
@@ -57,11 +66,19 @@ beforeAll(async () => {
   api = startTestApi();
   const connection = { url: api.ctx.config.REDIS_URL, maxRetriesPerRequest: null };
   const worker = (name: string) => {
-    const created = new Worker(name, async () => undefined, { connection, prefix: api.ctx.config.QUEUE_PREFIX, autorun: false });
+    const created = new Worker(name, async () => undefined, {
+      connection,
+      prefix: api.ctx.config.QUEUE_PREFIX,
+      autorun: false,
+    });
     workers.push(created);
     return created;
   };
-  const checker = createCheckerMetrics(() => 0, () => 0, true);
+  const checker = createCheckerMetrics(
+    () => 0,
+    () => 0,
+    true,
+  );
   observeWorkerJobs(checker.registry, [worker('validate'), worker('url-test')]);
   const scraper = createScraperMetrics(true);
   observeWorkerJobs(scraper.registry, [worker('scrape'), worker('maintenance')]);
@@ -74,7 +91,9 @@ afterAll(async () => {
 
 describe('alert rules (deploy/k8s/observability)', () => {
   const docs = kustomize('deploy/k8s/observability');
-  const rules = docs.flatMap((doc) => doc.spec.groups.flatMap((group: { rules: Array<Record<string, any>> }) => group.rules));
+  const rules = docs.flatMap((doc) =>
+    doc.spec.groups.flatMap((group: { rules: Array<Record<string, any>> }) => group.rules),
+  );
 
   it('is a valid PrometheusRule with the alerts an operator needs', () => {
     expect(docs.map(schemaProblems).filter(Boolean)).toEqual([]);
@@ -106,7 +125,9 @@ describe('alert rules (deploy/k8s/observability)', () => {
 });
 
 describe('Grafana dashboard (deploy/grafana/proxy-pool.json)', () => {
-  const dashboard = JSON.parse(readFileSync(path.join(REPO, 'deploy/grafana/proxy-pool.json'), 'utf8')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+  const dashboard = JSON.parse(readFileSync(path.join(REPO, 'deploy/grafana/proxy-pool.json'), 'utf8')) as {
+    panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
+  };
 
   it('queries only series and labels that the processes expose', () => {
     const exprs = dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr));
@@ -116,14 +137,25 @@ describe('Grafana dashboard (deploy/grafana/proxy-pool.json)', () => {
 
   it('shows the pool, validation rate, queues, sources and notifiers', () => {
     const text = JSON.stringify(dashboard);
-    for (const series of ['proxypool_pool_proxies', 'proxypool_checker_validations_total', 'proxypool_queue_oldest_waiting_seconds', 'proxypool_jobs_stalled_total', 'proxypool_sources', 'proxypool_notification_deliveries_total']) {
+    for (const series of [
+      'proxypool_pool_proxies',
+      'proxypool_checker_validations_total',
+      'proxypool_queue_oldest_waiting_seconds',
+      'proxypool_jobs_stalled_total',
+      'proxypool_sources',
+      'proxypool_notification_deliveries_total',
+    ]) {
       expect(text).toContain(series);
     }
   });
 
   it('would catch a misspelt series or label', () => {
-    expect(unknownReferences('sum(rate(proxypool_checker_validation_total[5m]))', catalogue)).toEqual(['unknown series proxypool_checker_validation_total']);
-    expect(unknownReferences('max(proxypool_pool_proxies{state="active"})', catalogue)).toEqual(['proxypool_pool_proxies has no label state']);
+    expect(unknownReferences('sum(rate(proxypool_checker_validation_total[5m]))', catalogue)).toEqual([
+      'unknown series proxypool_checker_validation_total',
+    ]);
+    expect(unknownReferences('max(proxypool_pool_proxies{state="active"})', catalogue)).toEqual([
+      'proxypool_pool_proxies has no label state',
+    ]);
     expect(unknownReferences('max by (notifier) (proxypool_pool_proxies)', catalogue)).toHaveLength(1);
   });
 });

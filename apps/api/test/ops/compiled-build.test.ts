@@ -25,7 +25,11 @@ async function freePort(): Promise<number> {
 
 /** `node dist/<entry>` (no tsx, no TypeScript), resolved once it logs `ready`. */
 async function startCompiled(entry: string, env: Record<string, string>, ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(DIST, entry)], { cwd: APP, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(DIST, entry)], {
+    cwd: APP,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -61,21 +65,37 @@ describe('npm run build: the API compiled to JavaScript', () => {
     expect(files).toEqual(expect.arrayContaining(['main.js', 'judge-main.js', 'admin-cli.js']));
     for (const file of files) {
       const code = readFileSync(path.join(DIST, file), 'utf8');
-      expect({ file, tsx: /from ["']tsx|require\(["']tsx|["']typescript["']|from ["']@proxy-pool\//.test(code) }).toEqual({ file, tsx: false });
+      expect({
+        file,
+        tsx: /from ["']tsx|require\(["']tsx|["']typescript["']|from ["']@proxy-pool\//.test(code),
+      }).toEqual({ file, tsx: false });
     }
     expect(readdirSync(path.join(DIST, 'prisma-client'))).toContain('query_compiler_bg.wasm');
-    expect(readdirSync(path.join(DIST, 'assets'))).toEqual(expect.arrayContaining(['catalog.json', 'dbip-country.mmdb']));
+    expect(readdirSync(path.join(DIST, 'assets'))).toEqual(
+      expect.arrayContaining(['catalog.json', 'dbip-country.mmdb']),
+    );
   });
 
   it('starts from dist and answers /health and /ready, then stops on SIGTERM', async () => {
     const port = await freePort();
     const api = await startCompiled(
       'main.js',
-      { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: process.env.DATABASE_URL!, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', QUEUE_PREFIX, NODE_ENV: 'test', DRAIN_MS: '2000' },
+      {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: process.env.DATABASE_URL!,
+        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        QUEUE_PREFIX,
+        NODE_ENV: 'test',
+        DRAIN_MS: '2000',
+      },
       '"api listening"',
     );
     const health = await fetch(`http://127.0.0.1:${port}/health`);
-    expect({ status: health.status, body: await health.json() }).toEqual({ status: 200, body: { status: 'healthy', postgres: 'connected', redis: 'connected', version: '0.1.0' } });
+    expect({ status: health.status, body: await health.json() }).toEqual({
+      status: 200,
+      body: { status: 'healthy', postgres: 'connected', redis: 'connected', version: '0.1.0' },
+    });
     expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
     const exited = new Promise<number | null>((resolve) => api.once('exit', resolve));
     api.kill('SIGTERM');
@@ -85,7 +105,11 @@ describe('npm run build: the API compiled to JavaScript', () => {
   it('runs the judge-only listener from dist', async () => {
     const port = await freePort();
     const secret = 'compiled-judge-secret-0123456789';
-    await startCompiled('judge-main.js', { JUDGE_PORT: String(port), JUDGE_HOST: '127.0.0.1', JUDGE_SECRET: secret, NODE_ENV: 'production' }, '"judge listening"');
+    await startCompiled(
+      'judge-main.js',
+      { JUDGE_PORT: String(port), JUDGE_HOST: '127.0.0.1', JUDGE_SECRET: secret, NODE_ENV: 'production' },
+      '"judge listening"',
+    );
     const nonce = newNonce();
     const res = await fetch(`http://127.0.0.1:${port}/judge?nonce=${nonce}`);
     expect(verifyJudgeAnswer(await res.text(), nonce, secret)).toMatchObject({ ok: true, remoteAddr: '127.0.0.1' });

@@ -8,7 +8,13 @@ let judge: Awaited<ReturnType<typeof startJudge>>;
 let base: string;
 
 beforeAll(async () => {
-  judge = await startJudge({ JUDGE_SECRET: SECRET, JUDGE_PORT: '0', JUDGE_HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'error' });
+  judge = await startJudge({
+    JUDGE_SECRET: SECRET,
+    JUDGE_PORT: '0',
+    JUDGE_HOST: '127.0.0.1',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'error',
+  });
   base = `http://127.0.0.1:${judge.port}`;
 });
 afterAll(async () => {
@@ -47,9 +53,13 @@ describe('the judge on its own listener (no database, no Redis, no API key)', ()
 
 describe('JUDGE_SECRET', () => {
   it('is required in production by the API and the judge, naming the key', () => {
-    expect(() => loadJudgeConfig({ NODE_ENV: 'production' })).toThrow(/JUDGE_SECRET: required when NODE_ENV=production/);
+    expect(() => loadJudgeConfig({ NODE_ENV: 'production' })).toThrow(
+      /JUDGE_SECRET: required when NODE_ENV=production/,
+    );
     expect(() => loadApiConfig({ NODE_ENV: 'production' })).toThrow(/JUDGE_SECRET: required when NODE_ENV=production/);
-    expect(() => loadApiConfig({ NODE_ENV: 'production', JUDGE_SECRET: 'change-me-judge-secret' })).toThrow(/JUDGE_SECRET/);
+    expect(() => loadApiConfig({ NODE_ENV: 'production', JUDGE_SECRET: 'change-me-judge-secret' })).toThrow(
+      /JUDGE_SECRET/,
+    );
     expect(loadApiConfig({ NODE_ENV: 'production', JUDGE_SECRET: SECRET }).JUDGE_SECRET).toBe(SECRET);
   });
 

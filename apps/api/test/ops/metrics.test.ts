@@ -13,7 +13,9 @@ afterAll(async () => {
 
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  const line = text.split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && wanted.every((w) => l.includes(w)));
+  const line = text
+    .split('\n')
+    .find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && wanted.every((w) => l.includes(w)));
   return line ? Number(line.split(' ').pop()) : undefined;
 }
 
@@ -29,8 +31,16 @@ describe('GET /metrics', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     const text = res.text;
-    expect(sample(text, 'proxypool_http_request_duration_seconds_count', { route: '/account', status: '200', method: 'GET' })).toBe(3);
-    expect(sample(text, 'proxypool_http_request_duration_seconds_count', { route: 'unmatched', status: '401' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'proxypool_http_request_duration_seconds_count', {
+        route: '/account',
+        status: '200',
+        method: 'GET',
+      }),
+    ).toBe(3);
+    expect(
+      sample(text, 'proxypool_http_request_duration_seconds_count', { route: 'unmatched', status: '401' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'proxypool_http_request_duration_seconds_count', { route: '/health', status: '200' })).toBe(1);
     expect(sample(text, 'proxypool_queue_jobs', { queue: 'scrape', state: 'waiting' })).toBe(0);
     expect(sample(text, 'proxypool_queue_jobs', { queue: 'validate', state: 'failed' })).toBe(0);
@@ -63,7 +73,9 @@ describe('GET /metrics', () => {
     // Another replica of the same deployment: same database, same queue prefix, hence the same cached count.
     const peer = startTestApi({ DATABASE_URL: database.url, QUEUE_PREFIX: first.ctx.config.QUEUE_PREFIX });
     const insert = (fromPort: number, count: number) =>
-      first.ctx.db.$executeRawUnsafe(`INSERT INTO proxies (ip, port, protocol) SELECT '127.9.0.1', n, 'http' FROM generate_series(${fromPort}, ${fromPort + count - 1}) AS n`);
+      first.ctx.db.$executeRawUnsafe(
+        `INSERT INTO proxies (ip, port, protocol) SELECT '127.9.0.1', n, 'http' FROM generate_series(${fromPort}, ${fromPort + count - 1}) AS n`,
+      );
     try {
       await insert(8000, 3);
       expect(sample(await scrape(first), 'proxypool_pool_proxies', { status: 'unchecked' })).toBe(3);

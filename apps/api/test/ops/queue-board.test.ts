@@ -47,13 +47,19 @@ describe('Bull Board at /admin/queues', () => {
     await api.ctx.queues.maintenance.add('maintenance', { task: 'pool-watch' });
     const read = await api.request.get('/admin/queues/api/queues').auth('admin', admin.key);
     expect(read.status).toBe(200);
-    for (const change of ['validate/pause', 'maintenance/obliterate', 'maintenance/clean/completed', 'maintenance/empty']) {
+    for (const change of [
+      'validate/pause',
+      'maintenance/obliterate',
+      'maintenance/clean/completed',
+      'maintenance/empty',
+    ]) {
       const res = await api.request.put(`/admin/queues/api/queues/${change}`).auth('admin', admin.key);
       expect({ change, status: res.status }).toEqual({ change, status: 405 });
     }
     // "Pause all" skips read-only queues.
     await api.request.put('/admin/queues/api/queues/pause').auth('admin', admin.key);
-    for (const queue of Object.values(api.ctx.queues)) expect({ queue: queue.name, paused: await queue.isPaused() }).toEqual({ queue: queue.name, paused: false });
+    for (const queue of Object.values(api.ctx.queues))
+      expect({ queue: queue.name, paused: await queue.isPaused() }).toEqual({ queue: queue.name, paused: false });
     expect(await api.ctx.queues.maintenance.getWaitingCount()).toBe(1);
   });
 
@@ -65,10 +71,16 @@ describe('Bull Board at /admin/queues', () => {
       expect(paused.status).toBe(200);
       expect(await superApi.ctx.queues.validate.isPaused()).toBe(true);
       const other = await createTestUser(superApi.ctx, { role: 'admin' });
-      expect((await superApi.request.put('/admin/queues/api/queues/validate/resume').auth('admin', other.key)).status).toBe(405);
+      expect(
+        (await superApi.request.put('/admin/queues/api/queues/validate/resume').auth('admin', other.key)).status,
+      ).toBe(405);
       const user = await createTestUser(superApi.ctx);
-      expect((await superApi.request.put('/admin/queues/api/queues/validate/resume').auth('user', user.key)).status).toBe(403);
-      expect((await superApi.request.put('/admin/queues/api/queues/validate/resume').auth('boss', boss.key)).status).toBe(200);
+      expect(
+        (await superApi.request.put('/admin/queues/api/queues/validate/resume').auth('user', user.key)).status,
+      ).toBe(403);
+      expect(
+        (await superApi.request.put('/admin/queues/api/queues/validate/resume').auth('boss', boss.key)).status,
+      ).toBe(200);
       expect(await superApi.ctx.queues.validate.isPaused()).toBe(false);
     } finally {
       await superApi.close();
@@ -79,7 +91,16 @@ describe('Bull Board at /admin/queues', () => {
     const admin = await createTestUser(api.ctx, { role: 'admin' });
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const context = await browser.newContext({ httpCredentials: { username: 'admin', password: admin.key } });

@@ -34,7 +34,10 @@ describe('200 concurrent acquires from 20 users against 50 proxies', () => {
 
     const requests = users.flatMap((user) => Array.from({ length: REQUESTS_PER_USER }, () => user));
     const answers = await Promise.all(
-      requests.map(async (user) => ({ user, res: await api.request.post('/proxies/acquire').set(user.auth).send({ country: COUNTRY }) })),
+      requests.map(async (user) => ({
+        user,
+        res: await api.request.post('/proxies/acquire').set(user.auth).send({ country: COUNTRY }),
+      })),
     );
 
     const statuses = answers.map(({ res }) => res.status);
@@ -49,7 +52,9 @@ describe('200 concurrent acquires from 20 users against 50 proxies', () => {
     expect(new Set(leases.map((lease) => lease.proxyId))).toEqual(proxyIds);
     expect(leases.map((lease) => lease.id).sort()).toEqual(won.map(({ res }) => res.body.lease_id as string).sort());
 
-    const charges = await api.ctx.db.creditTransaction.findMany({ where: { userId: { in: userIds }, txType: 'acquire' } });
+    const charges = await api.ctx.db.creditTransaction.findMany({
+      where: { userId: { in: userIds }, txType: 'acquire' },
+    });
     expect(charges.map((tx) => tx.leaseId).sort()).toEqual(leases.map((lease) => lease.id).sort());
     expect(charges.every((tx) => tx.amount === -1)).toBe(true);
 
@@ -57,7 +62,10 @@ describe('200 concurrent acquires from 20 users against 50 proxies', () => {
       const mine = answers.filter((answer) => answer.user === user);
       const wins = mine.filter(({ res }) => res.status === 200).length;
       const row = await api.ctx.db.user.findUniqueOrThrow({ where: { id: user.userId } });
-      const sum = await api.ctx.db.creditTransaction.aggregate({ where: { userId: user.userId }, _sum: { amount: true } });
+      const sum = await api.ctx.db.creditTransaction.aggregate({
+        where: { userId: user.userId },
+        _sum: { amount: true },
+      });
       expect(row.creditBalance).toBe(CREDITS - wins);
       expect(row.creditBalance).toBe(sum._sum.amount);
       // 402 only once the user's credits are all spent; the remaining answers are 409.
@@ -65,7 +73,9 @@ describe('200 concurrent acquires from 20 users against 50 proxies', () => {
       for (const { res } of mine.filter(({ res }) => res.status === 402)) {
         expect(res.body.error.message).toBe('You need at least 1 credit to acquire a proxy. Current balance: 0.');
       }
-      const remaining = mine.filter(({ res }) => res.status === 200).map(({ res }) => res.body.credits_remaining as number);
+      const remaining = mine
+        .filter(({ res }) => res.status === 200)
+        .map(({ res }) => res.body.credits_remaining as number);
       expect(remaining.sort()).toEqual(Array.from({ length: wins }, (_, i) => CREDITS - wins + i));
     }
     expect(statuses.filter((status) => status === 409).length).toBeGreaterThan(0);

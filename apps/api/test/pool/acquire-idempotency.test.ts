@@ -50,7 +50,10 @@ describe('POST /proxies/acquire with an Idempotency-Key', () => {
 
   it('charges once when the same key arrives ten times at once', async () => {
     const user = await createTestUser(api.ctx, { credits: 10 });
-    await insertProxies(api.ctx, Array.from({ length: 12 }, () => ({ country: 'XJ' })));
+    await insertProxies(
+      api.ctx,
+      Array.from({ length: 12 }, () => ({ country: 'XJ' })),
+    );
     const key = `burst-${randomUUID()}`;
     const answers = await Promise.all(Array.from({ length: 10 }, () => acquire(user, 'XJ', key)));
     expect(answers.map((res) => res.status)).toEqual(Array(10).fill(200));
@@ -93,7 +96,10 @@ describe('POST /proxies/acquire with an Idempotency-Key', () => {
 describe('POST /proxies/acquire duplicates on the last credit', () => {
   it('answers every one of 20 concurrent duplicates with the one lease (never 402), charging once', async () => {
     const user = await createTestUser(api.ctx, { credits: 1 });
-    await insertProxies(api.ctx, Array.from({ length: 3 }, () => ({ country: 'XM' })));
+    await insertProxies(
+      api.ctx,
+      Array.from({ length: 3 }, () => ({ country: 'XM' })),
+    );
     const key = `last-credit-${randomUUID()}`;
     const answers = await Promise.all(Array.from({ length: 20 }, () => acquire(user, 'XM', key)));
     expect(answers.map((res) => res.status)).toEqual(Array(20).fill(200));

@@ -49,10 +49,21 @@ describe('POST /proxies/acquire', () => {
     expect(expiresIn).toBeLessThan(305_000);
 
     const [lease] = await leasesOf(user);
-    expect(lease).toMatchObject({ id: res.body.lease_id, proxyId: best!.id, apiKeyId: user.apiKeyId, releasedAt: null, expiredAt: null });
+    expect(lease).toMatchObject({
+      id: res.body.lease_id,
+      proxyId: best!.id,
+      apiKeyId: user.apiKeyId,
+      releasedAt: null,
+      expiredAt: null,
+    });
     const txs = await api.ctx.db.creditTransaction.findMany({ where: { userId: user.userId } });
     expect(txs).toEqual([
-      expect.objectContaining({ amount: -1, txType: 'acquire', description: `Proxy acquired: ${best!.ip}:${best!.port}`, leaseId: lease!.id }),
+      expect.objectContaining({
+        amount: -1,
+        txType: 'acquire',
+        description: `Proxy acquired: ${best!.ip}:${best!.port}`,
+        leaseId: lease!.id,
+      }),
     ]);
     const proxy = await api.ctx.db.proxy.findUniqueOrThrow({ where: { id: best!.id } });
     expect(proxy.lastLeasedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
@@ -64,8 +75,13 @@ describe('POST /proxies/acquire', () => {
     expect(Date.parse(second.body.expires_at) - Date.now()).toBeLessThan(61_000);
     const third = await acquire(user, { country: 'QM' });
     expect(third.body.proxy).toEqual({
-      ip: credentialed!.ip, port: credentialed!.port, protocol: 'http', country: 'QM', anonymity: 'elite',
-      username: 'upstream', password: 's3cret',
+      ip: credentialed!.ip,
+      port: credentialed!.port,
+      protocol: 'http',
+      country: 'QM',
+      anonymity: 'elite',
+      username: 'upstream',
+      password: 's3cret',
     });
     expect(third.body.credits_remaining).toBe(0);
   });
@@ -87,7 +103,11 @@ describe('POST /proxies/acquire', () => {
       const res = await acquire(user, body);
       expect(res.status).toBe(402);
       expect(res.body).toEqual({
-        error: { code: 'INSUFFICIENT_CREDITS', message: 'You need at least 1 credit to acquire a proxy. Current balance: 0.', details: {} },
+        error: {
+          code: 'INSUFFICIENT_CREDITS',
+          message: 'You need at least 1 credit to acquire a proxy. Current balance: 0.',
+          details: {},
+        },
       });
     }
     expect(await leasesOf(user)).toEqual([]);
@@ -95,7 +115,10 @@ describe('POST /proxies/acquire', () => {
 
   it('answers 404 when no active proxy matches and 409 when all matching ones are leased, charging nothing', async () => {
     const user = await createTestUser(api.ctx, { credits: 5 });
-    await insertProxies(api.ctx, [{ country: 'QP', protocol: 'socks5' }, { country: 'QP', protocol: 'http', status: 'dead' }]);
+    await insertProxies(api.ctx, [
+      { country: 'QP', protocol: 'socks5' },
+      { country: 'QP', protocol: 'http', status: 'dead' },
+    ]);
     const none = await acquire(user, { country: 'QP', protocol: 'http' });
     expect(none.status).toBe(404);
     expect(none.body.error.code).toBe('NO_MATCHING_PROXY');
@@ -124,10 +147,16 @@ describe('POST /proxies/acquire', () => {
     expect(res.body.proxy.port).toBe(proxy!.port);
     const expired = await api.ctx.db.lease.findUniqueOrThrow({ where: { id: old!.id } });
     expect(expired.expiredAt).not.toBeNull();
-    const event = await eventually(async () => {
-      const jobs = await api.ctx.queues.events.getJobs(['waiting', 'prioritized', 'delayed']);
-      return jobs.map((job) => job.data).find((data) => data.type === 'lease.expired' && data.user_id === holder.userId);
-    }, 5_000, 'lease.expired for the previous holder');
+    const event = await eventually(
+      async () => {
+        const jobs = await api.ctx.queues.events.getJobs(['waiting', 'prioritized', 'delayed']);
+        return jobs
+          .map((job) => job.data)
+          .find((data) => data.type === 'lease.expired' && data.user_id === holder.userId);
+      },
+      5_000,
+      'lease.expired for the previous holder',
+    );
     expect(event.data).toMatchObject({ lease_id: old!.id, proxy_id: proxy!.id, ip: proxy!.ip, port: proxy!.port });
     // The new holder's lease now guards the proxy.
     const again = await acquire(await createTestUser(api.ctx, { credits: 1 }), { country: 'QQ' });

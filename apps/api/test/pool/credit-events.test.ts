@@ -24,7 +24,10 @@ describe('credit events', () => {
   it('raises credits.low on the crossing, then credits.depleted, and the /stats/plugins notifier list stays valid', async () => {
     const user = await createTestUser(api.ctx, { credits: 3 });
     // A country no other test uses, so these acquires only ever lease this test's proxies.
-    await insertProxies(api.ctx, [1, 2, 3].map(() => ({ status: 'active' as const, country: 'QC' })));
+    await insertProxies(
+      api.ctx,
+      [1, 2, 3].map(() => ({ status: 'active' as const, country: 'QC' })),
+    );
     const acquire = () => api.request.post('/proxies/acquire').set(user.auth).send({ country: 'QC' });
 
     expect((await acquire()).status).toBe(200); // 3 -> 2: not below the threshold of 2

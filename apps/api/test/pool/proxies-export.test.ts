@@ -19,7 +19,10 @@ beforeAll(async () => {
     { country: SMALL, protocol: 'http', score: 0.8, ip: '::1' },
     { country: SMALL, protocol: 'https', score: 0.7, status: 'dead' },
   ]);
-  large = await insertProxies(api.ctx, Array.from({ length: LARGE_ROWS }, (_, i) => ({ country: LARGE, score: (i % 50) / 100 })));
+  large = await insertProxies(
+    api.ctx,
+    Array.from({ length: LARGE_ROWS }, (_, i) => ({ country: LARGE, score: (i % 50) / 100 })),
+  );
 });
 
 afterAll(async () => {
@@ -27,14 +30,20 @@ afterAll(async () => {
 });
 
 const exportAs = (query: Record<string, string>) =>
-  api.request.get('/proxies/export').query({ country: SMALL, ...query }).set(user.auth).buffer(true);
+  api.request
+    .get('/proxies/export')
+    .query({ country: SMALL, ...query })
+    .set(user.auth)
+    .buffer(true);
 
 describe('GET /proxies/export', () => {
   it('writes txt lines protocol://ip:port by default (IPv6 in brackets), best score first', async () => {
     const res = await exportAs({});
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
-    expect(res.text).toBe(`socks5://${small[0]!.ip}:${small[0]!.port}\nhttp://[::1]:${small[1]!.port}\nhttps://${small[2]!.ip}:${small[2]!.port}\n`);
+    expect(res.text).toBe(
+      `socks5://${small[0]!.ip}:${small[0]!.port}\nhttp://[::1]:${small[1]!.port}\nhttps://${small[2]!.ip}:${small[2]!.port}\n`,
+    );
   });
 
   it('writes ip:port with scheme=none, and applies the filters', async () => {
@@ -46,7 +55,9 @@ describe('GET /proxies/export', () => {
     const res = await exportAs({ format: 'csv' });
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = res.text.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('id,ip,port,protocol,status,anonymity,exit_ip,country,score,avg_latency_ms,uptime_pct,last_checked_at,first_seen_at,tags');
+    expect(lines[0]).toBe(
+      'id,ip,port,protocol,status,anonymity,exit_ip,country,score,avg_latency_ms,uptime_pct,last_checked_at,first_seen_at,tags',
+    );
     expect(lines).toHaveLength(4);
     expect(lines[1]).toContain(`${small[0]!.id},${small[0]!.ip},${small[0]!.port},socks5,active,elite,,XE,0.9,200,90,`);
     expect(lines[1]!.endsWith(',"{""note"":""has \\""quotes\\"", commas""}"')).toBe(true);
@@ -62,13 +73,19 @@ describe('GET /proxies/export', () => {
   it('streams every row of a large set in order, across batches, once', async () => {
     const res = await api.request.get('/proxies/export').query({ country: LARGE, format: 'json' }).set(user.auth);
     expect(res.status).toBe(200);
-    expect((res.body as Array<{ id: string }>).map((item) => item.id)).toEqual(expectedOrder(large, 'score', 'desc').map((row) => row.id));
+    expect((res.body as Array<{ id: string }>).map((item) => item.id)).toEqual(
+      expectedOrder(large, 'score', 'desc').map((row) => row.id),
+    );
     const txt = await api.request.get('/proxies/export').query({ country: LARGE }).set(user.auth).buffer(true);
     expect(txt.text.split('\n').filter(Boolean)).toHaveLength(LARGE_ROWS);
   });
 
   it('answers 422 for a bad format, scheme or filter, before streaming anything', async () => {
-    for (const [query, field] of [[{ format: 'xml' }, 'format'], [{ scheme: 'ftp' }, 'scheme'], [{ min_score: '2' }, 'min_score']] as const) {
+    for (const [query, field] of [
+      [{ format: 'xml' }, 'format'],
+      [{ scheme: 'ftp' }, 'scheme'],
+      [{ min_score: '2' }, 'min_score'],
+    ] as const) {
       const res = await exportAs(query);
       expect(res.status).toBe(422);
       expect(res.body.error.details.fields[0].field).toBe(field);

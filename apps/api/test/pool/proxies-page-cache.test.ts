@@ -21,7 +21,10 @@ afterAll(async () => {
 });
 
 const page = async (query: Record<string, string>) => {
-  const res = await api.request.get('/proxies').query({ country: COUNTRY, ...query }).set(user.auth);
+  const res = await api.request
+    .get('/proxies')
+    .query({ country: COUNTRY, ...query })
+    .set(user.auth);
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   return res.body as { items: Array<{ score: number }>; total_count: number };
@@ -35,17 +38,23 @@ describe('GET /proxies page cache (PROXY_PAGE_CACHE_MS)', () => {
     expect(cached.total_count).toBe(1);
     expect(cached.items.map((item) => item.score)).toEqual([0.5]);
     expect((await page({ limit: '49' })).items.map((item) => item.score)).toEqual([0.9, 0.5]);
-    const fresh = await eventually(async () => {
-      const body = await page({});
-      return body.total_count === 2 ? body : undefined;
-    }, 10_000, 'the cached page to expire');
+    const fresh = await eventually(
+      async () => {
+        const body = await page({});
+        return body.total_count === 2 ? body : undefined;
+      },
+      10_000,
+      'the cached page to expire',
+    );
     expect(fresh.items.map((item) => item.score)).toEqual([0.9, 0.5]);
   });
 
   it('is off with PROXY_PAGE_CACHE_MS=0: every answer is read fresh', async () => {
     const exact = startTestApi({ PROXY_PAGE_CACHE_MS: '0', PROXY_COUNT_CACHE_SECONDS: '0' });
     try {
-      const count = async () => (await exact.request.get('/proxies').query({ country: COUNTRY, sort: 'uptime' }).set(user.auth)).body.total_count as number;
+      const count = async () =>
+        (await exact.request.get('/proxies').query({ country: COUNTRY, sort: 'uptime' }).set(user.auth)).body
+          .total_count as number;
       const before = await count();
       await insertProxies(api.ctx, [{ country: COUNTRY }]);
       expect(await count()).toBe(before + 1);

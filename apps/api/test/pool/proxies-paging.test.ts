@@ -34,7 +34,12 @@ interface Item {
  * once if its new key lies after the position already reached (the last row returned), and never if it moved
  * behind it; nothing appears twice, and the returned keys are in strict order.
  */
-async function walkWhileChanging(sort: SortField, order: 'asc' | 'desc', column: 'score' | 'avg_latency_ms', limit: number) {
+async function walkWhileChanging(
+  sort: SortField,
+  order: 'asc' | 'desc',
+  column: 'score' | 'avg_latency_ms',
+  limit: number,
+) {
   const seeded: SeededProxy[] = await insertProxies(
     api.ctx,
     Array.from({ length: ROWS }, () => ({ country: COUNTRY, score: randomScore(), avgLatencyMs: randomLatency() })),
@@ -66,7 +71,8 @@ async function walkWhileChanging(sort: SortField, order: 'asc' | 'desc', column:
     for (let n = 0; n < 6 && candidates.length > 0; n += 1) {
       const [row] = candidates.splice(randomInt(0, candidates.length), 1);
       const key = column === 'score' ? randomScore() : randomLatency();
-      if (column === 'score') await api.ctx.db.$executeRaw`UPDATE proxies SET score = ${key}::real WHERE id = ${row!.id}::uuid`;
+      if (column === 'score')
+        await api.ctx.db.$executeRaw`UPDATE proxies SET score = ${key}::real WHERE id = ${row!.id}::uuid`;
       else await api.ctx.db.$executeRaw`UPDATE proxies SET avg_latency_ms = ${key}::real WHERE id = ${row!.id}::uuid`;
       changed.add(row!.id);
       current.set(row!.id, key);

@@ -18,19 +18,91 @@ beforeAll(async () => {
   api = startTestApi({ DATABASE_URL: database.url, PROXY_COUNT_CACHE_SECONDS: '0' });
   user = await createTestUser(api.ctx);
   const home: SeedProxy[] = [
-    { protocol: 'http', anonymity: 'elite', score: 0.9, avgLatencyMs: 100, uptimeRatio: 0.99, lastCheckedAt: minutesAgo(1) },
-    { protocol: 'https', anonymity: 'anonymous', score: 0.8, avgLatencyMs: 300, uptimeRatio: 0.95, lastCheckedAt: minutesAgo(5) },
-    { protocol: 'socks4', anonymity: 'transparent', score: 0.7, avgLatencyMs: 50, uptimeRatio: 0.9, lastCheckedAt: minutesAgo(20) },
-    { protocol: 'socks5', anonymity: 'elite', score: 0.87, avgLatencyMs: 245.3, uptimeRatio: 0.942, lastCheckedAt: minutesAgo(2), exitIp: '203.0.113.42', tags: { provider: 'datacenter' } },
-    { status: 'dead', protocol: 'http', anonymity: 'anonymous', score: 0, avgLatencyMs: null, uptimeRatio: 0.1, lastCheckedAt: minutesAgo(60) },
-    { status: 'dead', protocol: 'socks5', anonymity: null, score: 0, avgLatencyMs: 900, uptimeRatio: 0.05, lastCheckedAt: minutesAgo(120) },
-    { status: 'unchecked', protocol: 'http', anonymity: null, score: 0, avgLatencyMs: null, uptimeRatio: 0, lastCheckedAt: null },
-    { status: 'unchecked', protocol: 'https', anonymity: null, score: 0, avgLatencyMs: null, uptimeRatio: 0, lastCheckedAt: null },
+    {
+      protocol: 'http',
+      anonymity: 'elite',
+      score: 0.9,
+      avgLatencyMs: 100,
+      uptimeRatio: 0.99,
+      lastCheckedAt: minutesAgo(1),
+    },
+    {
+      protocol: 'https',
+      anonymity: 'anonymous',
+      score: 0.8,
+      avgLatencyMs: 300,
+      uptimeRatio: 0.95,
+      lastCheckedAt: minutesAgo(5),
+    },
+    {
+      protocol: 'socks4',
+      anonymity: 'transparent',
+      score: 0.7,
+      avgLatencyMs: 50,
+      uptimeRatio: 0.9,
+      lastCheckedAt: minutesAgo(20),
+    },
+    {
+      protocol: 'socks5',
+      anonymity: 'elite',
+      score: 0.87,
+      avgLatencyMs: 245.3,
+      uptimeRatio: 0.942,
+      lastCheckedAt: minutesAgo(2),
+      exitIp: '203.0.113.42',
+      tags: { provider: 'datacenter' },
+    },
+    {
+      status: 'dead',
+      protocol: 'http',
+      anonymity: 'anonymous',
+      score: 0,
+      avgLatencyMs: null,
+      uptimeRatio: 0.1,
+      lastCheckedAt: minutesAgo(60),
+    },
+    {
+      status: 'dead',
+      protocol: 'socks5',
+      anonymity: null,
+      score: 0,
+      avgLatencyMs: 900,
+      uptimeRatio: 0.05,
+      lastCheckedAt: minutesAgo(120),
+    },
+    {
+      status: 'unchecked',
+      protocol: 'http',
+      anonymity: null,
+      score: 0,
+      avgLatencyMs: null,
+      uptimeRatio: 0,
+      lastCheckedAt: null,
+    },
+    {
+      status: 'unchecked',
+      protocol: 'https',
+      anonymity: null,
+      score: 0,
+      avgLatencyMs: null,
+      uptimeRatio: 0,
+      lastCheckedAt: null,
+    },
     // Ties with the first row on every sort key, to exercise the id tie-break.
-    { protocol: 'http', anonymity: 'elite', score: 0.9, avgLatencyMs: 100, uptimeRatio: 0.99, lastCheckedAt: minutesAgo(1) },
+    {
+      protocol: 'http',
+      anonymity: 'elite',
+      score: 0.9,
+      avgLatencyMs: 100,
+      uptimeRatio: 0.99,
+      lastCheckedAt: minutesAgo(1),
+    },
   ];
   const others: SeedProxy[] = [{ country: OTHER }, { country: OTHER, status: 'dead', score: 0 }];
-  rows = await insertProxies(api.ctx, [...home.map((row) => (row.status === 'unchecked' ? row : { ...row, country: HOME })), ...others]);
+  rows = await insertProxies(api.ctx, [
+    ...home.map((row) => (row.status === 'unchecked' ? row : { ...row, country: HOME })),
+    ...others,
+  ]);
 });
 
 afterAll(async () => {
@@ -39,9 +111,16 @@ afterAll(async () => {
 });
 
 async function list(query: Record<string, string | number>) {
-  const res = await api.request.get('/proxies').query({ limit: 200, ...query }).set(user.auth);
+  const res = await api.request
+    .get('/proxies')
+    .query({ limit: 200, ...query })
+    .set(user.auth);
   expect(res.status).toBe(200);
-  return res.body as { items: Array<{ id: string } & Record<string, unknown>>; next_cursor: string | null; total_count: number };
+  return res.body as {
+    items: Array<{ id: string } & Record<string, unknown>>;
+    next_cursor: string | null;
+    total_count: number;
+  };
 }
 
 const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
@@ -84,10 +163,22 @@ describe('GET /proxies filters', () => {
     ['protocol', { protocol: 'https' }, (r) => r.protocol === 'https'],
     ['anonymity', { anonymity: 'elite' }, (r) => r.anonymity === 'elite'],
     ['min_score (inclusive, as rendered)', { min_score: '0.87' }, (r) => r.score >= 0.87],
-    ['max_latency_ms (inclusive; NULL never matches)', { max_latency_ms: '245.3' }, (r) => r.avgLatencyMs !== null && r.avgLatencyMs <= 245.3],
+    [
+      'max_latency_ms (inclusive; NULL never matches)',
+      { max_latency_ms: '245.3' },
+      (r) => r.avgLatencyMs !== null && r.avgLatencyMs <= 245.3,
+    ],
     ['min_uptime_pct (inclusive, as rendered)', { min_uptime_pct: '94.2' }, (r) => r.uptimeRatio * 100 >= 94.19],
-    ['verified_within_minutes', { verified_within_minutes: '10' }, (r) => r.lastCheckedAt !== null && r.lastCheckedAt > minutesAgo(10)],
-    ['several at once', { status: 'active', protocol: 'http', min_score: '0.5' }, (r) => r.status === 'active' && r.protocol === 'http'],
+    [
+      'verified_within_minutes',
+      { verified_within_minutes: '10' },
+      (r) => r.lastCheckedAt !== null && r.lastCheckedAt > minutesAgo(10),
+    ],
+    [
+      'several at once',
+      { status: 'active', protocol: 'http', min_score: '0.5' },
+      (r) => r.status === 'active' && r.protocol === 'http',
+    ],
   ];
 
   it.each(cases)('%s', async (_name, query, predicate) => {
@@ -111,8 +202,14 @@ describe('GET /proxies filters', () => {
 
 describe('GET /proxies sorting', () => {
   const sorts: Array<[SortField, 'asc' | 'desc']> = [
-    ['score', 'desc'], ['score', 'asc'], ['latency', 'asc'], ['latency', 'desc'],
-    ['uptime', 'desc'], ['uptime', 'asc'], ['last_checked', 'desc'], ['last_checked', 'asc'],
+    ['score', 'desc'],
+    ['score', 'asc'],
+    ['latency', 'asc'],
+    ['latency', 'desc'],
+    ['uptime', 'desc'],
+    ['uptime', 'asc'],
+    ['last_checked', 'desc'],
+    ['last_checked', 'asc'],
   ];
 
   it.each(sorts)('sort=%s order=%s: NULLs last, ties broken by id', async (sort, order) => {
@@ -124,7 +221,12 @@ describe('GET /proxies sorting', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 10; page += 1) {
-      const body: Awaited<ReturnType<typeof list>> = await list({ sort, order, limit: 3, ...(cursor ? { cursor } : {}) });
+      const body: Awaited<ReturnType<typeof list>> = await list({
+        sort,
+        order,
+        limit: 3,
+        ...(cursor ? { cursor } : {}),
+      });
       seen.push(...ids(body.items));
       expect(body.total_count).toBe(rows.length);
       cursor = body.next_cursor;
@@ -135,7 +237,10 @@ describe('GET /proxies sorting', () => {
 
   it('defaults: score desc, latency asc, uptime desc, last_checked desc', async () => {
     const defaults: Array<[SortField | undefined, SortField, 'asc' | 'desc']> = [
-      [undefined, 'score', 'desc'], ['latency', 'latency', 'asc'], ['uptime', 'uptime', 'desc'], ['last_checked', 'last_checked', 'desc'],
+      [undefined, 'score', 'desc'],
+      ['latency', 'latency', 'asc'],
+      ['uptime', 'uptime', 'desc'],
+      ['last_checked', 'last_checked', 'desc'],
     ];
     for (const [given, sort, order] of defaults) {
       const body = await list(given ? { sort: given } : {});
@@ -183,17 +288,26 @@ describe('GET /proxies validation', () => {
     const cursor = first.next_cursor!;
     expect(cursor).toEqual(expect.any(String));
     for (const query of [{ sort: 'score' }, { sort: 'latency', order: 'desc' }, { sort: 'uptime' }]) {
-      const res = await api.request.get('/proxies').query({ ...query, cursor }).set(user.auth);
+      const res = await api.request
+        .get('/proxies')
+        .query({ ...query, cursor })
+        .set(user.auth);
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('INVALID_CURSOR');
     }
-    const forged = Buffer.from(JSON.stringify({ s: 'latency', o: 'asc', v: "1); DROP TABLE proxies; --", id: rows[0]!.id })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ s: 'latency', o: 'asc', v: '1); DROP TABLE proxies; --', id: rows[0]!.id }),
+    ).toString('base64url');
     for (const bad of [forged, 'not a cursor', 'eyJ4Ijox']) {
       const res = await api.request.get('/proxies').query({ sort: 'latency', cursor: bad }).set(user.auth);
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('INVALID_CURSOR');
     }
     const next = await list({ sort: 'latency', limit: 2, cursor });
-    expect(ids(next.items)).toEqual(expectedOrder(rows, 'latency', 'asc').slice(2, 4).map((row) => row.id));
+    expect(ids(next.items)).toEqual(
+      expectedOrder(rows, 'latency', 'asc')
+        .slice(2, 4)
+        .map((row) => row.id),
+    );
   });
 });

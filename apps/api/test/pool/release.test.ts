@@ -20,8 +20,10 @@ afterAll(async () => {
   await database.drop();
 });
 
-const acquire = (user: TestUser, country: string) => api.request.post('/proxies/acquire').set(user.auth).send({ country });
-const release = (user: TestUser, leaseId: string) => api.request.post(`/proxies/acquire/${leaseId}/release`).set(user.auth);
+const acquire = (user: TestUser, country: string) =>
+  api.request.post('/proxies/acquire').set(user.auth).send({ country });
+const release = (user: TestUser, leaseId: string) =>
+  api.request.post(`/proxies/acquire/${leaseId}/release`).set(user.auth);
 
 describe('POST /proxies/acquire/{lease_id}/release', () => {
   it('ends the lease now, idempotently, frees the proxy at once and refunds nothing', async () => {
@@ -32,7 +34,11 @@ describe('POST /proxies/acquire/{lease_id}/release', () => {
 
     const res = await release(user, lease.lease_id);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ lease_id: lease.lease_id, released_at: expect.stringMatching(/Z$/), expires_at: lease.expires_at });
+    expect(res.body).toEqual({
+      lease_id: lease.lease_id,
+      released_at: expect.stringMatching(/Z$/),
+      expires_at: lease.expires_at,
+    });
     expect(Math.abs(Date.parse(res.body.released_at) - Date.now())).toBeLessThan(10_000);
     const again = await release(user, lease.lease_id);
     expect(again.status).toBe(200);
@@ -45,10 +51,17 @@ describe('POST /proxies/acquire/{lease_id}/release', () => {
   });
 
   it('answers 404 to anyone but the owner, and for unknown or malformed ids', async () => {
-    const [owner, stranger] = await Promise.all([createTestUser(api.ctx, { credits: 1 }), createTestUser(api.ctx, { credits: 1 })]);
+    const [owner, stranger] = await Promise.all([
+      createTestUser(api.ctx, { credits: 1 }),
+      createTestUser(api.ctx, { credits: 1 }),
+    ]);
     await insertProxies(api.ctx, [{ country: 'XT' }]);
     const lease = (await acquire(owner, 'XT')).body;
-    for (const [user, id] of [[stranger, lease.lease_id], [owner, randomUUID()], [owner, 'not-a-uuid']] as const) {
+    for (const [user, id] of [
+      [stranger, lease.lease_id],
+      [owner, randomUUID()],
+      [owner, 'not-a-uuid'],
+    ] as const) {
       const res = await release(user, id);
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('NOT_FOUND');
@@ -74,8 +87,13 @@ describe('POST /proxies/acquire/{lease_id}/release', () => {
 describe('expireDueLeases (the sweeper)', () => {
   it('marks past-due live leases expired once, returning them with their users', async () => {
     const user = await createTestUser(api.ctx);
-    const proxies = await insertProxies(api.ctx, Array.from({ length: 4 }, () => ({ country: 'XS' })));
-    const insert = (proxyId: string, expiresIn: string, released: boolean) => api.ctx.db.$queryRaw<Array<{ id: string }>>`
+    const proxies = await insertProxies(
+      api.ctx,
+      Array.from({ length: 4 }, () => ({ country: 'XS' })),
+    );
+    const insert = (proxyId: string, expiresIn: string, released: boolean) => api.ctx.db.$queryRaw<
+      Array<{ id: string }>
+    >`
       INSERT INTO leases (id, proxy_id, user_id, created_at, expires_at, released_at)
       VALUES (gen_random_uuid(), ${proxyId}::uuid, ${user.userId}::uuid, now() - interval '1 hour',
         now() + ${expiresIn}::interval, ${released ? new Date() : null}::timestamptz)
@@ -90,8 +108,13 @@ describe('expireDueLeases (the sweeper)', () => {
     const mine = [...a, ...b].filter((row) => row.userId === user.userId);
     expect(mine.map((row) => row.leaseId).sort()).toEqual([due1!.id, due2!.id].sort());
     expect(mine[0]).toEqual({
-      leaseId: expect.any(String), userId: user.userId, proxyId: expect.any(String), ip: expect.any(String),
-      port: expect.any(Number), expiresAt: expect.any(Date), expiredAt: expect.any(Date),
+      leaseId: expect.any(String),
+      userId: user.userId,
+      proxyId: expect.any(String),
+      ip: expect.any(String),
+      port: expect.any(Number),
+      expiresAt: expect.any(Date),
+      expiredAt: expect.any(Date),
     });
     const again = await expireDueLeases(api.ctx.db);
     expect(again.filter((row) => row.userId === user.userId)).toEqual([]);

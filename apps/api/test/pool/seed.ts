@@ -64,7 +64,10 @@ export async function insertProxies(ctx: ApiContext, rows: SeedProxy[]): Promise
   for (let start = 0; start < full.length; start += 500) {
     const batch = full.slice(start, start + 500);
     const values = batch.map(
-      (p, index) => Prisma.sql`(gen_random_uuid(), ${p.ip}::inet, ${p.port}::int, ${p.protocol}::"ProxyProtocol", ${p.status}::"ProxyStatus",
+      (
+        p,
+        index,
+      ) => Prisma.sql`(gen_random_uuid(), ${p.ip}::inet, ${p.port}::int, ${p.protocol}::"ProxyProtocol", ${p.status}::"ProxyStatus",
         ${p.anonymity}::"Anonymity", ${p.exitIp}::inet, ${p.country}::bpchar, ${p.score}::real, ${p.avgLatencyMs}::real,
         ${p.uptimeRatio}::real, ${p.lastCheckedAt}::timestamptz, ${p.lastLeasedAt}::timestamptz, ${JSON.stringify(p.tags)}::jsonb,
         ${p.username}, ${p.password}, ${index}::int)`,
@@ -122,5 +125,7 @@ export function sortKeyOf(row: SeedProxy, sort: SortField): number | null {
 
 export function expectedOrder<T extends SeededProxy>(rows: T[], sort: SortField, order: 'asc' | 'desc'): T[] {
   const compare = compareFor(sort, order);
-  return [...rows].sort((a, b) => compare({ id: a.id, key: sortKeyOf(a, sort) }, { id: b.id, key: sortKeyOf(b, sort) }));
+  return [...rows].sort((a, b) =>
+    compare({ id: a.id, key: sortKeyOf(a, sort) }, { id: b.id, key: sortKeyOf(b, sort) }),
+  );
 }

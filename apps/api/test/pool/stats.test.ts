@@ -86,7 +86,18 @@ describe('GET /stats/pool', () => {
     expect(res.status).toBe(200);
     const body = res.body;
     expect(Object.keys(body).sort()).toEqual(
-      ['total_proxies', 'by_status', 'by_protocol', 'by_anonymity', 'avg_score', 'avg_latency_ms', 'sources_active', 'sources_total', 'last_scrape_at', 'last_validation_at'].sort(),
+      [
+        'total_proxies',
+        'by_status',
+        'by_protocol',
+        'by_anonymity',
+        'avg_score',
+        'avg_latency_ms',
+        'sources_active',
+        'sources_total',
+        'last_scrape_at',
+        'last_validation_at',
+      ].sort(),
     );
     const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
     expect(sum(body.by_status)).toBe(body.total_proxies);
@@ -125,6 +136,11 @@ describe('GET /stats/plugins', () => {
       ],
       notifiers: [],
     });
-    expect(res.body.parsers.map((parser: { name: string }) => parser.name).sort()).toEqual(['csv', 'html-table', 'json', 'plaintext']);
+    expect(res.body.parsers.map((parser: { name: string }) => parser.name).sort()).toEqual([
+      'csv',
+      'html-table',
+      'json',
+      'plaintext',
+    ]);
   });
 });

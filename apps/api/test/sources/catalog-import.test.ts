@@ -52,7 +52,9 @@ describe('importCatalog', () => {
     await db.source.deleteMany();
     const [entry] = catalog;
     const spelled = `${entry!.url.replace('https://raw.githubusercontent.com', 'HTTPS://Raw.GitHubUserContent.com:443')}#by-hand`;
-    await db.source.create({ data: { url: normalizeSourceUrl(spelled), parserName: 'plaintext', cronSchedule: '0 * * * *' } });
+    await db.source.create({
+      data: { url: normalizeSourceUrl(spelled), parserName: 'plaintext', cronSchedule: '0 * * * *' },
+    });
     expect(await importCatalog(db)).toEqual({ added: catalog.length - 1, skipped: 1 });
   });
 
@@ -64,7 +66,10 @@ describe('importCatalog', () => {
     try {
       expect(await importCatalog(db, { scrapeQueue })).toEqual({ added: catalog.length, skipped: 0 });
       for (const row of await db.source.findMany()) {
-        expect(await scrapeQueue.getJobScheduler(sourceSchedulerId(row.id))).toMatchObject({ pattern: row.cronSchedule, tz: 'UTC' });
+        expect(await scrapeQueue.getJobScheduler(sourceSchedulerId(row.id))).toMatchObject({
+          pattern: row.cronSchedule,
+          tz: 'UTC',
+        });
       }
       // A second import schedules nothing new.
       expect(await importCatalog(db, { scrapeQueue })).toEqual({ added: 0, skipped: catalog.length });
@@ -86,7 +91,10 @@ describe('a catalog imported while a scraper runs', () => {
     own = await privateDatabase();
     api = await startSourcesApi({ DATABASE_URL: own.url });
     lists = await sourceListServer({
-      routes: { '/now/socks5.txt': { body: '127.61.0.1:1080\n127.61.0.2:1080\n' }, '/later/socks5.txt': { body: '127.62.0.1:1080\n' } },
+      routes: {
+        '/now/socks5.txt': { body: '127.61.0.1:1080\n127.61.0.2:1080\n' },
+        '/later/socks5.txt': { body: '127.62.0.1:1080\n' },
+      },
     });
   });
   afterAll(async () => {
@@ -99,15 +107,28 @@ describe('a catalog imported while a scraper runs', () => {
   const localCatalog = (path: string) =>
     loadCatalog(
       JSON.stringify({
-        sources: [{ name: 'local', url: lists.urlFor(path), parser: 'plaintext', default_protocol: 'socks5', schedule: '* * * * * *', note: 'A loopback list.' }],
+        sources: [
+          {
+            name: 'local',
+            url: lists.urlFor(path),
+            parser: 'plaintext',
+            default_protocol: 'socks5',
+            schedule: '* * * * * *',
+            note: 'A loopback list.',
+          },
+        ],
       }),
     );
 
   const storedSocks5 = (ips: string[]) =>
-    eventually(async () => {
-      const proxies = await api.ctx.db.proxy.findMany({ where: { ip: { in: ips }, protocol: 'socks5' } });
-      return proxies.length === ips.length ? proxies : undefined;
-    }, 20_000, `scrapes of ${ips.join(', ')}`);
+    eventually(
+      async () => {
+        const proxies = await api.ctx.db.proxy.findMany({ where: { ip: { in: ips }, protocol: 'socks5' } });
+        return proxies.length === ips.length ? proxies : undefined;
+      },
+      20_000,
+      `scrapes of ${ips.join(', ')}`,
+    );
 
   it('is scraped on its schedule at once when imported with the scrape queue, without a restart', async () => {
     // Once its start-up reconcile is over, its next one is an hour away: only the scheduler the import
@@ -116,7 +137,10 @@ describe('a catalog imported while a scraper runs', () => {
     try {
       await scraper.scraper.schedules.trigger();
       const entries = localCatalog('/now/socks5.txt');
-      expect(await importCatalog(api.ctx.db, { scrapeQueue: api.ctx.queues.scrape, entries })).toEqual({ added: 1, skipped: 0 });
+      expect(await importCatalog(api.ctx.db, { scrapeQueue: api.ctx.queues.scrape, entries })).toEqual({
+        added: 1,
+        skipped: 0,
+      });
       await storedSocks5(['127.61.0.1', '127.61.0.2']);
     } finally {
       await scraper.stop();
@@ -126,7 +150,10 @@ describe('a catalog imported while a scraper runs', () => {
   it('is scheduled by the running scraper’s next reconcile when imported without the queue', async () => {
     const scraper = await startScraperFor(api, { SCHEDULER_RECONCILE_EVERY_MS: '1000' });
     try {
-      expect(await importCatalog(api.ctx.db, { entries: localCatalog('/later/socks5.txt') })).toEqual({ added: 1, skipped: 0 });
+      expect(await importCatalog(api.ctx.db, { entries: localCatalog('/later/socks5.txt') })).toEqual({
+        added: 1,
+        skipped: 0,
+      });
       await storedSocks5(['127.62.0.1']);
     } finally {
       await scraper.stop();

@@ -1,5 +1,8 @@
 /** One small list per built-in format, on loopback addresses under a per-run random 127.N.0.0/16. */
-export function formatLists(): Record<'plaintext' | 'json' | 'csv' | 'html-table', { body: string; contentType: string; expected: string[] }> {
+export function formatLists(): Record<
+  'plaintext' | 'json' | 'csv' | 'html-table',
+  { body: string; contentType: string; expected: string[] }
+> {
   const n = 100 + Math.floor(Math.random() * 150);
   const ip = (group: number, host: number) => `127.${n}.${group}.${host}`;
   return {

@@ -3,7 +3,16 @@ import { sourceListServer, type SourceListServer } from '@proxy-pool/test-kit';
 import type { Response } from 'supertest';
 import { startSourcesApi, type SourcesTestApi } from './support.js';
 
-const SPEC_FIELDS = ['id', 'url', 'parser_name', 'cron_schedule', 'default_protocol', 'is_active', 'last_scraped_at', 'created_at'];
+const SPEC_FIELDS = [
+  'id',
+  'url',
+  'parser_name',
+  'cron_schedule',
+  'default_protocol',
+  'is_active',
+  'last_scraped_at',
+  'created_at',
+];
 const HEALTH_FIELDS = ['last_error', 'consecutive_failures', 'last_discovered', 'last_new', 'last_skipped'];
 
 let api: SourcesTestApi;
@@ -24,7 +33,12 @@ const create = (body: Record<string, unknown>) => api.request.post('/sources').s
 let copies = 0;
 /** A URL of the list no source has yet (a query the list server ignores): a URL is listed once. */
 const freshUrl = () => `${listUrl}?copy=${++copies}`;
-const validBody = (extra: Record<string, unknown> = {}) => ({ url: freshUrl(), parser_name: 'plaintext', cron_schedule: '*/30 * * * *', ...extra });
+const validBody = (extra: Record<string, unknown> = {}) => ({
+  url: freshUrl(),
+  parser_name: 'plaintext',
+  cron_schedule: '*/30 * * * *',
+  ...extra,
+});
 
 describe('POST /sources', () => {
   it('creates a source (201) with defaults and schedules it', async () => {
@@ -43,7 +57,10 @@ describe('POST /sources', () => {
       last_error: null,
     });
     expect(res.body.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    expect(await api.scheduler(res.body.id)).toMatchObject({ pattern: '*/30 * * * *', template: { data: { source_id: res.body.id, trigger: 'schedule' } } });
+    expect(await api.scheduler(res.body.id)).toMatchObject({
+      pattern: '*/30 * * * *',
+      template: { data: { source_id: res.body.id, trigger: 'schedule' } },
+    });
   });
 
   it('never shows credentials inside a source URL', async () => {
@@ -52,7 +69,9 @@ describe('POST /sources', () => {
     expect(res.body.url).toBe(listUrl.replace('http://', 'http://[REDACTED]@'));
     const listed = await api.request.get(`/sources/${res.body.id}`).set(api.user.auth);
     expect(JSON.stringify(listed.body)).not.toContain('hunter2');
-    expect((await api.ctx.db.source.findUniqueOrThrow({ where: { id: res.body.id } })).url).toContain('lister:hunter2@');
+    expect((await api.ctx.db.source.findUniqueOrThrow({ where: { id: res.body.id } })).url).toContain(
+      'lister:hunter2@',
+    );
   });
 
   it('needs the admin role to write and any key to read', async () => {
@@ -92,7 +111,10 @@ describe('GET /sources', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: Response = await api.request.get('/sources').query({ limit: 2, ...(cursor ? { cursor } : {}) }).set(api.user.auth);
+      const res: Response = await api.request
+        .get('/sources')
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .set(api.user.auth);
       expect(res.status).toBe(200);
       expect(res.body.items.length).toBeLessThanOrEqual(2);
       expect(res.body.total_count).toBeGreaterThanOrEqual(3);
@@ -119,7 +141,10 @@ describe('GET /sources', () => {
 describe('PATCH /sources/{id}', () => {
   it('changes only the given fields and keeps the scheduler in step', async () => {
     const created = (await create(validBody({ default_protocol: 'socks5' }))).body;
-    const res = await api.request.patch(`/sources/${created.id}`).set(api.admin.auth).send({ cron_schedule: '0 * * * *' });
+    const res = await api.request
+      .patch(`/sources/${created.id}`)
+      .set(api.admin.auth)
+      .send({ cron_schedule: '0 * * * *' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ...created, cron_schedule: '0 * * * *', updated_at: expect.any(String) });
     expect((await api.scheduler(created.id))?.pattern).toBe('0 * * * *');
@@ -133,7 +158,10 @@ describe('PATCH /sources/{id}', () => {
 
   it('refuses bad values with 422 and changes nothing', async () => {
     const created = (await create(validBody())).body;
-    const res = await api.request.patch(`/sources/${created.id}`).set(api.admin.auth).send({ cron_schedule: 'every day', parser_name: 'csv' });
+    const res = await api.request
+      .patch(`/sources/${created.id}`)
+      .set(api.admin.auth)
+      .send({ cron_schedule: 'every day', parser_name: 'csv' });
     expect(res.status).toBe(422);
     const row = await api.ctx.db.source.findUniqueOrThrow({ where: { id: created.id } });
     expect(row).toMatchObject({ cronSchedule: '*/30 * * * *', parserName: 'plaintext' });
@@ -141,8 +169,12 @@ describe('PATCH /sources/{id}', () => {
 
   it('answers 404 for an unknown or malformed id, 403 for a user', async () => {
     const created = (await create(validBody())).body;
-    expect((await api.request.patch(`/sources/${created.id}`).set(api.user.auth).send({ is_active: false })).status).toBe(403);
-    expect((await api.request.patch('/sources/6d1f4c3e-0000-4000-8000-000000000000').set(api.admin.auth).send({})).status).toBe(404);
+    expect(
+      (await api.request.patch(`/sources/${created.id}`).set(api.user.auth).send({ is_active: false })).status,
+    ).toBe(403);
+    expect(
+      (await api.request.patch('/sources/6d1f4c3e-0000-4000-8000-000000000000').set(api.admin.auth).send({})).status,
+    ).toBe(404);
     expect((await api.request.patch('/sources/nope').set(api.admin.auth).send({})).status).toBe(404);
   });
 });

@@ -11,7 +11,9 @@ beforeAll(async () => {
   api = await startSourcesApi();
   lists = await sourceListServer({
     routes: {
-      ...Object.fromEntries(Object.entries(LISTS).map(([name, list]) => [`/${name}`, { body: list.body, contentType: list.contentType }])),
+      ...Object.fromEntries(
+        Object.entries(LISTS).map(([name, list]) => [`/${name}`, { body: list.body, contentType: list.contentType }]),
+      ),
       '/prose.txt': { body: 'Hello, world.\nNothing to see here.\n' },
       '/gone.txt': { status: 404, body: 'not found' },
     },
@@ -22,7 +24,8 @@ afterAll(async () => {
   await lists?.close();
 });
 
-const create = (url: string) => api.request.post('/sources').set(api.admin.auth).send({ url, cron_schedule: '0 * * * *' });
+const create = (url: string) =>
+  api.request.post('/sources').set(api.admin.auth).send({ url, cron_schedule: '0 * * * *' });
 
 describe('parser auto-detection', () => {
   it.each(Object.keys(LISTS))('detects %s when parser_name is omitted', async (name) => {
@@ -73,7 +76,10 @@ describe('SSRF-safe source URLs', () => {
     ['private', () => 'http://10.1.2.3/list.txt'],
   ])('refuses a %s URL with 422 UNSAFE_URL and a reason', async (_label, url) => {
     const hits = lists.stats.hits['/plaintext'] ?? 0;
-    const res = await strict.request.post('/sources').set(strict.admin.auth).send({ url: url(), cron_schedule: '0 * * * *' });
+    const res = await strict.request
+      .post('/sources')
+      .set(strict.admin.auth)
+      .send({ url: url(), cron_schedule: '0 * * * *' });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('UNSAFE_URL');
     expect(res.body.error.details.reason).toMatch(/private/);
@@ -81,9 +87,16 @@ describe('SSRF-safe source URLs', () => {
   });
 
   it('refuses a PATCH to an unsafe URL and keeps the old one', async () => {
-    const source = await strict.ctx.db.source.create({ data: { url: 'http://list.invalid/a.txt', parserName: 'plaintext', cronSchedule: '0 * * * *' } });
-    const res = await strict.request.patch(`/sources/${source.id}`).set(strict.admin.auth).send({ url: 'http://127.0.0.1/x' });
+    const source = await strict.ctx.db.source.create({
+      data: { url: 'http://list.invalid/a.txt', parserName: 'plaintext', cronSchedule: '0 * * * *' },
+    });
+    const res = await strict.request
+      .patch(`/sources/${source.id}`)
+      .set(strict.admin.auth)
+      .send({ url: 'http://127.0.0.1/x' });
     expect(res.status).toBe(422);
-    expect((await strict.ctx.db.source.findUniqueOrThrow({ where: { id: source.id } })).url).toBe('http://list.invalid/a.txt');
+    expect((await strict.ctx.db.source.findUniqueOrThrow({ where: { id: source.id } })).url).toBe(
+      'http://list.invalid/a.txt',
+    );
   });
 });

@@ -15,7 +15,11 @@ afterAll(async () => {
   await redis?.down();
 });
 
-const expectUnavailable = (res: { status: number; body: { error: { code: string } }; headers: Record<string, string> }) => {
+const expectUnavailable = (res: {
+  status: number;
+  body: { error: { code: string } };
+  headers: Record<string, string>;
+}) => {
   expect(res.status).toBe(503);
   expect(res.body.error.code).toBe('SERVICE_UNAVAILABLE');
   expect(res.headers['retry-after']).toBe('5');
@@ -25,7 +29,8 @@ const body = (url: string) => ({ url, parser_name: 'plaintext', cron_schedule: '
 
 describe('source writes while Redis is down', () => {
   it('answer 503 at once and change nothing; writes work again once Redis is back', async () => {
-    const kept = (await api.request.post('/sources').set(api.admin.auth).send(body('http://127.0.0.1:9/kept.txt'))).body;
+    const kept = (await api.request.post('/sources').set(api.admin.auth).send(body('http://127.0.0.1:9/kept.txt')))
+      .body;
     expect(await api.scheduler(kept.id)).toBeDefined();
     await redis.down();
 
@@ -34,8 +39,16 @@ describe('source writes while Redis is down', () => {
     expectUnavailable(await api.request.post('/sources').set(api.admin.auth).send(body(url)));
     expect(await api.ctx.db.source.count({ where: { url } })).toBe(0);
 
-    expectUnavailable(await api.request.patch(`/sources/${kept.id}`).set(api.admin.auth).send({ cron_schedule: '5 * * * *', is_active: false }));
-    expect(await api.ctx.db.source.findUniqueOrThrow({ where: { id: kept.id } })).toMatchObject({ cronSchedule: '0 * * * *', isActive: true });
+    expectUnavailable(
+      await api.request
+        .patch(`/sources/${kept.id}`)
+        .set(api.admin.auth)
+        .send({ cron_schedule: '5 * * * *', is_active: false }),
+    );
+    expect(await api.ctx.db.source.findUniqueOrThrow({ where: { id: kept.id } })).toMatchObject({
+      cronSchedule: '0 * * * *',
+      isActive: true,
+    });
 
     expectUnavailable(await api.request.delete(`/sources/${kept.id}`).set(api.admin.auth));
     expectUnavailable(await api.request.post(`/sources/${kept.id}/scrape`).set(api.admin.auth));

@@ -9,7 +9,18 @@ beforeAll(async () => {
   api = await startSourcesApi();
   const list = { body: '127.0.0.1:8080\n' };
   lists = await sourceListServer({
-    routes: { '/race.txt': list, '/spelled.txt': list, '/taken.txt': list, '/mine.txt': list, '/again.txt': list, '/socks5.txt': list, '/lists/socks4/': list, '/proxies.txt': list, '/https.txt': list, '/paid.txt': list },
+    routes: {
+      '/race.txt': list,
+      '/spelled.txt': list,
+      '/taken.txt': list,
+      '/mine.txt': list,
+      '/again.txt': list,
+      '/socks5.txt': list,
+      '/lists/socks4/': list,
+      '/proxies.txt': list,
+      '/https.txt': list,
+      '/paid.txt': list,
+    },
   });
 });
 afterAll(async () => {
@@ -18,7 +29,10 @@ afterAll(async () => {
 });
 
 const post = (body: Record<string, unknown>) =>
-  api.request.post('/sources').set(api.admin.auth).send({ parser_name: 'plaintext', cron_schedule: '0 0 1 1 *', ...body });
+  api.request
+    .post('/sources')
+    .set(api.admin.auth)
+    .send({ parser_name: 'plaintext', cron_schedule: '0 0 1 1 *', ...body });
 
 describe('one source per URL', () => {
   it('answers two concurrent POSTs of one URL with one 201 and one 409 SOURCE_EXISTS, and stores one source', async () => {
@@ -56,9 +70,17 @@ describe('one source per URL', () => {
     const created = await post({ url });
     expect(created.status).toBe(201);
     const [scheme, rest] = url.split('://') as [string, string];
-    for (const spelling of [`${scheme.toUpperCase()}://${rest}`, url.replace('/spelled.txt', '/x/../spelled.txt'), `${url}#top`]) {
+    for (const spelling of [
+      `${scheme.toUpperCase()}://${rest}`,
+      url.replace('/spelled.txt', '/x/../spelled.txt'),
+      `${url}#top`,
+    ]) {
       const res = await post({ url: spelling });
-      expect({ spelling, status: res.status, code: res.body.error?.code }).toEqual({ spelling, status: 409, code: 'SOURCE_EXISTS' });
+      expect({ spelling, status: res.status, code: res.body.error?.code }).toEqual({
+        spelling,
+        status: 409,
+        code: 'SOURCE_EXISTS',
+      });
     }
     expect((await post({ url: `${url}?page=2` })).status).toBe(201);
   });
@@ -73,10 +95,16 @@ describe('one source per URL', () => {
   it('answers 409 to a PATCH onto another source’s URL and changes nothing', async () => {
     const taken = (await post({ url: lists.urlFor('/taken.txt') })).body;
     const mine = (await post({ url: lists.urlFor('/taken.txt?mine') })).body;
-    const res = await api.request.patch(`/sources/${mine.id}`).set(api.admin.auth).send({ url: `${lists.urlFor('/taken.txt')}#again`, cron_schedule: '0 * * * *' });
+    const res = await api.request
+      .patch(`/sources/${mine.id}`)
+      .set(api.admin.auth)
+      .send({ url: `${lists.urlFor('/taken.txt')}#again`, cron_schedule: '0 * * * *' });
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({ code: 'SOURCE_EXISTS', details: { source_id: taken.id } });
-    expect(await api.ctx.db.source.findUniqueOrThrow({ where: { id: mine.id } })).toMatchObject({ url: lists.urlFor('/taken.txt?mine'), cronSchedule: '0 0 1 1 *' });
+    expect(await api.ctx.db.source.findUniqueOrThrow({ where: { id: mine.id } })).toMatchObject({
+      url: lists.urlFor('/taken.txt?mine'),
+      cronSchedule: '0 0 1 1 *',
+    });
   });
 
   it('takes a URL again once its source is deleted', async () => {
@@ -106,14 +134,18 @@ describe('default_protocol from the URL path', () => {
   });
 
   it('applies to auto-detected sources too', async () => {
-    const res = await api.request.post('/sources').set(api.admin.auth).send({ url: `${lists.urlFor('/socks5.txt')}?detected`, cron_schedule: '0 0 1 1 *' });
+    const res = await api.request
+      .post('/sources')
+      .set(api.admin.auth)
+      .send({ url: `${lists.urlFor('/socks5.txt')}?detected`, cron_schedule: '0 0 1 1 *' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ parser_name: 'plaintext', default_protocol: 'socks5' });
   });
 });
 
 describe('who sees a source URL whole', () => {
-  const secretUrl = () => `${lists.urlFor('/paid.txt').replace('http://', 'http://lister:hunter2@')}?token=s3cr3t-token&fmt=txt#part`;
+  const secretUrl = () =>
+    `${lists.urlFor('/paid.txt').replace('http://', 'http://lister:hunter2@')}?token=s3cr3t-token&fmt=txt#part`;
 
   it('shows admins the query string (credentials masked) and others scheme, host and path only', async () => {
     const created = await post({ url: secretUrl() });
@@ -126,7 +158,10 @@ describe('who sees a source URL whole', () => {
     const adminList = await api.request.get('/sources').query({ limit: 200 }).set(api.admin.auth);
     expect(adminDetail.body.url).toBe(forAdmin);
     expect(adminList.body.items.find((item: { id: string }) => item.id === created.body.id).url).toBe(forAdmin);
-    const patched = await api.request.patch(`/sources/${created.body.id}`).set(api.admin.auth).send({ cron_schedule: '0 * * * *' });
+    const patched = await api.request
+      .patch(`/sources/${created.body.id}`)
+      .set(api.admin.auth)
+      .send({ cron_schedule: '0 * * * *' });
     expect(patched.body.url).toBe(forAdmin);
 
     const userDetail = await api.request.get(`/sources/${created.body.id}`).set(api.user.auth);
@@ -135,11 +170,13 @@ describe('who sees a source URL whole', () => {
     expect(userList.body.items.find((item: { id: string }) => item.id === created.body.id).url).toBe(plain);
     for (const answer of [userDetail, userList]) {
       const text = JSON.stringify(answer.body);
-      for (const secret of ['s3cr3t-token', 'fmt=txt', 'lister', 'hunter2', '#part', 'REDACTED']) expect(text).not.toContain(secret);
+      for (const secret of ['s3cr3t-token', 'fmt=txt', 'lister', 'hunter2', '#part', 'REDACTED'])
+        expect(text).not.toContain(secret);
     }
     const again = await post({ url: secretUrl() });
     expect(again.status).toBe(409);
     expect(again.body.error.details.url).toBe(forAdmin);
-    for (const answer of [created, adminDetail, adminList, patched, again]) expect(JSON.stringify(answer.body)).not.toContain('hunter2');
+    for (const answer of [created, adminDetail, adminList, patched, again])
+      expect(JSON.stringify(answer.body)).not.toContain('hunter2');
   });
 });

@@ -34,7 +34,8 @@ export function startTestApi(env: Record<string, string> = {}): TestApi {
   const stream = new PassThrough();
   const logs: Array<Record<string, unknown>> = [];
   stream.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of chunk.toString().split('\n').filter(Boolean))
+      logs.push(JSON.parse(line) as Record<string, unknown>);
   });
   const logger = createLogger({ service: 'api', level: config.LOG_LEVEL, stream, console: false });
   const ctx = openApiContext(config, logger);
@@ -60,7 +61,10 @@ export interface TestUser {
 }
 
 /** Inserts a user with one API key straight into the database. */
-export async function createTestUser(ctx: Pick<ApiContext, 'db'>, options: { role?: 'user' | 'admin'; credits?: number } = {}): Promise<TestUser> {
+export async function createTestUser(
+  ctx: Pick<ApiContext, 'db'>,
+  options: { role?: 'user' | 'admin'; credits?: number } = {},
+): Promise<TestUser> {
   const email = `u-${randomUUID()}@example.test`;
   const key = generateApiKey();
   const user = await ctx.db.user.create({
@@ -74,5 +78,11 @@ export async function createTestUser(ctx: Pick<ApiContext, 'db'>, options: { rol
     },
     include: { apiKeys: true },
   });
-  return { userId: user.id, apiKeyId: user.apiKeys[0]!.id, key: key.raw, email, auth: { Authorization: `Bearer ${key.raw}` } };
+  return {
+    userId: user.id,
+    apiKeyId: user.apiKeys[0]!.id,
+    key: key.raw,
+    email,
+    auth: { Authorization: `Bearer ${key.raw}` },
+  };
 }

@@ -30,16 +30,21 @@ export function rawRequest(port: number, req: RawRequest, timeoutMs = 10_000): P
   return new Promise((resolve, reject) => {
     const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body);
     const headers = { ...(body ? { 'Content-Length': String(body.length) } : {}), ...req.headers };
-    const call = httpRequest({ host: '127.0.0.1', port, method: req.method, path: req.path, headers, agent: false, insecureHTTPParser: true }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: parseJson(text) });
-      });
-      res.on('error', reject);
-    });
-    call.setTimeout(timeoutMs, () => call.destroy(new Error(`no answer within ${timeoutMs} ms: ${req.method} ${req.path.slice(0, 80)}`)));
+    const call = httpRequest(
+      { host: '127.0.0.1', port, method: req.method, path: req.path, headers, agent: false, insecureHTTPParser: true },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: parseJson(text) });
+        });
+        res.on('error', reject);
+      },
+    );
+    call.setTimeout(timeoutMs, () =>
+      call.destroy(new Error(`no answer within ${timeoutMs} ms: ${req.method} ${req.path.slice(0, 80)}`)),
+    );
     call.on('error', reject);
     call.end(body);
   });
@@ -62,7 +67,12 @@ export function rawBytes(port: number, bytes: Buffer | string, timeoutMs = 10_00
       const raw = Buffer.concat(chunks).toString('utf8');
       const [head = '', ...rest] = raw.split('\r\n\r\n');
       const [statusLine = '', ...headerLines] = head.split('\r\n');
-      const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        headerLines.map((line) => [
+          line.slice(0, line.indexOf(':')).toLowerCase(),
+          line.slice(line.indexOf(':') + 1).trim(),
+        ]),
+      );
       const text = rest.join('\r\n\r\n');
       resolve({ status: Number(statusLine.split(' ')[1] ?? 0), headers, text, json: parseJson(text) });
     });
@@ -73,5 +83,10 @@ export function rawBytes(port: number, bytes: Buffer | string, timeoutMs = 10_00
 /** True when the answer is the API's error envelope: `{"error":{"code","message","details"}}`. */
 export function isEnvelope(json: unknown): boolean {
   const error = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
-  return typeof error?.code === 'string' && typeof error.message === 'string' && typeof error.details === 'object' && error.details !== null;
+  return (
+    typeof error?.code === 'string' &&
+    typeof error.message === 'string' &&
+    typeof error.details === 'object' &&
+    error.details !== null
+  );
 }

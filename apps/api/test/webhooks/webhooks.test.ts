@@ -25,20 +25,35 @@ describe('POST /account/webhooks', () => {
   it('registers a webhook and shows its secret once', async () => {
     const res = await api.request.post('/account/webhooks').set(alice.auth).send({ url: 'http://127.0.0.1:9/hook' });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), url: 'http://127.0.0.1:9/hook', subscribes_to: ['*'], secret: expect.stringMatching(/^[0-9a-f]{64}$/), created_at: expect.stringMatching(ISO) });
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      url: 'http://127.0.0.1:9/hook',
+      subscribes_to: ['*'],
+      secret: expect.stringMatching(/^[0-9a-f]{64}$/),
+      created_at: expect.stringMatching(ISO),
+    });
     const row = await api.ctx.db.userWebhook.findUniqueOrThrow({ where: { id: res.body.id as string } });
     expect(row).toMatchObject({ userId: alice.userId, secret: res.body.secret, subscribesTo: ['*'] });
     const list = await api.request.get('/account/webhooks').set(alice.auth);
     expect(JSON.stringify(list.body)).not.toContain(res.body.secret as string);
     expect(JSON.stringify(api.logs)).not.toContain(res.body.secret as string);
-    await api.request.delete(`/account/webhooks/${res.body.id as string}`).set(alice.auth).expect(204);
+    await api.request
+      .delete(`/account/webhooks/${res.body.id as string}`)
+      .set(alice.auth)
+      .expect(204);
   });
 
   it('keeps the given subscriptions', async () => {
-    const res = await api.request.post('/account/webhooks').set(alice.auth).send({ url: 'https://hooks.example.test/a', subscribes_to: ['credits.*', 'lease.expired'] });
+    const res = await api.request
+      .post('/account/webhooks')
+      .set(alice.auth)
+      .send({ url: 'https://hooks.example.test/a', subscribes_to: ['credits.*', 'lease.expired'] });
     expect(res.status).toBe(201);
     expect(res.body.subscribes_to).toEqual(['credits.*', 'lease.expired']);
-    await api.request.delete(`/account/webhooks/${res.body.id as string}`).set(alice.auth).expect(204);
+    await api.request
+      .delete(`/account/webhooks/${res.body.id as string}`)
+      .set(alice.auth)
+      .expect(204);
   });
 
   it('refuses bad bodies with 422 and stores nothing', async () => {
@@ -52,7 +67,10 @@ describe('POST /account/webhooks', () => {
       [{ url: 'http://127.0.0.1/x', secret: 'mine' }, '(body)'],
     ];
     for (const [body, field] of cases) {
-      const res = await api.request.post('/account/webhooks').set(alice.auth).send(body as object);
+      const res = await api.request
+        .post('/account/webhooks')
+        .set(alice.auth)
+        .send(body as object);
       expect(res.status).toBe(422);
       expect(res.body.error.code).toBe('VALIDATION_ERROR');
       expect((res.body.error.details.fields as Array<{ field: string }>).map((f) => f.field)).toContain(field);
@@ -63,7 +81,12 @@ describe('POST /account/webhooks', () => {
   it('refuses private and loopback targets unless ALLOW_PRIVATE_TARGETS', async () => {
     const user = await createTestUser(strict.ctx);
     try {
-      for (const url of ['http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://169.254.169.254/latest', 'http://[::1]/x']) {
+      for (const url of [
+        'http://127.0.0.1:8080/hook',
+        'http://localhost/hook',
+        'http://169.254.169.254/latest',
+        'http://[::1]/x',
+      ]) {
         const res = await strict.request.post('/account/webhooks').set(user.auth).send({ url });
         expect(res.status).toBe(422);
         expect(res.body.error).toMatchObject({ code: 'UNSAFE_URL', details: { field: 'url' } });
@@ -85,10 +108,16 @@ describe('POST /account/webhooks', () => {
     const user = await createTestUser(api.ctx);
     try {
       const results = await Promise.all(
-        Array.from({ length: 5 }, (_, i) => api.request.post('/account/webhooks').set(user.auth).send({ url: `http://127.0.0.1:9/${i}` })),
+        Array.from({ length: 5 }, (_, i) =>
+          api.request
+            .post('/account/webhooks')
+            .set(user.auth)
+            .send({ url: `http://127.0.0.1:9/${i}` }),
+        ),
       );
       expect(results.filter((res) => res.status === 201).length).toBeLessThanOrEqual(3);
-      for (const res of results.filter((r) => r.status !== 201)) expect(res.body.error).toMatchObject({ code: 'WEBHOOK_LIMIT', details: { limit: 3 } });
+      for (const res of results.filter((r) => r.status !== 201))
+        expect(res.body.error).toMatchObject({ code: 'WEBHOOK_LIMIT', details: { limit: 3 } });
       expect(await api.ctx.db.userWebhook.count({ where: { userId: user.userId } })).toBeLessThanOrEqual(3);
       while ((await api.ctx.db.userWebhook.count({ where: { userId: user.userId } })) < 3) {
         await api.request.post('/account/webhooks').set(user.auth).send({ url: 'http://127.0.0.1:9/more' }).expect(201);
@@ -109,7 +138,10 @@ describe('GET /account/webhooks', () => {
     try {
       const created: string[] = [];
       for (const path of ['one', 'two', 'three']) {
-        const res = await api.request.post('/account/webhooks').set(user.auth).send({ url: `http://hook:pa55@127.0.0.1:9/${path}` });
+        const res = await api.request
+          .post('/account/webhooks')
+          .set(user.auth)
+          .send({ url: `http://hook:pa55@127.0.0.1:9/${path}` });
         created.push(res.body.id as string);
       }
       await api.request.post('/account/webhooks').set(other.auth).send({ url: 'http://127.0.0.1:9/other' }).expect(201);
@@ -119,7 +151,9 @@ describe('GET /account/webhooks', () => {
       expect(first.body.total_count).toBe(3);
       expect(first.body.items).toHaveLength(2);
       expect(first.body.next_cursor).toEqual(expect.any(String));
-      const second = await api.request.get(`/account/webhooks?limit=2&cursor=${first.body.next_cursor as string}`).set(user.auth);
+      const second = await api.request
+        .get(`/account/webhooks?limit=2&cursor=${first.body.next_cursor as string}`)
+        .set(user.auth);
       expect(second.body).toMatchObject({ total_count: 3, next_cursor: null });
       const items = [...first.body.items, ...second.body.items] as Array<Record<string, unknown>>;
       expect(items.map((item) => item.id)).toEqual([...created].reverse());
@@ -133,7 +167,11 @@ describe('GET /account/webhooks', () => {
   });
 
   it('answers an empty page for a user without webhooks and 400 for a bad cursor', async () => {
-    expect((await api.request.get('/account/webhooks').set(bob.auth)).body).toEqual({ items: [], next_cursor: null, total_count: 0 });
+    expect((await api.request.get('/account/webhooks').set(bob.auth)).body).toEqual({
+      items: [],
+      next_cursor: null,
+      total_count: 0,
+    });
     const res = await api.request.get('/account/webhooks?cursor=%%%').set(bob.auth);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('INVALID_CURSOR');
@@ -144,7 +182,11 @@ describe('DELETE /account/webhooks/{id}', () => {
   it("deletes the caller's own webhook; anyone else's, unknown or malformed ids are 404", async () => {
     const created = await api.request.post('/account/webhooks').set(alice.auth).send({ url: 'http://127.0.0.1:9/del' });
     const id = created.body.id as string;
-    for (const [user, target] of [[bob, id], [alice, randomUUID()], [alice, 'not-a-uuid']] as const) {
+    for (const [user, target] of [
+      [bob, id],
+      [alice, randomUUID()],
+      [alice, 'not-a-uuid'],
+    ] as const) {
       const res = await api.request.delete(`/account/webhooks/${target}`).set(user.auth);
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('NOT_FOUND');

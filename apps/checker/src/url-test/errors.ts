@@ -1,13 +1,23 @@
 /** A failed URL test request, said the way an operator would. */
 export function describeUrlTestError(error: unknown, timeoutMs: number): string {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  const code =
+    typeof error === 'object' && error !== null && 'code' in error
+      ? String((error as { code: unknown }).code)
+      : undefined;
   const message = error instanceof Error ? error.message : String(error);
-  if (code === 'ERR_SSRF' || message.startsWith('SSRF:')) return `Target not allowed: ${message.replace(/^SSRF:\s*/, '')}`;
+  if (code === 'ERR_SSRF' || message.startsWith('SSRF:'))
+    return `Target not allowed: ${message.replace(/^SSRF:\s*/, '')}`;
   if (code === 'ETIMEDOUT' || /timeout|timed out/i.test(message)) return `No answer within ${timeoutMs} ms`;
   const connect = /^Bad response: (\d{3})/.exec(message);
-  if (connect) return connect[1] === '407' ? 'Proxy refused the credentials (407)' : `Proxy refused the tunnel (CONNECT answered ${connect[1]})`;
+  if (connect)
+    return connect[1] === '407'
+      ? 'Proxy refused the credentials (407)'
+      : `Proxy refused the tunnel (CONNECT answered ${connect[1]})`;
   const socks = /Socks\d? proxy rejected connection - (\w+)/i.exec(message);
-  if (socks) return socks[1] === 'ConnectionRefused' ? 'Connection refused by target' : `Proxy could not reach the target (SOCKS: ${socks[1]})`;
+  if (socks)
+    return socks[1] === 'ConnectionRefused'
+      ? 'Connection refused by target'
+      : `Proxy could not reach the target (SOCKS: ${socks[1]})`;
   if (/socks/i.test(message) && /auth/i.test(message)) return 'Proxy refused the credentials (SOCKS authentication)';
   switch (code) {
     case 'ECONNREFUSED':

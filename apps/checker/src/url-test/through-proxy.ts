@@ -23,7 +23,12 @@ const USER_AGENT = 'proxy-pool-url-test/1';
  * the name). Redirects are not followed. The answer is the status line: the body is not read. Latency is the
  * time to the response headers.
  */
-export async function getThroughProxy(proxy: ValidationTarget, url: URL, timeoutMs: number, ssrfGuards: readonly SsrfHook[]): Promise<ProxiedAnswer> {
+export async function getThroughProxy(
+  proxy: ValidationTarget,
+  url: URL,
+  timeoutMs: number,
+  ssrfGuards: readonly SsrfHook[],
+): Promise<ProxiedAnswer> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
@@ -39,7 +44,9 @@ export async function getThroughProxy(proxy: ValidationTarget, url: URL, timeout
 
 function proxyUrl(proxy: ValidationTarget, scheme: string): string {
   const host = proxy.ip.includes(':') ? `[${proxy.ip}]` : proxy.ip;
-  const auth = proxy.username ? `${encodeURIComponent(proxy.username)}:${encodeURIComponent(proxy.password ?? '')}@` : '';
+  const auth = proxy.username
+    ? `${encodeURIComponent(proxy.username)}:${encodeURIComponent(proxy.password ?? '')}@`
+    : '';
   return `${scheme}://${auth}${host}:${proxy.port}`;
 }
 
@@ -59,7 +66,12 @@ function agentFor(proxy: ValidationTarget, url: URL): { http?: http.Agent; https
   return { http: agent, destroy: () => agent.destroy() };
 }
 
-async function tunnelledRequest(proxy: ValidationTarget, url: URL, timeoutMs: number, ssrfGuards: readonly SsrfHook[]): Promise<number> {
+async function tunnelledRequest(
+  proxy: ValidationTarget,
+  url: URL,
+  timeoutMs: number,
+  ssrfGuards: readonly SsrfHook[],
+): Promise<number> {
   const { destroy, ...agent } = agentFor(proxy, url);
   const stream = got.stream(url, {
     agent,
@@ -83,11 +95,28 @@ async function tunnelledRequest(proxy: ValidationTarget, url: URL, timeoutMs: nu
 }
 
 function absoluteUriRequest(proxy: ValidationTarget, url: URL, timeoutMs: number): Promise<number> {
-  const headers: Record<string, string> = { host: url.host, 'user-agent': USER_AGENT, accept: '*/*', connection: 'close' };
-  if (proxy.username) headers['proxy-authorization'] = `Basic ${Buffer.from(`${proxy.username}:${proxy.password ?? ''}`).toString('base64')}`;
+  const headers: Record<string, string> = {
+    host: url.host,
+    'user-agent': USER_AGENT,
+    accept: '*/*',
+    connection: 'close',
+  };
+  if (proxy.username)
+    headers['proxy-authorization'] =
+      `Basic ${Buffer.from(`${proxy.username}:${proxy.password ?? ''}`).toString('base64')}`;
   return new Promise<number>((resolve, reject) => {
-    const request = http.request({ host: proxy.ip, port: proxy.port, method: 'GET', path: url.href, headers, agent: false });
-    const timer = setTimeout(() => request.destroy(Object.assign(new Error(`timeout after ${timeoutMs}ms`), { code: 'ETIMEDOUT' })), timeoutMs);
+    const request = http.request({
+      host: proxy.ip,
+      port: proxy.port,
+      method: 'GET',
+      path: url.href,
+      headers,
+      agent: false,
+    });
+    const timer = setTimeout(
+      () => request.destroy(Object.assign(new Error(`timeout after ${timeoutMs}ms`), { code: 'ETIMEDOUT' })),
+      timeoutMs,
+    );
     request.once('response', (response) => {
       clearTimeout(timer);
       resolve(response.statusCode ?? 0);

@@ -22,12 +22,19 @@ export function createUrlTestProcessor(deps: UrlTestDeps): Processor<'urlTest'> 
   return async (payload) => {
     const verdict = await checkUrl(payload.url, { allowPrivate: deps.allowPrivate });
     if (!verdict.ok) throw new UnrecoverableError(`URL not allowed: ${verdict.reason}`);
-    const proxies = await selectUrlTestProxies(deps.db, { count: payload.count, protocol: payload.protocol, country: payload.country });
+    const proxies = await selectUrlTestProxies(deps.db, {
+      count: payload.count,
+      protocol: payload.protocol,
+      country: payload.country,
+    });
     const timeoutMs = Math.round(payload.timeout_seconds * 1000);
     const results: UrlTestResult['results'] = await Promise.all(
       proxies.map(async (proxy) => {
         const refusal = deps.refuseAddress(proxy.ip);
-        const answer = refusal !== undefined ? { statusCode: null, latencyMs: null, error: refusal } : await getThroughProxy(proxy, verdict.url, timeoutMs, ssrfGuards);
+        const answer =
+          refusal !== undefined
+            ? { statusCode: null, latencyMs: null, error: refusal }
+            : await getThroughProxy(proxy, verdict.url, timeoutMs, ssrfGuards);
         const proxyFailure = answer.statusCode === null ? undefined : proxyFailureForStatus(answer.statusCode);
         const reachable = answer.statusCode !== null && proxyFailure === undefined;
         return {
@@ -42,6 +49,10 @@ export function createUrlTestProcessor(deps: UrlTestDeps): Processor<'urlTest'> 
       }),
     );
     const reached = results.filter((result) => result.reachable).length;
-    return { url: payload.url, results, success_rate: results.length === 0 ? 0 : Math.round((reached / results.length) * 10_000) / 10_000 };
+    return {
+      url: payload.url,
+      results,
+      success_rate: results.length === 0 ? 0 : Math.round((reached / results.length) * 10_000) / 10_000,
+    };
   };
 }

@@ -3,7 +3,15 @@ import { PassThrough } from 'node:stream';
 import { createJudgeHandler } from '@proxy-pool/checkers';
 import { createDatabase, type Database, type ProxyProtocol } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
-import { createQueue, createQueueEvents, createRedis, enqueue, type RedisConnection, type ResultOf, type TypedQueue } from '@proxy-pool/queues';
+import {
+  createQueue,
+  createQueueEvents,
+  createRedis,
+  enqueue,
+  type RedisConnection,
+  type ResultOf,
+  type TypedQueue,
+} from '@proxy-pool/queues';
 import { clearKeys, httpServer, type ServerHandle } from '@proxy-pool/test-kit';
 import type { QueueEvents } from 'bullmq';
 import { startChecker, type RunningChecker } from '../../src/main.js';
@@ -32,7 +40,11 @@ export interface CheckerWorld {
   addProxy(input: ProxyInput): Promise<string>;
   /** Queues one validate job and waits for its result. */
   validate(ids: string[]): Promise<ResultOf<'validate'>>;
-  checkRows(proxyId: string): Promise<Array<{ checker_name: string; stage: number; passed: boolean; latency_ms: number | null; detail: string }>>;
+  checkRows(
+    proxyId: string,
+  ): Promise<
+    Array<{ checker_name: string; stage: number; passed: boolean; latency_ms: number | null; detail: string }>
+  >;
   close(): Promise<void>;
 }
 
@@ -74,7 +86,8 @@ export async function createCheckerWorld(overrides: Record<string, string> = {})
     startChecker: async (more = {}) => {
       const stream = new PassThrough();
       stream.on('data', (chunk: Buffer) => {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of chunk.toString().split('\n').filter(Boolean))
+          logs.push(JSON.parse(line) as Record<string, unknown>);
       });
       const logger = createLogger({ service: 'checker', level: 'debug', stream, console: false });
       const running = await startChecker({ ...env, ...more }, { logger });
@@ -84,7 +97,13 @@ export async function createCheckerWorld(overrides: Record<string, string> = {})
     },
     addProxy: async (input) => {
       const row = await db.proxy.create({
-        data: { ip: input.ip ?? '127.0.0.1', port: input.port, protocol: input.protocol, username: input.username, password: input.password },
+        data: {
+          ip: input.ip ?? '127.0.0.1',
+          port: input.port,
+          protocol: input.protocol,
+          username: input.username,
+          password: input.password,
+        },
       });
       return row.id;
     },

@@ -25,7 +25,9 @@ export async function privateDatabase(baseUrl = process.env.DATABASE_URL!): Prom
   url.pathname = `/${name}`;
   const db = createDatabase({ url: url.toString(), poolSize: 1 });
   try {
-    for (const migration of readdirSync(MIGRATIONS).filter((entry) => /^\d/.test(entry)).sort()) {
+    for (const migration of readdirSync(MIGRATIONS)
+      .filter((entry) => /^\d/.test(entry))
+      .sort()) {
       await db.$executeRawUnsafe(readFileSync(`${MIGRATIONS}${migration}/migration.sql`, 'utf8'));
     }
   } finally {

@@ -29,7 +29,11 @@ export class ConnectionCredits {
     const key = `${this.keyPrefix}:gw:prepaid:${userId}`;
     const taken = async () => ((await this.redis.eval(TAKE, 1, key)) === 1 ? true : undefined);
     return lookOrMakeOnce(this.redis, `${key}:lock`, LOCKING, taken, async () => {
-      const charged = await chargeGatewayBlock(this.db, userId, `Gateway: ${this.connectionsPerCredit} rotating connections`);
+      const charged = await chargeGatewayBlock(
+        this.db,
+        userId,
+        `Gateway: ${this.connectionsPerCredit} rotating connections`,
+      );
       if (charged === null) return false;
       if (this.connectionsPerCredit > 1) await this.redis.incrby(key, this.connectionsPerCredit - 1);
       return true;

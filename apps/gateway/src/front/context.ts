@@ -26,7 +26,14 @@ export interface FrontContext {
 export function serveTunnel(
   context: FrontContext,
   kind: 'connect' | 'socks5',
-  tunnel: { client: GatewayClient; socket: Socket; upstream: Socket; upstreamHead: Buffer; clientHead: Buffer; handle: { close(): void } },
+  tunnel: {
+    client: GatewayClient;
+    socket: Socket;
+    upstream: Socket;
+    upstreamHead: Buffer;
+    clientHead: Buffer;
+    handle: { close(): void };
+  },
 ): void {
   context.metrics.connections.inc({ kind, outcome: 'served' });
   context.metrics.activeTunnels.inc();

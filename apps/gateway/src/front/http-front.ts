@@ -1,4 +1,11 @@
-import { createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import { GatewayError } from '../gateway-error.js';
 import { routeThroughPool, tunnelsTo, type Route } from '../relay/route.js';
@@ -8,7 +15,17 @@ import { UpstreamFailure } from '../upstream/upstream-failure.js';
 import { serveTunnel, type FrontContext } from './context.js';
 import { asGatewayError, basicCredentials, rawRefusal, refusalResponse } from './refusal.js';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authorization',
+  'proxy-connection',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 /** Methods safe to send twice: only these are retried on another proxy after a retryable status. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
@@ -23,9 +40,12 @@ function gatewayHeaders(route: Route<unknown>): Record<string, string> {
 
 /** The HTTP side of the port: absolute-URI requests forwarded, CONNECT tunnels opened (never intercepted). */
 export function createHttpFront(context: FrontContext): Server {
-  const server = createServer({ requestTimeout: 0, headersTimeout: context.clientIdleMs, keepAliveTimeout: 5_000 }, (req, res) => {
-    void forward(context, req, res);
-  });
+  const server = createServer(
+    { requestTimeout: 0, headersTimeout: context.clientIdleMs, keepAliveTimeout: 5_000 },
+    (req, res) => {
+      void forward(context, req, res);
+    },
+  );
   server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     void tunnel(context, req, socket, head);
   });
@@ -43,20 +63,34 @@ async function forward(context: FrontContext, req: IncomingMessage, res: ServerR
     url = new URL(req.url ?? '');
     if (url.protocol !== 'http:') throw new Error('not http');
   } catch {
-    sendRefusal(res, new GatewayError('BAD_REQUEST', 'Send absolute-URI requests (http://host/path) or CONNECT host:port; https goes through CONNECT.'));
+    sendRefusal(
+      res,
+      new GatewayError(
+        'BAD_REQUEST',
+        'Send absolute-URI requests (http://host/path) or CONNECT host:port; https goes through CONNECT.',
+      ),
+    );
     context.metrics.connections.inc({ kind: 'http', outcome: 'refused' });
     return;
   }
   const handle = { close: () => res.destroy() };
   context.active.add(handle);
   try {
-    client = await authenticate(context.auth, basicCredentials(req.headers['proxy-authorization']), req.socket.remoteAddress ?? '');
+    client = await authenticate(
+      context.auth,
+      basicCredentials(req.headers['proxy-authorization']),
+      req.socket.remoteAddress ?? '',
+    );
     const target = { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port === '' ? 80 : Number(url.port) };
-    const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
+    const hasBody =
+      req.headers['content-length'] !== undefined
+        ? req.headers['content-length'] !== '0'
+        : req.headers['transfer-encoding'] !== undefined;
     const retryOnStatus = IDEMPOTENT.has(req.method ?? '') && !hasBody;
     const route = await routeThroughPool(context.route, client, 'forward', target, (dialed, upstream) => {
       const headers: OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+      for (const [name, value] of Object.entries(req.headers))
+        if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
       headers.connection = 'close';
       const tunneled = tunnelsTo('forward', upstream);
       const auth = tunneled ? undefined : proxyAuthorization(upstream);
@@ -65,7 +99,13 @@ async function forward(context: FrontContext, req: IncomingMessage, res: ServerR
       // Counted from here: the request and its answer, not the upstream's handshake.
       const start = { read: dialed.socket.bytesRead - dialed.head.length, written: dialed.socket.bytesWritten };
       return new Promise<{ response: IncomingMessage; start: typeof start }>((resolve, reject) => {
-        const outgoing = httpRequest({ createConnection: () => dialed.socket.resume(), method: req.method, path: tunneled ? `${url.pathname}${url.search}` : url.href, headers, setHost: false });
+        const outgoing = httpRequest({
+          createConnection: () => dialed.socket.resume(),
+          method: req.method,
+          path: tunneled ? `${url.pathname}${url.search}` : url.href,
+          headers,
+          setHost: false,
+        });
         let sentBody = false;
         let timedOut = false;
         const timer = setTimeout(() => {
@@ -76,7 +116,14 @@ async function forward(context: FrontContext, req: IncomingMessage, res: ServerR
           clearTimeout(timer);
           dialed.socket.destroy();
           // A request whose body was sent cannot be sent again: that failure is the client's answer.
-          reject(sentBody ? error : new UpstreamFailure(timedOut ? 'timeout' : 'handshake', `upstream failed the request: ${error.message}`));
+          reject(
+            sentBody
+              ? error
+              : new UpstreamFailure(
+                  timedOut ? 'timeout' : 'handshake',
+                  `upstream failed the request: ${error.message}`,
+                ),
+          );
         });
         outgoing.once('response', (response) => {
           clearTimeout(timer);
@@ -98,7 +145,8 @@ async function forward(context: FrontContext, req: IncomingMessage, res: ServerR
     });
     const { response, start } = route.result;
     const headers: OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(response.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+    for (const [name, value] of Object.entries(response.headers))
+      if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
     res.writeHead(response.statusCode ?? 502, { ...headers, ...gatewayHeaders(route) });
     const socket = response.socket;
     context.metrics.activeTunnels.inc();
@@ -134,13 +182,27 @@ async function tunnel(context: FrontContext, req: IncomingMessage, socket: Socke
   context.active.add(handle);
   try {
     const match = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+):(\d{1,5})$/.exec(req.url ?? '');
-    if (!match?.[1] || !match[2] || Number(match[2]) > 65535) throw new GatewayError('BAD_REQUEST', 'CONNECT needs host:port.');
-    const client = await authenticate(context.auth, basicCredentials(req.headers['proxy-authorization']), socket.remoteAddress ?? '');
+    if (!match?.[1] || !match[2] || Number(match[2]) > 65535)
+      throw new GatewayError('BAD_REQUEST', 'CONNECT needs host:port.');
+    const client = await authenticate(
+      context.auth,
+      basicCredentials(req.headers['proxy-authorization']),
+      socket.remoteAddress ?? '',
+    );
     const target = { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
     const route = await routeThroughPool(context.route, client, 'tunnel', target, async (dialed) => dialed);
-    const extra = Object.entries(gatewayHeaders(route)).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    const extra = Object.entries(gatewayHeaders(route))
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
     socket.write(`HTTP/1.1 200 Connection established\r\n${extra}\r\n`);
-    serveTunnel(context, 'connect', { client, socket, upstream: route.result.socket, upstreamHead: route.result.head, clientHead: head, handle });
+    serveTunnel(context, 'connect', {
+      client,
+      socket,
+      upstream: route.result.socket,
+      upstreamHead: route.result.head,
+      clientHead: head,
+      handle,
+    });
   } catch (error) {
     context.active.delete(handle);
     const refusal = asGatewayError(error);

@@ -2,7 +2,11 @@ import { redisUnavailable } from '@proxy-pool/queues';
 import { GatewayError } from '../gateway-error.js';
 
 /** The answer to a refused HTTP request or CONNECT: status, `X-Gateway-Error`, and the spec's error envelope. */
-export function refusalResponse(error: GatewayError): { status: number; headers: Record<string, string>; body: string } {
+export function refusalResponse(error: GatewayError): {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+} {
   const body = JSON.stringify({ error: { code: error.code, message: error.message, details: {} } });
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
@@ -32,7 +36,11 @@ const REASONS: Record<number, string> = {
 export function asGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   const name = typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
-  if (name === 'DependencyUnavailableError' || redisUnavailable(error) !== null) return new GatewayError('SERVICE_UNAVAILABLE', 'The gateway cannot reach its database or Redis; try again shortly.');
+  if (name === 'DependencyUnavailableError' || redisUnavailable(error) !== null)
+    return new GatewayError(
+      'SERVICE_UNAVAILABLE',
+      'The gateway cannot reach its database or Redis; try again shortly.',
+    );
   return new GatewayError('UPSTREAM_FAILED', 'The upstream connection failed.');
 }
 

@@ -64,7 +64,14 @@ export async function serveSocks5(context: FrontContext, socket: Socket): Promis
     const early = reader.release();
     socket.write(reply(0));
     tunnelOpen = true;
-    serveTunnel(context, 'socks5', { client, socket, upstream: route.result.socket, upstreamHead: route.result.head, clientHead: early, handle });
+    serveTunnel(context, 'socks5', {
+      client,
+      socket,
+      upstream: route.result.socket,
+      upstreamHead: route.result.head,
+      clientHead: early,
+      handle,
+    });
   } catch (error) {
     if (tunnelOpen) return;
     context.active.delete(handle);

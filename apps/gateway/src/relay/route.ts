@@ -64,14 +64,26 @@ export function tunnelsTo(kind: RouteKind, upstream: Upstream): boolean {
  * up front (and given back when every try failed); a sticky session uses its lease, moved to a new one when
  * its proxy fails.
  */
-export async function routeThroughPool<T>(services: RouteServices, client: GatewayClient, kind: RouteKind, target: Target, use: UseUpstream<T>): Promise<Route<T>> {
+export async function routeThroughPool<T>(
+  services: RouteServices,
+  client: GatewayClient,
+  kind: RouteKind,
+  target: Target,
+  use: UseUpstream<T>,
+): Promise<Route<T>> {
   const { params } = client;
-  if (params.session !== undefined) return routeSticky(services, client, { ...params, session: params.session }, kind, target, use);
+  if (params.session !== undefined)
+    return routeSticky(services, client, { ...params, session: params.session }, kind, target, use);
   const protocols = params.protocol ? [params.protocol] : kind === 'tunnel' ? TUNNEL_PROTOCOLS : ALL_PROTOCOLS;
   const query = { filters: params, protocols };
-  const candidates = await pickGatewayCandidates(services.db, { ...query, userId: client.userId, limit: services.candidates });
+  const candidates = await pickGatewayCandidates(services.db, {
+    ...query,
+    userId: client.userId,
+    limit: services.candidates,
+  });
   if (candidates.length === 0) {
-    if (await anyGatewayMatch(services.db, query)) throw new GatewayError('ALL_PROXIES_LEASED', 'Every matching proxy is leased to another user.');
+    if (await anyGatewayMatch(services.db, query))
+      throw new GatewayError('ALL_PROXIES_LEASED', 'Every matching proxy is leased to another user.');
     throw new GatewayError('NO_MATCHING_PROXY', 'No active proxy matches the parameters.');
   }
   // Paid only once something matches: a refused connection never buys a block.
@@ -92,7 +104,10 @@ export async function routeThroughPool<T>(services: RouteServices, client: Gatew
   }
   services.metrics.tries.observe(order.length);
   await services.credits.giveBack(client.userId);
-  throw new GatewayError('UPSTREAM_FAILED', `${order.length} upstream ${order.length === 1 ? 'proxy' : 'proxies'} failed; the last: ${lastFailure?.message ?? 'unknown'}.`);
+  throw new GatewayError(
+    'UPSTREAM_FAILED',
+    `${order.length} upstream ${order.length === 1 ? 'proxy' : 'proxies'} failed; the last: ${lastFailure?.message ?? 'unknown'}.`,
+  );
 }
 
 async function routeSticky<T>(
@@ -120,14 +135,28 @@ async function routeSticky<T>(
     }
   }
   services.metrics.tries.observe(services.maxTries);
-  throw new GatewayError('UPSTREAM_FAILED', `The session's proxies failed ${services.maxTries} times; the last: ${lastFailure?.message ?? 'unknown'}.`);
+  throw new GatewayError(
+    'UPSTREAM_FAILED',
+    `The session's proxies failed ${services.maxTries} times; the last: ${lastFailure?.message ?? 'unknown'}.`,
+  );
 }
 
-async function tryUpstream<T>(services: RouteServices, client: GatewayClient, kind: RouteKind, target: Target, upstream: Upstream, use: UseUpstream<T>): Promise<T> {
+async function tryUpstream<T>(
+  services: RouteServices,
+  client: GatewayClient,
+  kind: RouteKind,
+  target: Target,
+  upstream: Upstream,
+  use: UseUpstream<T>,
+): Promise<T> {
   const started = performance.now();
   services.usage.add(client.apiKeyId, client.userId, { connections: 1 });
   try {
-    const dialed = await dialUpstream(upstream, tunnelsTo(kind, upstream) ? target : undefined, services.connectTimeoutMs);
+    const dialed = await dialUpstream(
+      upstream,
+      tunnelsTo(kind, upstream) ? target : undefined,
+      services.connectTimeoutMs,
+    );
     services.metrics.upstreamLatency.observe({ protocol: upstream.protocol }, (performance.now() - started) / 1000);
     const result = await use(dialed, upstream);
     services.outcomes.succeeded(upstream.id);

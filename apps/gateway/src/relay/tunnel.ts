@@ -11,7 +11,13 @@ export interface TunnelBytes {
  * Relays bytes both ways until either side closes (then the other is closed too), and reports what crossed.
  * `head` are bytes the upstream sent right after its handshake; `clientHead` bytes the client sent early.
  */
-export function relayTunnel(client: Socket, upstream: Socket, head: Buffer, clientHead: Buffer, onClose: (bytes: TunnelBytes) => void): void {
+export function relayTunnel(
+  client: Socket,
+  upstream: Socket,
+  head: Buffer,
+  clientHead: Buffer,
+  onClose: (bytes: TunnelBytes) => void,
+): void {
   const readAtStart = upstream.bytesRead - head.length;
   const writtenAtStart = upstream.bytesWritten;
   let done = false;

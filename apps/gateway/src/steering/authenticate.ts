@@ -27,8 +27,16 @@ export async function authenticate(
 ): Promise<GatewayClient> {
   if (credentials === undefined) {
     const allowed = await auth.allowedClients.lookup(clientAddress);
-    if (allowed === null) throw new GatewayError('PROXY_AUTH_REQUIRED', 'Proxy credentials required: username = any handle with parameters, password = your API key.');
-    return { userId: allowed.userId, apiKeyId: allowed.apiKeyId, params: steering(() => parseParamList(allowed.params)) };
+    if (allowed === null)
+      throw new GatewayError(
+        'PROXY_AUTH_REQUIRED',
+        'Proxy credentials required: username = any handle with parameters, password = your API key.',
+      );
+    return {
+      userId: allowed.userId,
+      apiKeyId: allowed.apiKeyId,
+      params: steering(() => parseParamList(allowed.params)),
+    };
   }
   const params = steering(() => parseUsername(credentials.username));
   const holder = await auth.keyHolders.holderOf(credentials.password);

@@ -1,4 +1,11 @@
-import { acquireLease, applyCreditChange, releaseLease, type Database, type LeaseGrant, type SteeringParams } from '@proxy-pool/db';
+import {
+  acquireLease,
+  applyCreditChange,
+  releaseLease,
+  type Database,
+  type LeaseGrant,
+  type SteeringParams,
+} from '@proxy-pool/db';
 import type { RedisConnection } from '@proxy-pool/queues';
 import { GatewayError } from '../gateway-error.js';
 import { lookOrMakeOnce } from '../redis-once.js';
@@ -31,7 +38,10 @@ export class StickySessions {
     return `${this.keyPrefix}:gw:session:${userId}:${session}`;
   }
 
-  async current(client: { userId: string; apiKeyId: string }, params: SteeringParams & { session: string }): Promise<SessionLease> {
+  async current(
+    client: { userId: string; apiKeyId: string },
+    params: SteeringParams & { session: string },
+  ): Promise<SessionLease> {
     const key = this.key(client.userId, params.session);
     const stored = async () => {
       const value = await this.redis.get(key);
@@ -44,10 +54,15 @@ export class StickySessions {
    * The session's proxy failed: its lease ends and a new one on another proxy takes its place until the same
    * expiry, free of charge (the acquire's debit is refunded in the ledger).
    */
-  async move(client: { userId: string; apiKeyId: string }, params: SteeringParams & { session: string }, failed: SessionLease): Promise<SessionLease> {
+  async move(
+    client: { userId: string; apiKeyId: string },
+    params: SteeringParams & { session: string },
+    failed: SessionLease,
+  ): Promise<SessionLease> {
     const key = this.key(client.userId, params.session);
     const stored = await this.redis.get(key);
-    if (stored !== null && (JSON.parse(stored) as SessionLease).leaseId !== failed.leaseId) return JSON.parse(stored) as SessionLease;
+    if (stored !== null && (JSON.parse(stored) as SessionLease).leaseId !== failed.leaseId)
+      return JSON.parse(stored) as SessionLease;
     // The failing proxy is still under this user's lease while the new one is acquired, so it cannot be picked again.
     const remainingMs = new Date(failed.expiresAt).getTime() - Date.now();
     const next = await this.lease(client, params, key, Math.max(Math.ceil(remainingMs / 1000), 1));
@@ -70,7 +85,12 @@ export class StickySessions {
     const outcome = await acquireLease(this.db, {
       userId: client.userId,
       apiKeyId: client.apiKeyId,
-      filters: { protocol: params.protocol, country: params.country, anonymity: params.anonymity, minScore: params.minScore },
+      filters: {
+        protocol: params.protocol,
+        country: params.country,
+        anonymity: params.anonymity,
+        minScore: params.minScore,
+      },
       durationSeconds,
     });
     switch (outcome.kind) {
@@ -78,7 +98,10 @@ export class StickySessions {
       case 'replayed':
         return this.store(key, outcome.grant);
       case 'insufficient_credits':
-        throw new GatewayError('INSUFFICIENT_CREDITS', `A session costs 1 credit. Current balance: ${outcome.balance}.`);
+        throw new GatewayError(
+          'INSUFFICIENT_CREDITS',
+          `A session costs 1 credit. Current balance: ${outcome.balance}.`,
+        );
       case 'all_leased':
         throw new GatewayError('ALL_PROXIES_LEASED', 'Every matching proxy is leased.');
       case 'no_match':
@@ -91,7 +114,14 @@ export class StickySessions {
     const lease: SessionLease = {
       leaseId: grant.leaseId,
       expiresAt: grant.expiresAt.toISOString(),
-      proxy: { id: proxy.id, ip: proxy.ip, port: proxy.port, protocol: proxy.protocol, username: proxy.username, password: proxy.password },
+      proxy: {
+        id: proxy.id,
+        ip: proxy.ip,
+        port: proxy.port,
+        protocol: proxy.protocol,
+        username: proxy.username,
+        password: proxy.password,
+      },
     };
     const ttl = Math.max(grant.expiresAt.getTime() - Date.now(), 1);
     await this.redis.set(key, JSON.stringify(lease), 'PX', ttl);

@@ -2,7 +2,12 @@
  * Up to `count` distinct items drawn at random, each with odds proportional to its weight (without
  * replacement): better-scored proxies come first more often, but never always the same one.
  */
-export function drawWeighted<T>(items: readonly T[], weight: (item: T) => number, count: number, random: () => number = Math.random): T[] {
+export function drawWeighted<T>(
+  items: readonly T[],
+  weight: (item: T) => number,
+  count: number,
+  random: () => number = Math.random,
+): T[] {
   const pool = items.map((item) => ({ item, weight: Math.max(weight(item), 0) }));
   const drawn: T[] = [];
   let total = pool.reduce((sum, entry) => sum + entry.weight, 0);

@@ -21,10 +21,20 @@ export function dialUpstream(upstream: Upstream, target: Target | undefined, tim
   const reader = new SocketReader(socket);
   let connected = false;
   const timer = setTimeout(() => {
-    reader.fail(new UpstreamFailure('timeout', `upstream did not ${connected ? 'finish the handshake' : 'accept the connection'} within ${timeoutMs} ms`));
+    reader.fail(
+      new UpstreamFailure(
+        'timeout',
+        `upstream did not ${connected ? 'finish the handshake' : 'accept the connection'} within ${timeoutMs} ms`,
+      ),
+    );
   }, timeoutMs);
   const onError = (error: NodeJS.ErrnoException): void => {
-    reader.fail(new UpstreamFailure(connected ? 'handshake' : 'connect', `upstream ${connected ? 'connection failed' : 'unreachable'}: ${error.code ?? error.message}`));
+    reader.fail(
+      new UpstreamFailure(
+        connected ? 'handshake' : 'connect',
+        `upstream ${connected ? 'connection failed' : 'unreachable'}: ${error.code ?? error.message}`,
+      ),
+    );
   };
   socket.on('error', onError);
   const connectedOrFailed = new Promise<void>((resolve) => {
@@ -35,7 +45,8 @@ export function dialUpstream(upstream: Upstream, target: Target | undefined, tim
   });
   const run = async (): Promise<DialedSocket> => {
     await Promise.race([connectedOrFailed, reader.read('connection', () => undefined)]);
-    if (target !== undefined) await HANDSHAKES[upstream.protocol]((data) => socket.write(data), reader, upstream, target);
+    if (target !== undefined)
+      await HANDSHAKES[upstream.protocol]((data) => socket.write(data), reader, upstream, target);
     return { socket, head: reader.release() };
   };
   return run().then(

@@ -23,7 +23,8 @@ export class SocketReader {
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
     this.waiter?.();
   };
-  private readonly onEnd = (): void => this.fail(new UpstreamFailure('handshake', 'upstream closed the connection during the handshake'));
+  private readonly onEnd = (): void =>
+    this.fail(new UpstreamFailure('handshake', 'upstream closed the connection during the handshake'));
 
   constructor(private readonly socket: Socket) {
     socket.on('data', this.onData);

@@ -13,21 +13,33 @@ export interface CurlAnswer {
 /** Runs the real curl with `args` (plus -s -i and a time limit) and takes its answer apart. */
 export function curl(args: string[]): Promise<CurlAnswer> {
   return new Promise((resolve) => {
-    execFile('curl', ['-s', '-i', '--max-time', '10', '--noproxy', '', ...args], { encoding: 'latin1', env: { PATH: process.env.PATH ?? '' } }, (error, stdout) => {
-      const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
-      const headers: Array<Record<string, string>> = [];
-      let rest = stdout;
-      let status = 0;
-      while (/^HTTP\/[\d.]+ \d{3}/.test(rest)) {
-        const end = rest.indexOf('\r\n\r\n');
-        const head = end < 0 ? rest : rest.slice(0, end);
-        rest = end < 0 ? '' : rest.slice(end + 4);
-        const [statusLine = '', ...lines] = head.split('\r\n');
-        status = Number(statusLine.split(' ')[1]);
-        headers.push(Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()])));
-      }
-      resolve({ code, status, headers, body: rest });
-    });
+    execFile(
+      'curl',
+      ['-s', '-i', '--max-time', '10', '--noproxy', '', ...args],
+      { encoding: 'latin1', env: { PATH: process.env.PATH ?? '' } },
+      (error, stdout) => {
+        const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
+        const headers: Array<Record<string, string>> = [];
+        let rest = stdout;
+        let status = 0;
+        while (/^HTTP\/[\d.]+ \d{3}/.test(rest)) {
+          const end = rest.indexOf('\r\n\r\n');
+          const head = end < 0 ? rest : rest.slice(0, end);
+          rest = end < 0 ? '' : rest.slice(end + 4);
+          const [statusLine = '', ...lines] = head.split('\r\n');
+          status = Number(statusLine.split(' ')[1]);
+          headers.push(
+            Object.fromEntries(
+              lines.map((line) => [
+                line.slice(0, line.indexOf(':')).toLowerCase(),
+                line.slice(line.indexOf(':') + 1).trim(),
+              ]),
+            ),
+          );
+        }
+        resolve({ code, status, headers, body: rest });
+      },
+    );
   });
 }
 

@@ -15,14 +15,23 @@ export function viaGateway(gatewayPort: number, username: string, apiKey: string
       method: 'GET',
       path: url,
       agent: false,
-      headers: { 'Proxy-Authorization': `Basic ${Buffer.from(`${username}:${apiKey}`).toString('base64')}`, Connection: 'close' },
+      headers: {
+        'Proxy-Authorization': `Basic ${Buffer.from(`${username}:${apiKey}`).toString('base64')}`,
+        Connection: 'close',
+      },
     });
     req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
     req.once('error', reject);
     req.once('response', (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.once('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString() }));
+      response.once('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString(),
+        }),
+      );
     });
     req.end();
   });

@@ -9,7 +9,9 @@ const MIGRATIONS = fileURLToPath(new URL('../../../../prisma/migrations/', impor
  * A fresh migrated database on the jest database's server: the gateway draws from every active proxy, so its
  * tests must never see another test file's proxies.
  */
-export async function privateDatabase(baseUrl = process.env.DATABASE_URL!): Promise<{ url: string; drop(): Promise<void> }> {
+export async function privateDatabase(
+  baseUrl = process.env.DATABASE_URL!,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `pp_gateway_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const adminUrl = new URL(baseUrl);
   adminUrl.pathname = '/postgres';
@@ -19,7 +21,9 @@ export async function privateDatabase(baseUrl = process.env.DATABASE_URL!): Prom
   url.pathname = `/${name}`;
   const db = createDatabase({ url: url.toString(), poolSize: 1 });
   try {
-    for (const migration of readdirSync(MIGRATIONS).filter((entry) => /^\d/.test(entry)).sort()) {
+    for (const migration of readdirSync(MIGRATIONS)
+      .filter((entry) => /^\d/.test(entry))
+      .sort()) {
       await db.$executeRawUnsafe(readFileSync(`${MIGRATIONS}${migration}/migration.sql`, 'utf8'));
     }
   } finally {

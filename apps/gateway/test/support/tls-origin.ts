@@ -14,13 +14,42 @@ export async function tlsOrigin(body: string): Promise<TlsOrigin> {
   const folder = mkdtempSync(path.join(tmpdir(), 'gateway-tls-'));
   const keyFile = path.join(folder, 'key.pem');
   const caFile = path.join(folder, 'cert.pem');
-  writeFileSync(path.join(folder, 'san.cnf'), '[req]\ndistinguished_name=dn\n[dn]\n[ext]\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', caFile,
-    '-days', '1', '-subj', '/CN=localhost', '-config', path.join(folder, 'san.cnf'), '-extensions', 'ext'], { stdio: 'ignore' });
-  const server = await httpServer((req, res) => {
-    req.resume();
-    res.writeHead(200, { 'Content-Type': 'text/plain' }).end(body);
-  }, { tls: { key: readFileSync(keyFile), cert: readFileSync(caFile) } });
+  writeFileSync(
+    path.join(folder, 'san.cnf'),
+    '[req]\ndistinguished_name=dn\n[dn]\n[ext]\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n',
+  );
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      caFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-config',
+      path.join(folder, 'san.cnf'),
+      '-extensions',
+      'ext',
+    ],
+    { stdio: 'ignore' },
+  );
+  const server = await httpServer(
+    (req, res) => {
+      req.resume();
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end(body);
+    },
+    { tls: { key: readFileSync(keyFile), cert: readFileSync(caFile) } },
+  );
   return {
     ...server,
     caFile,

@@ -72,7 +72,10 @@ export async function createGatewayWorld(overrides: Record<string, string> = {})
       return row!;
     },
     startGateway: async (more = {}) => {
-      const running = await startGateway({ ...env, ...more }, { logger: createLogger({ service: 'gateway', level: 'error' }) });
+      const running = await startGateway(
+        { ...env, ...more },
+        { logger: createLogger({ service: 'gateway', level: 'error' }) },
+      );
       started.push(running);
       return running;
     },

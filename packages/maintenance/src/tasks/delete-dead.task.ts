@@ -6,6 +6,10 @@ export const deleteDeadTask = defineMaintenanceTask({
   name: 'delete-dead',
   every: (settings) => settings.DELETE_DEAD_EVERY_MINUTES * 60_000,
   run: async ({ db, settings, finalStage }) => ({
-    affected: await deleteLongDeadProxies(db, { olderThanDays: settings.DEAD_RETENTION_DAYS, batchSize: settings.MAINTENANCE_DELETE_BATCH, finalStage }),
+    affected: await deleteLongDeadProxies(db, {
+      olderThanDays: settings.DEAD_RETENTION_DAYS,
+      batchSize: settings.MAINTENANCE_DELETE_BATCH,
+      finalStage,
+    }),
   }),
 });

@@ -27,9 +27,15 @@ export function dueJobId(firstProxyId: string, claimedAt: Date): string {
  * queues them as validate jobs of at most `batchSize` ids. Returns how many proxies were queued.
  */
 export async function enqueueDueProxies(deps: EnqueueDueDeps, settings: EnqueueDueSettings): Promise<number> {
-  const { ids, claimedAt } = await claimDueProxies(deps.db, { limit: settings.limit, leaseSeconds: settings.leaseSeconds });
+  const { ids, claimedAt } = await claimDueProxies(deps.db, {
+    limit: settings.limit,
+    leaseSeconds: settings.leaseSeconds,
+  });
   if (ids.length === 0) return 0;
-  const jobs = inBatches(ids, settings.batchSize).map((batch) => ({ payload: { proxy_ids: batch }, options: { jobId: dueJobId(batch[0]!, claimedAt) } }));
+  const jobs = inBatches(ids, settings.batchSize).map((batch) => ({
+    payload: { proxy_ids: batch },
+    options: { jobId: dueJobId(batch[0]!, claimedAt) },
+  }));
   await enqueueBulk(deps.validateQueue, 'validate', jobs);
   return ids.length;
 }
@@ -41,7 +47,11 @@ export const enqueueDueTask = defineMaintenanceTask({
   run: async ({ db, queues, settings }) => ({
     affected: await enqueueDueProxies(
       { db, validateQueue: queues.validate },
-      { limit: settings.ENQUEUE_DUE_LIMIT, batchSize: settings.DUE_BATCH_SIZE, leaseSeconds: settings.CHECK_LEASE_SECONDS },
+      {
+        limit: settings.ENQUEUE_DUE_LIMIT,
+        batchSize: settings.DUE_BATCH_SIZE,
+        leaseSeconds: settings.CHECK_LEASE_SECONDS,
+      },
     ),
   }),
 });

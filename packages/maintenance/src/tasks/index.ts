@@ -6,4 +6,10 @@ import { pruneChecksTask } from './prune-checks.task.js';
 import { sweepLeasesTask } from './sweep-leases.task.js';
 
 /** Every maintenance task, in one explicit list (no folder scanning). */
-export const MAINTENANCE_TASKS: readonly MaintenanceTaskDefinition[] = [enqueueDueTask, pruneChecksTask, deleteDeadTask, sweepLeasesTask, poolWatchTask];
+export const MAINTENANCE_TASKS: readonly MaintenanceTaskDefinition[] = [
+  enqueueDueTask,
+  pruneChecksTask,
+  deleteDeadTask,
+  sweepLeasesTask,
+  poolWatchTask,
+];

@@ -6,6 +6,9 @@ export const pruneChecksTask = defineMaintenanceTask({
   name: 'prune-checks',
   every: (settings) => settings.PRUNE_CHECKS_EVERY_MINUTES * 60_000,
   run: async ({ db, settings }) => ({
-    affected: await pruneOldChecks(db, { olderThanDays: settings.CHECK_RETENTION_DAYS, batchSize: settings.MAINTENANCE_DELETE_BATCH }),
+    affected: await pruneOldChecks(db, {
+      olderThanDays: settings.CHECK_RETENTION_DAYS,
+      batchSize: settings.MAINTENANCE_DELETE_BATCH,
+    }),
   }),
 });

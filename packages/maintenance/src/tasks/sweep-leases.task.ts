@@ -9,7 +9,13 @@ export const sweepLeasesTask = defineMaintenanceTask({
   run: async ({ db, queues, logger }) => {
     const expired = await expireDueLeases(db);
     for (const lease of expired) {
-      const data = { lease_id: lease.leaseId, proxy_id: lease.proxyId, ip: lease.ip, port: lease.port, expires_at: lease.expiresAt.toISOString() };
+      const data = {
+        lease_id: lease.leaseId,
+        proxy_id: lease.proxyId,
+        ip: lease.ip,
+        port: lease.port,
+        expires_at: lease.expiresAt.toISOString(),
+      };
       await publishEvent(queues.events, buildEvent('lease.expired', data, lease.userId), logger);
     }
     return { affected: expired.length };

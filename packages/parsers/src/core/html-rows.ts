@@ -37,7 +37,7 @@ class RowBuilder {
   private cell: string[] | null = null;
   private allHeaders = true;
 
-  constructor(private readonly onRow: (row: HtmlRow) => boolean | void) {}
+  constructor(private readonly onRow: (row: HtmlRow) => unknown) {}
 
   get inCell(): boolean {
     return this.cell !== null;
@@ -90,7 +90,7 @@ function rawTextEnd(html: string, name: string, from: number): number {
  * Walks the table rows of an HTML document in one pass, without a DOM: tolerant of missing `</td>` and
  * `</tr>`, skips comments, `<script>` and `<style>`, decodes common entities. `onRow` returns false to stop.
  */
-export function forEachHtmlRow(html: string, onRow: (row: HtmlRow) => boolean | void): void {
+export function forEachHtmlRow(html: string, onRow: (row: HtmlRow) => unknown): void {
   const rows = new RowBuilder(onRow);
   let i = 0;
   while (i < html.length && !rows.stopped) {

@@ -8,7 +8,9 @@ export function median(values: readonly number[]): number {
 
 /** The machine's cores and 1-minute load average: benchmarks on a shared machine print it beside their figures. */
 export function machineLine(): string {
-  return `${cpus().length} cores, load average ${loadavg().map((value) => value.toFixed(2)).join(' / ')}`;
+  return `${cpus().length} cores, load average ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ')}`;
 }
 
 /** Peak resident set size of this process so far, MiB. */

@@ -12,8 +12,14 @@ export interface ReadyChild {
   stop(): Promise<void>;
 }
 
-export async function spawnReadyChild(script: string, env: Record<string, string | undefined> = {}): Promise<ReadyChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+export async function spawnReadyChild(
+  script: string,
+  env: Record<string, string | undefined> = {},
+): Promise<ReadyChild> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const payload = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {

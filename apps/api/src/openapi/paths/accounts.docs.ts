@@ -26,7 +26,10 @@ export const accountsDocs: RouteDoc[] = [
     public: true,
     request: { body: registerBody },
     responses: { 201: { description: 'The user and the raw key.', schema: registrationSchema } },
-    errors: { EMAIL_TAKEN: 'an account with this email exists.', RATE_LIMITED: 'too many registrations from this address.' },
+    errors: {
+      EMAIL_TAKEN: 'an account with this email exists.',
+      RATE_LIMITED: 'too many registrations from this address.',
+    },
   },
   {
     method: 'post',
@@ -75,7 +78,12 @@ export const accountsDocs: RouteDoc[] = [
     summary: "The caller's live proxy leases",
     tags: ['Account'],
     request: { query: accountPageQuery },
-    responses: { 200: { description: 'A page of live leases, newest first.', schema: pageOf(accountLeaseSchema, 'AccountLeasePage') } },
+    responses: {
+      200: {
+        description: 'A page of live leases, newest first.',
+        schema: pageOf(accountLeaseSchema, 'AccountLeasePage'),
+      },
+    },
   },
   {
     method: 'post',

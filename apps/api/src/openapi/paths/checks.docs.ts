@@ -15,12 +15,16 @@ const judgeAnswer = z
     nonce: z.string(),
     proof: z.string().meta({ description: 'HMAC-SHA256 of the nonce under the judge secret.' }),
     remote_addr: z.string().meta({ description: 'The address the request came from.' }),
-    headers: z.record(z.string(), z.union([z.string(), z.array(z.string())])).meta({ description: 'The request headers as received.' }),
+    headers: z
+      .record(z.string(), z.union([z.string(), z.array(z.string())]))
+      .meta({ description: 'The request headers as received.' }),
     signature: z.string().meta({ description: 'HMAC over nonce, remote_addr and headers.' }),
   })
   .meta({ id: 'JudgeAnswer' });
 
-const judgeError = z.object({ error: z.object({ code: z.literal('INVALID_NONCE'), message: z.string(), details: z.null() }) });
+const judgeError = z.object({
+  error: z.object({ code: z.literal('INVALID_NONCE'), message: z.string(), details: z.null() }),
+});
 
 const proxyIdParams = z.object({ proxy_id: uuid });
 
@@ -38,7 +42,8 @@ export const checksDocs: RouteDoc[] = [
     method: 'post',
     path: '/proxies/test',
     summary: 'Test whether good proxies reach a URL',
-    description: 'The `count` best matching active proxies request the URL (run by a checker). No matching proxy: empty results.',
+    description:
+      'The `count` best matching active proxies request the URL (run by a checker). No matching proxy: empty results.',
     tags: ['Proxies'],
     request: { body: urlTestBodySchema },
     responses: { 200: { description: 'One result per proxy tried.', schema: urlTestResult } },

@@ -12,10 +12,16 @@ const usageSchema = z
         api_key_id: uuid,
         prefix: z.string().meta({ example: 'pp_a1b2c' }),
         label: z.string(),
-        connections: z.number().int().min(0).meta({ description: 'Upstream connections opened for this key (each try counts).' }),
+        connections: z
+          .number()
+          .int()
+          .min(0)
+          .meta({ description: 'Upstream connections opened for this key (each try counts).' }),
         bytes_in: bytes.meta({ description: 'Client to upstream.' }),
         bytes_out: bytes.meta({ description: 'Upstream to client.' }),
-        updated_at: timestamp.nullable().meta({ description: 'Last time traffic was added (null: never used the gateway).' }),
+        updated_at: timestamp
+          .nullable()
+          .meta({ description: 'Last time traffic was added (null: never used the gateway).' }),
       }),
     ),
     total: z.object({ connections: z.number().int().min(0), bytes_in: bytes, bytes_out: bytes }),
@@ -23,7 +29,13 @@ const usageSchema = z
   .meta({ id: 'GatewayUsage' });
 
 const allowEntrySchema = z
-  .object({ id: uuid, api_key_id: uuid, cidr: z.string().meta({ example: '203.0.113.0/24' }), params: z.string(), created_at: timestamp })
+  .object({
+    id: uuid,
+    api_key_id: uuid,
+    cidr: z.string().meta({ example: '203.0.113.0/24' }),
+    params: z.string(),
+    created_at: timestamp,
+  })
   .meta({ id: 'GatewayAllowEntry' });
 
 export const gatewayDocs: RouteDoc[] = [
@@ -31,9 +43,12 @@ export const gatewayDocs: RouteDoc[] = [
     method: 'get',
     path: '/account/usage',
     summary: "The caller's gateway traffic per API key",
-    description: 'Connections and bytes through the rotating gateway, added by the gateway every GATEWAY_FLUSH_MS (1 s by default).',
+    description:
+      'Connections and bytes through the rotating gateway, added by the gateway every GATEWAY_FLUSH_MS (1 s by default).',
     tags: ['Account'],
-    responses: { 200: { description: 'Every key of the caller with its traffic, and the totals.', schema: usageSchema } },
+    responses: {
+      200: { description: 'Every key of the caller with its traffic, and the totals.', schema: usageSchema },
+    },
   },
   {
     method: 'get',
@@ -43,7 +58,9 @@ export const gatewayDocs: RouteDoc[] = [
     responses: {
       200: {
         description: 'All entries (at most 100), oldest first.',
-        schema: z.object({ items: z.array(allowEntrySchema), next_cursor: z.null(), total_count: z.number().int() }).meta({ id: 'GatewayAllowlist' }),
+        schema: z
+          .object({ items: z.array(allowEntrySchema), next_cursor: z.null(), total_count: z.number().int() })
+          .meta({ id: 'GatewayAllowlist' }),
       },
     },
   },

@@ -69,6 +69,11 @@ export const poolDocs: RouteDoc[] = [
     path: '/stats/plugins',
     summary: 'Plugin registry status',
     tags: ['Stats'],
-    responses: { 200: { description: 'Parsers, checkers in run order, and notifiers with their health.', schema: pluginStatusSchema } },
+    responses: {
+      200: {
+        description: 'Parsers, checkers in run order, and notifiers with their health.',
+        schema: pluginStatusSchema,
+      },
+    },
   },
 ];

@@ -28,7 +28,11 @@ export const sourcesDocs: RouteDoc[] = [
     admin: true,
     request: { body: createBody },
     responses: { 201: { description: 'The created source (scheduled).', schema: sourceSchema } },
-    errors: { NO_MATCHING_PARSER: 'no parser_name given and no registered parser recognises the list.', UNSAFE_URL: unsafeUrl, SOURCE_EXISTS: sourceExists },
+    errors: {
+      NO_MATCHING_PARSER: 'no parser_name given and no registered parser recognises the list.',
+      UNSAFE_URL: unsafeUrl,
+      SOURCE_EXISTS: sourceExists,
+    },
   },
   {
     method: 'get',

@@ -40,24 +40,35 @@ export const systemDocs: RouteDoc[] = [
     method: 'get',
     path: '/ready',
     summary: 'Readiness probe',
-    description: 'No authentication. 200 while PostgreSQL and Redis answer; 503 when either does not, and at once (without checking) after the process received SIGTERM, so a load balancer stops routing to it while in-flight requests finish.',
+    description:
+      'No authentication. 200 while PostgreSQL and Redis answer; 503 when either does not, and at once (without checking) after the process received SIGTERM, so a load balancer stops routing to it while in-flight requests finish.',
     tags: ['System'],
     public: true,
     dependencies: false,
     responses: {
       200: { description: 'Ready for traffic.', schema: readiness },
-      503: { description: 'A dependency does not answer (named in the body), or the process is shutting down (`status: draining`).', schema: readiness },
+      503: {
+        description:
+          'A dependency does not answer (named in the body), or the process is shutting down (`status: draining`).',
+        schema: readiness,
+      },
     },
   },
   {
     method: 'get',
     path: '/live',
     summary: 'Liveness probe',
-    description: 'No authentication. 200 whenever the process answers HTTP; checks no dependency (a restart would not bring PostgreSQL or Redis back).',
+    description:
+      'No authentication. 200 whenever the process answers HTTP; checks no dependency (a restart would not bring PostgreSQL or Redis back).',
     tags: ['System'],
     public: true,
     dependencies: false,
-    responses: { 200: { description: 'The process is alive.', schema: z.object({ status: z.literal('live') }).meta({ id: 'Liveness' }) } },
+    responses: {
+      200: {
+        description: 'The process is alive.',
+        schema: z.object({ status: z.literal('live') }).meta({ id: 'Liveness' }),
+      },
+    },
   },
   {
     method: 'get',
@@ -77,7 +88,10 @@ export const systemDocs: RouteDoc[] = [
     public: true,
     dependencies: false,
     responses: {
-      200: { description: 'The OpenAPI 3.1 document.', schema: z.record(z.string(), z.unknown()).meta({ description: 'An OpenAPI 3.1 document.' }) },
+      200: {
+        description: 'The OpenAPI 3.1 document.',
+        schema: z.record(z.string(), z.unknown()).meta({ description: 'An OpenAPI 3.1 document.' }),
+      },
     },
   },
   {
@@ -94,7 +108,8 @@ export const systemDocs: RouteDoc[] = [
     method: 'get',
     path: '/admin/queues',
     summary: 'Bull Board (queue dashboard)',
-    description: 'A web UI over every queue, for admins; browsers sign in with HTTP Basic (any user name, the API key as password).',
+    description:
+      'A web UI over every queue, for admins; browsers sign in with HTTP Basic (any user name, the API key as password).',
     tags: ['Admin'],
     admin: true,
     responses: { 200: { description: 'The dashboard.', content: html } },

@@ -14,8 +14,13 @@ export const webhooksDocs: RouteDoc[] = [
     description: 'User-scoped events only (credits.*, lease.expired). The URL must be a public http(s) address.',
     tags: ['Webhooks'],
     request: { body: createWebhookBody },
-    responses: { 201: { description: 'The webhook with its signing secret (shown only here).', schema: createdWebhookSchema } },
-    errors: { UNSAFE_URL: 'the URL is not http(s) or reaches a non-public address.', WEBHOOK_LIMIT: 'the caller has the most webhooks allowed.' },
+    responses: {
+      201: { description: 'The webhook with its signing secret (shown only here).', schema: createdWebhookSchema },
+    },
+    errors: {
+      UNSAFE_URL: 'the URL is not http(s) or reaches a non-public address.',
+      WEBHOOK_LIMIT: 'the caller has the most webhooks allowed.',
+    },
   },
   {
     method: 'get',
@@ -23,7 +28,12 @@ export const webhooksDocs: RouteDoc[] = [
     summary: "List the caller's webhooks",
     tags: ['Webhooks'],
     request: { query: pageQuery },
-    responses: { 200: { description: 'A page of webhooks, newest first (no secrets).', schema: pageOf(webhookSchema, 'WebhookPage') } },
+    responses: {
+      200: {
+        description: 'A page of webhooks, newest first (no secrets).',
+        schema: pageOf(webhookSchema, 'WebhookPage'),
+      },
+    },
   },
   {
     method: 'delete',

@@ -26,7 +26,8 @@ export const releasedSchema = z
   .meta({ id: 'ReleasedLease' });
 export type ReleaseResponse = z.infer<typeof releasedSchema>;
 
-const counts = <K extends string>(keys: readonly K[]) => z.object(Object.fromEntries(keys.map((key) => [key, z.number().int()])) as Record<K, z.ZodNumber>);
+const counts = <K extends string>(keys: readonly K[]) =>
+  z.object(Object.fromEntries(keys.map((key) => [key, z.number().int()])) as Record<K, z.ZodNumber>);
 
 export const poolStatsSchema = z
   .object({

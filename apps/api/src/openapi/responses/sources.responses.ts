@@ -31,5 +31,7 @@ export type SourceView = z.infer<typeof sourceSchema>;
 export const scrapeResultSchema = scrapeJobResultSchema.omit({ proxies_skipped: true }).meta({ id: 'ScrapeResult' });
 export type ScrapeResultView = z.infer<typeof scrapeResultSchema>;
 
-export const scrapeQueuedSchema = z.object({ job_id: z.string(), status: z.literal('queued') }).meta({ id: 'ScrapeQueued' });
+export const scrapeQueuedSchema = z
+  .object({ job_id: z.string(), status: z.literal('queued') })
+  .meta({ id: 'ScrapeQueued' });
 export type ScrapeQueued = z.infer<typeof scrapeQueuedSchema>;

@@ -45,7 +45,17 @@ export interface HostileRequest {
 }
 
 type Document = {
-  paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string; schema: Schema }>; requestBody?: { content: Record<string, { schema: Schema }> }; security?: unknown[] }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: Array<{ in: string; name: string; schema: Schema }>;
+        requestBody?: { content: Record<string, { schema: Schema }> };
+        security?: unknown[];
+      }
+    >
+  >;
 };
 
 export function documentedOperations(): Operation[] {
@@ -94,7 +104,8 @@ function badValues(schema: Schema): unknown[] {
     return values;
   }
   if (type === 'boolean') return ['true', 1, 0, null, 'yes', [true]];
-  if (type === 'array') return ['*', [1], [], [LONE_SURROGATES[0]], [NULS[0]], Array.from({ length: 100 }, () => 'a'), [HUGE]];
+  if (type === 'array')
+    return ['*', [1], [], [LONE_SURROGATES[0]], [NULS[0]], Array.from({ length: 100 }, () => 'a'), [HUGE]];
   if (type === 'object') return ['x', 1, [], null];
   return [12345, true, null, [], {}, '', ...LONE_SURROGATES, ...NULS, ...UNICODE_WITH_CONTROL, 'é'.repeat(3000), HUGE];
 }
@@ -103,29 +114,74 @@ function badValues(schema: Schema): unknown[] {
 function badQueryValues(schema: Schema): string[] {
   const common = ['%ZZ', '%FF', '%ED%A0%80', '%00', encodeURIComponent('\u202e漢字🙂'), 'x'.repeat(3000)];
   if (schema.enum) return [...common, 'bogus', '', 'NaN', '-0', `${String(schema.enum[0]).toUpperCase()}X`];
-  if (schema.type === 'integer') return [...common, '0', '-0', '-1', '1.5', '1e-85', 'NaN', 'abc', '', '99999999999999999999', '1e309'];
-  if (schema.pattern?.includes('\\d+(')) return [...common, 'abc', 'NaN', '1e-85', `0.${'0'.repeat(84)}1`, '-1', '1e309', '9'.repeat(400), '', '0x10', '+1', 'Infinity'];
+  if (schema.type === 'integer')
+    return [...common, '0', '-0', '-1', '1.5', '1e-85', 'NaN', 'abc', '', '99999999999999999999', '1e309'];
+  if (schema.pattern?.includes('\\d+('))
+    return [
+      ...common,
+      'abc',
+      'NaN',
+      '1e-85',
+      `0.${'0'.repeat(84)}1`,
+      '-1',
+      '1e309',
+      '9'.repeat(400),
+      '',
+      '0x10',
+      '+1',
+      'Infinity',
+    ];
   if (schema.pattern === '^\\d+$') return [...common, '0', '-1', '1.5', 'abc', '', '99999999999', '1e3'];
   if (schema.pattern?.includes('A-Za-z')) return [...common, 'USA', 'U', '12', '', encodeURIComponent('ÜS')];
   if (schema.pattern) return [...common, 'zz', '', 'G'.repeat(20)];
   // Free text (cursors): anything that is not one of ours.
-  return [...common, 'garbage', 'eyJpZCI6Ii4uLiJ9', encodeURIComponent(Buffer.from('{"id":"x","k":1e-85}').toString('base64url')), 'x'.repeat(2049)];
+  return [
+    ...common,
+    'garbage',
+    'eyJpZCI6Ii4uLiJ9',
+    encodeURIComponent(Buffer.from('{"id":"x","k":1e-85}').toString('base64url')),
+    'x'.repeat(2049),
+  ];
 }
 
-const BAD_PATH_VALUES = [...BAD_ENCODED, 'not-a-uuid', encodeURIComponent('漢字🙂'), 'x'.repeat(5000), '00000000-0000-0000-0000-00000000000G', '..%2F..%2Fetc', '-0', '1e-85', 'NaN', '%20', '%2500'];
+const BAD_PATH_VALUES = [
+  ...BAD_ENCODED,
+  'not-a-uuid',
+  encodeURIComponent('漢字🙂'),
+  'x'.repeat(5000),
+  '00000000-0000-0000-0000-00000000000G',
+  '..%2F..%2Fetc',
+  '-0',
+  '1e-85',
+  'NaN',
+  '%20',
+  '%2500',
+];
 
 const json = { 'Content-Type': 'application/json' };
 
 function corrupt(compressed: Buffer): Buffer {
-  return Buffer.concat([compressed.subarray(0, Math.min(8, compressed.length)), Buffer.from('this is not the rest of the stream')]);
+  return Buffer.concat([
+    compressed.subarray(0, Math.min(8, compressed.length)),
+    Buffer.from('this is not the rest of the stream'),
+  ]);
 }
 
 /** A request line and headers written byte by byte (see HostileRequest.raw). */
 function rawRequest(method: string, path: string, headerLines: string[]): Buffer {
-  return Buffer.concat([Buffer.from(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headerLines.map((line) => `${line}\r\n`).join('')}Connection: close\r\n\r\n`, 'latin1')]);
+  return Buffer.concat([
+    Buffer.from(
+      `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headerLines.map((line) => `${line}\r\n`).join('')}Connection: close\r\n\r\n`,
+      'latin1',
+    ),
+  ]);
 }
 
-export function hostileRequests(operations: Operation[], seed: number, keys: { admin: string; user: string }): HostileRequest[] {
+export function hostileRequests(
+  operations: Operation[],
+  seed: number,
+  keys: { admin: string; user: string },
+): HostileRequest[] {
   const random = seededRandom(seed);
   const pick = <T>(values: readonly T[], count: number): T[] => {
     const pool = [...values];
@@ -138,48 +194,136 @@ export function hostileRequests(operations: Operation[], seed: number, keys: { a
   const requests: HostileRequest[] = [];
   for (const op of operations) {
     const adminOnly = op.path.startsWith('/admin') || (op.path.startsWith('/sources') && op.method !== 'GET');
-    const caller = (): HostileRequest['caller'] => (!op.secured ? 'none' : adminOnly || random() < 0.5 ? 'admin' : 'user');
-    const fill = (bad?: { name: string; value: string }) => op.params.reduce((path, name) => path.replace(`{${name}}`, bad?.name === name ? bad.value : randomUUID()), op.path);
-    const add = (label: string, request: Omit<HostileRequest, 'label' | 'caller'> & { caller?: HostileRequest['caller'] }) =>
-      requests.push({ label: `${op.method} ${op.path}: ${label}`, caller: caller(), ...request });
+    const caller = (): HostileRequest['caller'] =>
+      !op.secured ? 'none' : adminOnly || random() < 0.5 ? 'admin' : 'user';
+    const fill = (bad?: { name: string; value: string }) =>
+      op.params.reduce(
+        (path, name) => path.replace(`{${name}}`, bad?.name === name ? bad.value : randomUUID()),
+        op.path,
+      );
+    const add = (
+      label: string,
+      request: Omit<HostileRequest, 'label' | 'caller'> & { caller?: HostileRequest['caller'] },
+    ) => requests.push({ label: `${op.method} ${op.path}: ${label}`, caller: caller(), ...request });
     const takesBody = op.body !== undefined;
 
     // Headers and framing, refused before any route runs: on every operation, public ones included.
-    add('Authorization over 16 KB', { method: op.method, path: fill(), headers: { Authorization: `Bearer pp_${'A'.repeat(17_000)}` }, caller: 'none' });
-    add('headers over 16 KB in all', { method: op.method, path: fill(), headers: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`X-Filler-${i}`, 'f'.repeat(500)])) });
-    add('two different Content-Lengths', { method: op.method, path: fill(), headers: {}, raw: rawRequest(op.method, fill(), ['Content-Length: 2', 'Content-Length: 3', 'Content-Type: application/json']) });
-    add('Content-Length with Transfer-Encoding', { method: op.method, path: fill(), headers: {}, raw: rawRequest(op.method, fill(), ['Content-Length: 2', 'Transfer-Encoding: chunked']) });
-    add('NUL in a header value', { method: op.method, path: fill(), headers: {}, raw: rawRequest(op.method, fill(), ['X-Note: a\u0000b']) });
-    add('a bare non-ASCII byte in the path', { method: op.method, path: fill(), headers: {}, raw: rawRequest(op.method, `${fill()}/\u00ff`, []) });
+    add('Authorization over 16 KB', {
+      method: op.method,
+      path: fill(),
+      headers: { Authorization: `Bearer pp_${'A'.repeat(17_000)}` },
+      caller: 'none',
+    });
+    add('headers over 16 KB in all', {
+      method: op.method,
+      path: fill(),
+      headers: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`X-Filler-${i}`, 'f'.repeat(500)])),
+    });
+    add('two different Content-Lengths', {
+      method: op.method,
+      path: fill(),
+      headers: {},
+      raw: rawRequest(op.method, fill(), ['Content-Length: 2', 'Content-Length: 3', 'Content-Type: application/json']),
+    });
+    add('Content-Length with Transfer-Encoding', {
+      method: op.method,
+      path: fill(),
+      headers: {},
+      raw: rawRequest(op.method, fill(), ['Content-Length: 2', 'Transfer-Encoding: chunked']),
+    });
+    add('NUL in a header value', {
+      method: op.method,
+      path: fill(),
+      headers: {},
+      raw: rawRequest(op.method, fill(), ['X-Note: a\u0000b']),
+    });
+    add('a bare non-ASCII byte in the path', {
+      method: op.method,
+      path: fill(),
+      headers: {},
+      raw: rawRequest(op.method, `${fill()}/\u00ff`, []),
+    });
 
     if (op.secured) {
-      const invalid = [`Bearer pp_${'A'.repeat(48)}`, "Bearer ' OR 1=1 --", 'Basic %%%', `Bearer ${'x'.repeat(10_000)}`, `Bearer ${keys.user} extra`, 'Bearer', `Token ${keys.admin}`];
-      for (const header of pick(invalid, 4)) add(`Authorization ${header.slice(0, 24)}`, { method: op.method, path: fill(), headers: { Authorization: header }, caller: 'none' });
-      add('duplicate Authorization, first one wrong', { method: op.method, path: fill(), headers: { Authorization: [`Bearer pp_${'B'.repeat(48)}`, `Bearer ${keys.admin}`] }, caller: 'none' });
-      add('Authorization with raw bytes', { method: op.method, path: fill(), headers: {}, raw: rawRequest(op.method, fill(), [`Authorization: Bearer pp_\u00ff\u00fe${'A'.repeat(46)}`]), caller: 'none' });
+      const invalid = [
+        `Bearer pp_${'A'.repeat(48)}`,
+        "Bearer ' OR 1=1 --",
+        'Basic %%%',
+        `Bearer ${'x'.repeat(10_000)}`,
+        `Bearer ${keys.user} extra`,
+        'Bearer',
+        `Token ${keys.admin}`,
+      ];
+      for (const header of pick(invalid, 4))
+        add(`Authorization ${header.slice(0, 24)}`, {
+          method: op.method,
+          path: fill(),
+          headers: { Authorization: header },
+          caller: 'none',
+        });
+      add('duplicate Authorization, first one wrong', {
+        method: op.method,
+        path: fill(),
+        headers: { Authorization: [`Bearer pp_${'B'.repeat(48)}`, `Bearer ${keys.admin}`] },
+        caller: 'none',
+      });
+      add('Authorization with raw bytes', {
+        method: op.method,
+        path: fill(),
+        headers: {},
+        raw: rawRequest(op.method, fill(), [`Authorization: Bearer pp_\u00ff\u00fe${'A'.repeat(46)}`]),
+        caller: 'none',
+      });
     }
 
     for (const name of op.params) {
-      for (const value of pick(BAD_PATH_VALUES, 12)) add(`path ${name}=${value.slice(0, 20)}`, { method: op.method, path: fill({ name, value }), headers: {} });
+      for (const value of pick(BAD_PATH_VALUES, 12))
+        add(`path ${name}=${value.slice(0, 20)}`, { method: op.method, path: fill({ name, value }), headers: {} });
     }
 
     for (const { name, schema } of op.query) {
       // GET /judge answers checkers, in its own format: its query is the checkers' contract, not this one.
       if (op.path === '/judge') continue;
-      for (const value of pick(badQueryValues(schema), 9)) add(`query ${name}=${value.slice(0, 20)}`, { method: op.method, path: `${fill()}?${name}=${value}`, headers: {} });
+      for (const value of pick(badQueryValues(schema), 9))
+        add(`query ${name}=${value.slice(0, 20)}`, {
+          method: op.method,
+          path: `${fill()}?${name}=${value}`,
+          headers: {},
+        });
       add(`query ${name} twice`, { method: op.method, path: `${fill()}?${name}=1&${name}=2`, headers: {} });
     }
 
     for (const { name } of op.headers) {
-      for (const value of ['', 'x'.repeat(300), '   ']) add(`header ${name}=${value.slice(0, 10)}`, { method: op.method, path: fill(), headers: { [name]: value, ...json }, body: Buffer.from('{}') });
-      add(`header ${name} with raw bytes`, { method: op.method, path: fill(), headers: {}, raw: rawRequest(op.method, fill(), [`${name}: k\u00ffk`]) });
+      for (const value of ['', 'x'.repeat(300), '   '])
+        add(`header ${name}=${value.slice(0, 10)}`, {
+          method: op.method,
+          path: fill(),
+          headers: { [name]: value, ...json },
+          body: Buffer.from('{}'),
+        });
+      add(`header ${name} with raw bytes`, {
+        method: op.method,
+        path: fill(),
+        headers: {},
+        raw: rawRequest(op.method, fill(), [`${name}: k\u00ffk`]),
+      });
     }
 
     if (!takesBody) {
       // A body on an operation that takes none: refused by type or encoding before anything runs.
       if (op.method !== 'GET') {
-        add('text body', { method: op.method, path: fill(), headers: { 'Content-Type': 'text/plain' }, body: Buffer.from('hello') });
-        add('corrupt gzip body', { method: op.method, path: fill(), headers: { ...json, 'Content-Encoding': 'gzip' }, body: corrupt(gzipSync('{}')) });
+        add('text body', {
+          method: op.method,
+          path: fill(),
+          headers: { 'Content-Type': 'text/plain' },
+          body: Buffer.from('hello'),
+        });
+        add('corrupt gzip body', {
+          method: op.method,
+          path: fill(),
+          headers: { ...json, 'Content-Encoding': 'gzip' },
+          body: corrupt(gzipSync('{}')),
+        });
       }
       continue;
     }
@@ -188,13 +332,47 @@ export function hostileRequests(operations: Operation[], seed: number, keys: { a
     const firstBad = JSON.stringify({ [properties[0]?.[0] ?? 'x']: 12345 });
     for (const [name, schema] of properties) {
       for (const value of pick(badValues(schema), 8)) {
-        add(`body ${name}=${JSON.stringify(value)?.slice(0, 24)}`, { method: op.method, path: fill(), headers: json, body: Buffer.from(JSON.stringify({ [name]: value })) });
+        add(`body ${name}=${JSON.stringify(value)?.slice(0, 24)}`, {
+          method: op.method,
+          path: fill(),
+          headers: json,
+          body: Buffer.from(JSON.stringify({ [name]: value })),
+        });
       }
     }
-    const wholeBodies = ['[]', '"text"', '123', 'null', '{', '{"a":1,}', `{"${properties[0]?.[0]}":"ok","${properties[0]?.[0]}":"\\ud800"}`, `{"__proto__":{"admin":true},"${properties[0]?.[0]}":5}`, `{"${properties[0]?.[0]}":${'['.repeat(3000)}${']'.repeat(3000)}}`];
-    for (const text of wholeBodies) add(`body ${text.slice(0, 24)}`, { method: op.method, path: fill(), headers: json, body: Buffer.from(text) });
-    add('invalid UTF-8 in a string', { method: op.method, path: fill(), headers: json, body: Buffer.concat([Buffer.from(`{"${properties[0]?.[0]}":"`), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]) });
-    add('UTF-8 encoded surrogate', { method: op.method, path: fill(), headers: json, body: Buffer.concat([Buffer.from(`{"${properties[0]?.[0]}":"`), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]) });
+    const wholeBodies = [
+      '[]',
+      '"text"',
+      '123',
+      'null',
+      '{',
+      '{"a":1,}',
+      `{"${properties[0]?.[0]}":"ok","${properties[0]?.[0]}":"\\ud800"}`,
+      `{"__proto__":{"admin":true},"${properties[0]?.[0]}":5}`,
+      `{"${properties[0]?.[0]}":${'['.repeat(3000)}${']'.repeat(3000)}}`,
+    ];
+    for (const text of wholeBodies)
+      add(`body ${text.slice(0, 24)}`, { method: op.method, path: fill(), headers: json, body: Buffer.from(text) });
+    add('invalid UTF-8 in a string', {
+      method: op.method,
+      path: fill(),
+      headers: json,
+      body: Buffer.concat([
+        Buffer.from(`{"${properties[0]?.[0]}":"`),
+        Buffer.from([0xc3, 0x28, 0xff]),
+        Buffer.from('"}'),
+      ]),
+    });
+    add('UTF-8 encoded surrogate', {
+      method: op.method,
+      path: fill(),
+      headers: json,
+      body: Buffer.concat([
+        Buffer.from(`{"${properties[0]?.[0]}":"`),
+        Buffer.from([0xed, 0xa0, 0x80]),
+        Buffer.from('"}'),
+      ]),
+    });
 
     const compressed: Array<[string, Record<string, string>, Buffer]> = [
       ['corrupt gzip', { 'Content-Encoding': 'gzip' }, corrupt(gzipSync(firstBad))],
@@ -206,7 +384,8 @@ export function hostileRequests(operations: Operation[], seed: number, keys: { a
       ['unknown Content-Encoding', { 'Content-Encoding': 'zstd' }, Buffer.from(firstBad)],
       ['two encodings, one unknown', { 'Content-Encoding': 'gzip, compress' }, gzipSync(firstBad)],
     ];
-    for (const [label, headers, body] of compressed) add(label, { method: op.method, path: fill(), headers: { ...json, ...headers }, body });
+    for (const [label, headers, body] of compressed)
+      add(label, { method: op.method, path: fill(), headers: { ...json, ...headers }, body });
 
     const contentTypes: Array<Record<string, string>> = [
       { 'Content-Type': 'text/plain' },
@@ -217,7 +396,13 @@ export function hostileRequests(operations: Operation[], seed: number, keys: { a
       { 'Content-Type': 'application/merge-patch+json' },
       { 'Content-Type': 'application/xml' },
     ];
-    for (const headers of contentTypes) add(`Content-Type ${headers['Content-Type'] ?? '(none)'}`, { method: op.method, path: fill(), headers, body: Buffer.from(firstBad) });
+    for (const headers of contentTypes)
+      add(`Content-Type ${headers['Content-Type'] ?? '(none)'}`, {
+        method: op.method,
+        path: fill(),
+        headers,
+        body: Buffer.from(firstBad),
+      });
   }
   return pick(requests, requests.length);
 }

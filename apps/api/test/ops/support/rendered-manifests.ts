@@ -9,11 +9,16 @@ export type Doc = Record<string, any>; // manifests are free-form YAML
 export function kustomize(dir: string): Doc[] {
   let rendered: string;
   try {
-    rendered = execFileSync('kubectl', ['kustomize', path.join(REPO, dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    rendered = execFileSync('kubectl', ['kustomize', path.join(REPO, dir)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
     const failure = error as NodeJS.ErrnoException & { stderr?: string };
     if (failure.code === 'ENOENT') {
-      throw new Error('kubectl is not installed: the deployment tests render deploy/k8s with `kubectl kustomize`; install kubectl (client 1.27 or newer)');
+      throw new Error(
+        'kubectl is not installed: the deployment tests render deploy/k8s with `kubectl kustomize`; install kubectl (client 1.27 or newer)',
+      );
     }
     throw new Error(`kubectl kustomize ${dir} failed: ${failure.stderr ?? failure.message}`);
   }
