@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { findRunningServices, redisAnswers } from '@proxy-pool/embedded-services';
+import { pingRedis } from '@proxy-pool/queues';
 import { startRedisCluster, type RedisClusterHandle } from '@proxy-pool/test-kit';
 import { Cluster } from 'ioredis';
 import { startTestApi, type TestApi } from '../support/harness.js';
@@ -29,6 +30,8 @@ describe('rate limits on a Redis Cluster', () => {
     const { redis, config } = api.ctx;
     expect(config.QUEUE_PREFIX).toBe('{rlc}');
     if (!(redis instanceof Cluster)) throw new Error('expected a Cluster connection');
+    // The limiter fails open while Redis is not ready yet (a cluster needs its slot map first): wait for it.
+    expect(await pingRedis(redis, 10_000)).toBe(true);
     for (let i = 0; i < 3; i += 1) {
       expect((await api.request.post('/auth/register').send({ email: uniqueEmail(), display_name: 'R' })).status).toBe(
         201,
