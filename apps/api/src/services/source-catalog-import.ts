@@ -1,4 +1,5 @@
 import type { Database } from '@proxy-pool/db';
+import { redact } from '@proxy-pool/logger';
 import { createQueue, createRedis, pingRedis } from '@proxy-pool/queues';
 import { importCatalog, type CatalogEntry, type ImportCatalogResult } from '@proxy-pool/source-catalog';
 import type { ApiConfig } from '../config.js';
@@ -19,7 +20,7 @@ export async function importCatalogNow(
   try {
     if (!(await pingRedis(redis)))
       throw new Error(
-        `Redis at ${config.REDIS_URL} does not answer: nothing imported (sources are scheduled as they are added).`,
+        `Redis at ${redact(config.REDIS_URL) as string} does not answer: nothing imported (sources are scheduled as they are added).`,
       );
     return await importCatalog(db, { scrapeQueue, entries });
   } finally {

