@@ -5,8 +5,10 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newNonce, verifyJudgeAnswer } from '@proxy-pool/checkers';
+import { createDatabase } from '@proxy-pool/db';
 import { createRedis } from '@proxy-pool/queues';
 import { clearKeys } from '@proxy-pool/test-kit';
+import { registerUser } from '../../src/services/accounts.service.js';
 import { REPO } from './support/rendered-manifests.js';
 
 const APP = path.join(REPO, 'apps/api');
@@ -101,6 +103,48 @@ describe('npm run build: the API compiled to JavaScript', () => {
     api.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 40_000);
+
+  it('finishes a 10 s request in flight after SIGTERM, then exits 0', async () => {
+    // A manual scrape with no scraper running waits SCRAPE_WAIT_MS for its job, then answers 202: a request
+    // that takes as long as we say.
+    const db = createDatabase({ url: process.env.DATABASE_URL!, poolSize: 1 });
+    const admin = await registerUser(db, 0, {
+      email: `drain-${randomUUID()}@example.test`,
+      displayName: 'Drain',
+      role: 'admin',
+    });
+    const source = await db.source.create({
+      data: { url: `http://127.0.0.1:9/${randomUUID()}.txt`, parserName: 'plaintext', cronSchedule: '0 0 1 1 *' },
+    });
+    await db.$disconnect();
+    const port = await freePort();
+    const api = await startCompiled(
+      'main.js',
+      {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: process.env.DATABASE_URL!,
+        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        QUEUE_PREFIX,
+        NODE_ENV: 'test',
+        SCRAPE_WAIT_MS: '10000',
+        DRAIN_MS: '25000',
+      },
+      '"api listening"',
+    );
+    const started = Date.now();
+    const inFlight = fetch(`http://127.0.0.1:${port}/sources/${source.id}/scrape`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${admin.api_key.key}` },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const exited = new Promise<number | null>((resolve) => api.once('exit', resolve));
+    api.kill('SIGTERM');
+    const answer = await inFlight;
+    expect(answer.status).toBe(202);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(9_500);
+    expect(await exited).toBe(0);
+  }, 60_000);
 
   it('runs the judge-only listener from dist', async () => {
     const port = await freePort();
