@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newNonce, verifyJudgeAnswer } from '@proxy-pool/checkers';
 import { createDatabase } from '@proxy-pool/db';
 import { createRedis } from '@proxy-pool/queues';
-import { clearKeys } from '@proxy-pool/test-kit';
+import { clearKeys, forwardProxy, sourceListServer } from '@proxy-pool/test-kit';
 import { registerUser } from '../../src/services/accounts.service.js';
 import { REPO } from './support/rendered-manifests.js';
 
@@ -25,10 +25,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `node dist/<entry>` (no tsx, no TypeScript), resolved once it logs `ready`. */
-async function startCompiled(entry: string, env: Record<string, string>, ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(DIST, entry)], {
-    cwd: APP,
+/** `node <app>/dist/<entry>` (no tsx, no TypeScript), resolved once it logs `ready`. */
+async function startCompiled(
+  entry: string,
+  env: Record<string, string>,
+  ready: string,
+  app = APP,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(app, 'dist', entry)], {
+    cwd: app,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -51,9 +56,11 @@ async function startCompiled(entry: string, env: Record<string, string>, ready: 
   return child;
 }
 
+const ROLES = ['api', 'scraper', 'checker'].map((role) => path.join(REPO, 'apps', role));
+
 beforeAll(() => {
-  execFileSync(path.join(APP, 'node_modules/.bin/tsup'), { cwd: APP, stdio: 'pipe' });
-}, 120_000);
+  for (const app of ROLES) execFileSync(path.join(app, 'node_modules/.bin/tsup'), { cwd: app, stdio: 'pipe' });
+}, 180_000);
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
@@ -158,4 +165,60 @@ describe('npm run build: the API compiled to JavaScript', () => {
     const res = await fetch(`http://127.0.0.1:${port}/judge?nonce=${nonce}`);
     expect(verifyJudgeAnswer(await res.text(), nonce, secret)).toMatchObject({ ok: true, remoteAddr: '127.0.0.1' });
   }, 30_000);
+});
+
+describe('the compiled roles together', () => {
+  it('scrape a list and validate its proxy: api, scraper and checker all from dist', async () => {
+    const db = createDatabase({ url: process.env.DATABASE_URL!, poolSize: 1 });
+    const admin = await registerUser(db, 0, {
+      email: `smoke-${randomUUID()}@example.test`,
+      displayName: 'Smoke',
+      role: 'admin',
+    });
+    await db.$disconnect();
+    const proxy = await forwardProxy({ kind: 'elite', exitAddress: '127.0.43.1' });
+    const lists = await sourceListServer({ routes: { '/smoke.txt': { body: `${proxy.host}:${proxy.port}\n` } } });
+    const port = await freePort();
+    const env = {
+      DATABASE_URL: process.env.DATABASE_URL!,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      QUEUE_PREFIX,
+      NODE_ENV: 'test',
+      ALLOW_PRIVATE_TARGETS: 'true',
+      JUDGE_URL: `http://127.0.0.1:${port}/judge`,
+      HEALTH_PORT: '0',
+      HEALTH_HOST: '127.0.0.1',
+    };
+    try {
+      await startCompiled('main.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, '"api listening"');
+      await startCompiled('main.js', env, '"scraper started"', path.join(REPO, 'apps/scraper'));
+      await startCompiled('main.js', env, '"checker started"', path.join(REPO, 'apps/checker'));
+      const call = (method: string, route: string, body?: unknown) =>
+        fetch(`http://127.0.0.1:${port}${route}`, {
+          method,
+          headers: { Authorization: `Bearer ${admin.api_key.key}`, 'Content-Type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      const created = await call('POST', '/sources', {
+        url: lists.urlFor('/smoke.txt'),
+        parser_name: 'plaintext',
+        cron_schedule: '0 0 1 1 *',
+        default_protocol: 'http',
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      expect((await call('POST', `/sources/${id}/scrape`)).status).toBe(200);
+      const deadline = Date.now() + 30_000;
+      let active: Array<{ ip: string; port: number; anonymity: string }> = [];
+      while (active.length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const page = (await (await call('GET', '/proxies?status=active')).json()) as { items: typeof active };
+        active = page.items.filter((item) => item.port === proxy.port);
+      }
+      expect(active).toEqual([expect.objectContaining({ ip: proxy.host, port: proxy.port, anonymity: 'elite' })]);
+    } finally {
+      for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+      await Promise.all([lists.close(), proxy.close()]);
+    }
+  }, 90_000);
 });
