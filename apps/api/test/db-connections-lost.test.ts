@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDatabase, type Database } from '@proxy-pool/db';
-import { eventually } from '@proxy-pool/test-kit';
-import { privateDatabase, type PrivateDatabase } from '../../checker/test/support/private-database.js';
+import { eventually, privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
 import { createTestUser, startTestApi, type TestApi, type TestUser } from './support/harness.js';
 import { insertProxies } from './pool/seed.js';
 

@@ -10,12 +10,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createLogger } from '@proxy-pool/logger';
 import { enqueueDueProxies } from '@proxy-pool/maintenance';
 import { createQueue, createRedis, enqueue } from '@proxy-pool/queues';
-import { clearKeys, fleetHost } from '@proxy-pool/test-kit';
+import { clearKeys, fleetHost, privateDatabase } from '@proxy-pool/test-kit';
 import { benchWorkerEnv, machineLine, peakRssMiB, spawnReadyChild } from '@proxy-pool/test-kit/bench';
 import { builtinCheckerList } from '../src/checker.js';
 import { loadCheckerConfig } from '../src/config.js';
 import { startChecker } from '../src/main.js';
-import { privateDatabase } from '../test/support/private-database.js';
 import { runBaseline, type Endpoint, type RunFigures } from './baseline.js';
 import { insertProxies, waitForQueueIdle } from './bench-data.js';
 

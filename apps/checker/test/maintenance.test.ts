@@ -12,9 +12,8 @@ import {
   type TypedQueue,
   type RedisConnection,
 } from '@proxy-pool/queues';
-import { clearKeys } from '@proxy-pool/test-kit';
+import { clearKeys, privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
 import { loadCheckerConfig } from '../src/config.js';
-import { privateDatabase, type PrivateDatabase } from './support/private-database.js';
 
 const settings = loadCheckerConfig({
   CHECK_RETENTION_DAYS: '7',

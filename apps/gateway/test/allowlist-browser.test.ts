@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createGatewayAllowEntry } from '@proxy-pool/db';
-import { forwardProxy, httpServer, type ServerHandle } from '@proxy-pool/test-kit';
+import { forwardProxy, httpServer, type ServerHandle, headlessChromium } from '@proxy-pool/test-kit';
 import { chromium } from 'playwright-core';
 import type { RunningGateway } from '../src/main.js';
 import { curl, lastHeaders } from './support/curl.js';
 import { createGatewayWorld, type GatewayWorld, type TestUser } from './support/world.js';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 let world: GatewayWorld;
 let gateway: RunningGateway;
@@ -46,22 +44,10 @@ afterAll(async () => {
 
 describe('allowlisted clients need no credentials', () => {
   test("headless Chromium with --proxy-server loads a page through the gateway, with the entry's parameters", async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--proxy-server=http://127.0.0.1:${gateway.port}`,
-        // Chromium sends loopback targets around any proxy unless told not to.
-        '--proxy-bypass-list=<-loopback>',
-      ],
-    });
+    // Chromium sends loopback targets around any proxy unless told not to.
+    const browser = await chromium.launch(
+      headlessChromium([`--proxy-server=http://127.0.0.1:${gateway.port}`, '--proxy-bypass-list=<-loopback>']),
+    );
     try {
       const tab = await browser.newPage();
       const response = await tab.goto(`${page.url}/index.html`);

@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDatabase, type Database } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
 import { createQueue, createRedis, type QueueContext } from '@proxy-pool/queues';
-import { clearKeys } from '@proxy-pool/test-kit';
+import { clearKeys, privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
 import { loadScraperConfig } from '../src/config.js';
 import { housekeepingProcessors } from '../src/housekeeping.js';
-import { privateDatabase, type PrivateDatabase } from '../../checker/test/support/private-database.js';
 
 const prefix = `hk${randomUUID().slice(0, 8)}`;
 const redis = createRedis(process.env.REDIS_URL!, 'worker');

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createMaintenanceRegistry } from '@proxy-pool/maintenance';
 import { createRedis, sourceSchedulerId, type RedisConnection } from '@proxy-pool/queues';
-import { loopbackProxyLine, sourceListServer, type SourceListServer } from '@proxy-pool/test-kit';
+import {
+  loopbackProxyLine,
+  sourceListServer,
+  type SourceListServer,
+  privateDatabase,
+  type PrivateDatabase,
+} from '@proxy-pool/test-kit';
 import { ScratchRedis } from '../../api/test/support/redis-server.js';
-import { privateDatabase, type PrivateDatabase } from '../../checker/test/support/private-database.js';
 import { loadScraperConfig } from '../src/config.js';
 import { eventually, startTestScraper, type TestScraper } from './support.js';
 

@@ -29,3 +29,5 @@ export { startRedisCluster } from './redis-cluster.js';
 export type { RedisClusterHandle } from './redis-cluster.js';
 export { startRedisSentinel } from './redis-sentinel.js';
 export type { RedisSentinelHandle } from './redis-sentinel.js';
+export { privateDatabase, type PrivateDatabase } from './private-database.js';
+export { headlessChromium } from './chromium.js';

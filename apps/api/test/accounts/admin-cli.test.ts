@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDatabase } from '@proxy-pool/db';
 import { createQueue, createRedis } from '@proxy-pool/queues';
 import { loadCatalog } from '@proxy-pool/source-catalog';
-import { clearKeys } from '@proxy-pool/test-kit';
-import { privateDatabase, type PrivateDatabase } from '../../../checker/test/support/private-database.js';
+import { clearKeys, privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
 import { startTestApi, type TestApi } from '../support/harness.js';
 import { bearer, registerViaApi, uniqueEmail } from './support.js';
 

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { createLogger } from '@proxy-pool/logger';
 import { createQueueEvents, createRedis, enqueue } from '@proxy-pool/queues';
 import { startChecker, type RunningChecker } from '../../../checker/src/main.js';
-import { privateDatabase, type PrivateDatabase } from '../../../checker/test/support/private-database.js';
+import { privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
 import { createApp } from '../../src/app.js';
 import { createTestUser, startTestApi, type TestApi, type TestUser } from '../support/harness.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createDatabase, type Database } from '@proxy-pool/db';
-import { privateDatabase, type PrivateDatabase } from '../../../checker/test/support/private-database.js';
+import { privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
 import { createTestUser, type TestUser } from '../support/harness.js';
 import { isEnvelope, rawBytes, rawRequest, type RawAnswer } from '../support/raw-http.js';
 import { documentedOperations, hostileRequests, type HostileRequest } from './support/hostile-requests.js';

@@ -10,9 +10,10 @@ import {
   socks4Server,
   socks5Server,
   sourceListServer,
+  privateDatabase,
+  type PrivateDatabase,
 } from '@proxy-pool/test-kit';
 import type { ServerHandle, SourceListServer } from '@proxy-pool/test-kit';
-import { privateDatabase, type PrivateDatabase } from '../../../checker/test/support/private-database.js';
 import {
   baseEnv,
   clearQueuePrefix,

@@ -4,7 +4,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDatabase, type Database } from '@proxy-pool/db';
 import { startApi } from '../../src/main.js';
-import { privateDatabase, type PrivateDatabase } from '../../../checker/test/support/private-database.js';
+import { privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
 import { baseEnv, clearQueuePrefix } from '../e2e/support/processes.js';
 import { createTestUser, type TestUser } from '../support/harness.js';
 import { isEnvelope, rawRequest, type RawRequest } from '../support/raw-http.js';

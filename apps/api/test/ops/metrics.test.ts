@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { clearKeys } from '@proxy-pool/test-kit';
-import { privateDatabase } from '../../../checker/test/support/private-database.js';
+import { clearKeys, privateDatabase } from '@proxy-pool/test-kit';
 import { createTestUser, startTestApi, type TestApi } from '../support/harness.js';
 
 let api: TestApi;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Router } from 'express';
+import { headlessChromium } from '@proxy-pool/test-kit';
 import { chromium } from 'playwright-core';
 import { createApp } from '../../src/app.js';
 import { buildOpenApiDocument, routeDocs, type OpenApiDocument } from '../../src/openapi/document.js';
@@ -12,7 +13,6 @@ import { acquireBodySchema } from '../../src/services/leases.service.js';
 import { createBody as createSourceBody } from '../../src/routes/sources.routes.js';
 import { startTestApi, type TestApi } from '../support/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../../../test-artifacts');
 /** A UI, not API: served by Bull Board's own app under this prefix, documented as a single GET. */
 const UI_MOUNTS = ['/admin/queues'];
@@ -254,18 +254,7 @@ describe('GET /openapi.json and GET /docs', () => {
       const listening = createApp(api.ctx).listen(0, '127.0.0.1', () => resolve(listening));
     });
     const address = server.address();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await chromium.launch(headlessChromium());
     try {
       const page = await browser.newPage();
       const problems: string[] = [];

@@ -2,11 +2,11 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { headlessChromium } from '@proxy-pool/test-kit';
 import { chromium } from 'playwright-core';
 import { createApp } from '../../src/app.js';
 import { createTestUser, startTestApi, type TestApi } from '../support/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../../../test-artifacts');
 
 let api: TestApi;
@@ -89,19 +89,7 @@ describe('Bull Board at /admin/queues', () => {
 
   it('shows every queue to an admin in a real browser', async () => {
     const admin = await createTestUser(api.ctx, { role: 'admin' });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await chromium.launch(headlessChromium());
     try {
       const context = await browser.newContext({ httpCredentials: { username: 'admin', password: admin.key } });
       const page = await context.newPage();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { privateDatabase, type PrivateDatabase } from '../../../checker/test/support/private-database.js';
+import { privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
 import { createTestUser, startTestApi, type TestApi, type TestUser } from '../support/harness.js';
 import { expectedOrder, insertProxies, minutesAgo, type SeedProxy, type SeededProxy, type SortField } from './seed.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expireDueLeases } from '@proxy-pool/db';
-import { privateDatabase, type PrivateDatabase } from '../../../checker/test/support/private-database.js';
+import { privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
 import { createTestUser, startTestApi, type TestApi, type TestUser } from '../support/harness.js';
 import { insertProxies } from './seed.js';
 

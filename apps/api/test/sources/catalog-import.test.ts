@@ -3,8 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDatabase, normalizeSourceUrl, type Database } from '@proxy-pool/db';
 import { createQueue, createRedis, sourceSchedulerId } from '@proxy-pool/queues';
 import { importCatalog, loadCatalog } from '@proxy-pool/source-catalog';
-import { clearKeys, eventually, sourceListServer, type SourceListServer } from '@proxy-pool/test-kit';
-import { privateDatabase, type PrivateDatabase } from '../../../checker/test/support/private-database.js';
+import {
+  clearKeys,
+  eventually,
+  sourceListServer,
+  type SourceListServer,
+  privateDatabase,
+  type PrivateDatabase,
+} from '@proxy-pool/test-kit';
 import { startScraperFor, startSourcesApi, type SourcesTestApi } from './support.js';
 
 // The shipped catalog names public lists: its sources live in a database of their own that no scraper

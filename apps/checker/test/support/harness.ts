@@ -12,10 +12,9 @@ import {
   type ResultOf,
   type TypedQueue,
 } from '@proxy-pool/queues';
-import { clearKeys, httpServer, type ServerHandle } from '@proxy-pool/test-kit';
+import { clearKeys, httpServer, type ServerHandle, privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
 import type { QueueEvents } from 'bullmq';
 import { startChecker, type RunningChecker } from '../../src/main.js';
-import { privateDatabase, type PrivateDatabase } from './private-database.js';
 
 export const JUDGE_SECRET = 'test-judge-secret-0123456789';
 

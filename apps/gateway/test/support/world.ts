@@ -2,9 +2,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createDatabase, sqlRows, Prisma, type Database, type ProxyProtocol } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
 import { createRedis, type RedisConnection } from '@proxy-pool/queues';
-import { clearKeys } from '@proxy-pool/test-kit';
+import { clearKeys, privateDatabase } from '@proxy-pool/test-kit';
 import { startGateway, type RunningGateway } from '../../src/main.js';
-import { privateDatabase } from './private-database.js';
 
 export interface TestUser {
   userId: string;

@@ -3,16 +3,20 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDatabase } from '@proxy-pool/db';
 
-const MIGRATIONS = fileURLToPath(new URL('../../../../prisma/migrations/', import.meta.url));
+const MIGRATIONS = fileURLToPath(new URL('../../../prisma/migrations/', import.meta.url));
+
+export interface PrivateDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
 
 /**
- * A fresh migrated database on the jest database's server: the gateway draws from every active proxy, so its
- * tests must never see another test file's proxies.
+ * A fresh database with the project's migrations applied, on the server of `baseUrl` (the jest database by
+ * default), for tests that sweep whole tables (the due-sweep claims every due proxy) or must never see
+ * another test's proxies (a URL test or the gateway picks among the active ones, wherever they point).
  */
-export async function privateDatabase(
-  baseUrl = process.env.DATABASE_URL!,
-): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `pp_gateway_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+export async function privateDatabase(baseUrl = process.env.DATABASE_URL!): Promise<PrivateDatabase> {
+  const name = `pp_private_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const adminUrl = new URL(baseUrl);
   adminUrl.pathname = '/postgres';
   const admin = createDatabase({ url: adminUrl.toString(), poolSize: 1 });
