@@ -5,6 +5,7 @@
  * once and reused by later runs; `--fresh` reseeds, `--drop` drops it at the end. Every scenario runs
  * BENCH_RUNS times; the medians are the figures. Targets: p95 <= 25 ms; >= 500 acquires/s.
  */
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -67,6 +68,8 @@ async function startApi() {
       env: {
         ...process.env,
         NODE_ENV: 'production',
+        // Production requires a judge secret of its own; the bench never calls the judge.
+        JUDGE_SECRET: randomBytes(24).toString('base64url'),
         HOST: '127.0.0.1',
         PORT: String(port),
         DATABASE_URL: config.BENCH_DATABASE_URL,
