@@ -25,6 +25,17 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The compiled API's settings on `port`, against the test database and this file's queue prefix. */
+const apiEnv = (port: number, extra: Record<string, string> = {}): Record<string, string> => ({
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  DATABASE_URL: process.env.DATABASE_URL!,
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  QUEUE_PREFIX,
+  NODE_ENV: 'test',
+  ...extra,
+});
+
 /** `node <app>/dist/<entry>` (no tsx, no TypeScript), resolved once it logs `ready`. */
 async function startCompiled(
   entry: string,
@@ -87,19 +98,7 @@ describe('npm run build: the API compiled to JavaScript', () => {
 
   it('starts from dist and answers /health and /ready, then stops on SIGTERM', async () => {
     const port = await freePort();
-    const api = await startCompiled(
-      'main.js',
-      {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: process.env.DATABASE_URL!,
-        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-        QUEUE_PREFIX,
-        NODE_ENV: 'test',
-        DRAIN_MS: '2000',
-      },
-      '"api listening"',
-    );
+    const api = await startCompiled('main.js', apiEnv(port, { DRAIN_MS: '2000' }), '"api listening"');
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect({ status: health.status, body: await health.json() }).toEqual({
       status: 200,
@@ -127,16 +126,7 @@ describe('npm run build: the API compiled to JavaScript', () => {
     const port = await freePort();
     const api = await startCompiled(
       'main.js',
-      {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: process.env.DATABASE_URL!,
-        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-        QUEUE_PREFIX,
-        NODE_ENV: 'test',
-        SCRAPE_WAIT_MS: '10000',
-        DRAIN_MS: '25000',
-      },
+      apiEnv(port, { SCRAPE_WAIT_MS: '10000', DRAIN_MS: '25000' }),
       '"api listening"',
     );
     const started = Date.now();
