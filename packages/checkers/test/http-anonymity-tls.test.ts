@@ -1,51 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { forwardProxy, httpServer, socks5Server } from '@proxy-pool/test-kit';
+import { forwardProxy, httpServer, selfSignedCertificate, socks5Server } from '@proxy-pool/test-kit';
 import type { ServerHandle } from '@proxy-pool/test-kit';
 import { createHttpAnonymityChecker, createJudgeHandler } from '../src/index.js';
 import { contextFor, EXIT_IP, OWN_IP, SECRET } from './harness.js';
 
-const folder = mkdtempSync(join(tmpdir(), 'judge-tls-'));
+const certificate = selfSignedCertificate('judge', ['IP:127.0.0.1']);
+const cert = certificate.cert;
 const servers: ServerHandle[] = [];
-let cert = '';
 let judgeUrl = '';
 
 beforeAll(async () => {
-  const [keyPath, certPath] = [join(folder, 'key.pem'), join(folder, 'cert.pem')];
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=judge',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      keyPath,
-      '-out',
-      certPath,
-    ],
-    { stdio: 'ignore' },
-  );
-  cert = readFileSync(certPath, 'utf8');
-  const judge = await httpServer(createJudgeHandler({ secret: SECRET }), { tls: { key: readFileSync(keyPath), cert } });
+  const judge = await httpServer(createJudgeHandler({ secret: SECRET }), { tls: { key: certificate.key, cert } });
   servers.push(judge);
   judgeUrl = `${judge.url}/judge`;
 });
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
-  rmSync(folder, { recursive: true, force: true });
+  certificate.remove();
 });
 
 describe('http_anonymity with an https judge', () => {

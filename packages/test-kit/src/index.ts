@@ -31,3 +31,4 @@ export { startRedisSentinel } from './redis-sentinel.js';
 export type { RedisSentinelHandle } from './redis-sentinel.js';
 export { privateDatabase, type PrivateDatabase } from './private-database.js';
 export { headlessChromium } from './chromium.js';
+export { selfSignedCertificate, type SelfSigned } from './self-signed.js';
