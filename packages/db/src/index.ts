@@ -55,3 +55,4 @@ export { withDatabase } from './cli-adapter.js';
 export * from './gateway.sql.js';
 export * from './gateway-allowlist.sql.js';
 export * from './gateway-params.js';
+export * from './site-stats.sql.js';
