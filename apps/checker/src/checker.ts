@@ -3,8 +3,11 @@ import { createDatabase, openCheckStore, pingDatabase, type Database } from '@pr
 import type { Logger } from '@proxy-pool/logger';
 import type { Checker } from '@proxy-pool/plugin-contracts';
 import {
+  buildEvent,
+  createQueue,
   createRedis,
   createWorker,
+  publishEvent,
   logWorkerEvents,
   pingRedis,
   watchRedis,
@@ -99,10 +102,24 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
   const context: QueueContext = { connection: redis, prefix: config.QUEUE_PREFIX };
   const db = createDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const store = openCheckStore(config.DATABASE_URL, CHECK_POOL_SIZE);
-  const writer = new ResultWriter(databaseBatchWriter(store, scoringFromConfig(config)), {
-    batchSize: config.RESULT_BATCH_SIZE,
-    flushMs: config.RESULT_FLUSH_MS,
-  });
+  const events = createQueue('events', context);
+  events.on('error', () => undefined);
+  const writer = new ResultWriter(
+    databaseBatchWriter(store, scoringFromConfig(config), {
+      windowMinutes: config.REFUND_WINDOW_MINUTES,
+      onRefunds: (refunds) => {
+        for (const { leaseId, userId, proxyId, amount, balance } of refunds) {
+          metrics.leasesRefunded.inc();
+          const data = { lease_id: leaseId, proxy_id: proxyId, amount, balance };
+          void publishEvent(events, buildEvent('lease.refunded', data, userId), logger);
+        }
+      },
+    }),
+    {
+      batchSize: config.RESULT_BATCH_SIZE,
+      flushMs: config.RESULT_FLUSH_MS,
+    },
+  );
   const abandon = new AbortController();
   const validate = createWorker(
     'validate',
@@ -176,6 +193,7 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
     close: async () => {
       await stopWorkers(config.DRAIN_MS);
       redisWatch.close();
+      await events.close().catch(() => undefined);
       redis.disconnect();
       await Promise.allSettled([db.$disconnect(), store.close()]);
     },

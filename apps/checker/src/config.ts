@@ -1,4 +1,12 @@
-import { baseConfigShape, dependencyLogSettingsShape, envInt, envUrl, loadConfig, z } from '@proxy-pool/config';
+import {
+  baseConfigShape,
+  dependencyLogSettingsShape,
+  envInt,
+  envUrl,
+  leaseFeedbackSettingsShape,
+  loadConfig,
+  z,
+} from '@proxy-pool/config';
 import { maintenanceSettingsShape } from '@proxy-pool/maintenance';
 
 /** Only development and tests may run on this built-in secret: anyone who knows it can forge judge answers. */
@@ -9,6 +17,7 @@ export const checkerConfigSchema = z
     ...baseConfigShape,
     ...maintenanceSettingsShape,
     ...dependencyLogSettingsShape,
+    ...leaseFeedbackSettingsShape,
     /** The judge the stage-2 check requests through each proxy (the API's GET /judge). */
     JUDGE_URL: envUrl('http://127.0.0.1:3000/judge', ['http', 'https']),
     /** Shared with the API: the judge proves it saw the nonce with an HMAC under this secret (required in production). */

@@ -8,6 +8,8 @@ export interface CheckerMetrics {
   duration: Histogram;
   urlTests: Counter;
   checks: Counter<'checker' | 'result'>;
+  /** Leases refunded because their proxy failed its re-check after a `failed` report. */
+  leasesRefunded: Counter;
 }
 
 /** A registry per checker instance (several can live in one process: the all-in-one launcher, tests). */
@@ -53,6 +55,11 @@ export function createCheckerMetrics(inFlight: () => number, waiting: () => numb
       name: `${METRIC_PREFIX}checker_checks_total`,
       help: 'Checks run, by checker and result',
       labelNames: ['checker', 'result'],
+      registers,
+    }),
+    leasesRefunded: new Counter({
+      name: `${METRIC_PREFIX}checker_leases_refunded_total`,
+      help: 'Leases refunded after a failed report and a failed re-check',
       registers,
     }),
   };

@@ -1,6 +1,8 @@
 import {
   recordValidations,
+  refundFailedLeases,
   type CheckRow,
+  type LeaseRefund,
   type FiguresUpdate,
   type CheckStore,
   type StoredFigures,
@@ -73,8 +75,22 @@ export class ResultWriter {
   }
 }
 
-/** The batch writer over PostgreSQL: figures from the locked current rows, check rows in bulk. */
-export function databaseBatchWriter(store: CheckStore, scoring: ScoringSettings): BatchWriter {
+export interface RefundSettings {
+  /** A lease reported `failed` this long (or less) before a failed validation of its proxy is refunded. */
+  windowMinutes: number;
+  /** Called after COMMIT with the refunds the batch made (e.g. to raise `lease.refunded`). */
+  onRefunds?: (refunds: LeaseRefund[]) => void;
+}
+
+/**
+ * The batch writer over PostgreSQL: figures from the locked current rows, check rows in bulk, and in the same
+ * transaction the refunds of leases reported failed whose proxy has now failed its validation.
+ */
+export function databaseBatchWriter(
+  store: CheckStore,
+  scoring: ScoringSettings,
+  refunds: RefundSettings = { windowMinutes: 10 },
+): BatchWriter {
   return async (batch) => {
     const checks: CheckRow[] = [];
     for (const item of batch) {
@@ -97,9 +113,19 @@ export function databaseBatchWriter(store: CheckStore, scoring: ScoringSettings)
       if (earlier) earlier.push(item);
       else byProxy.set(item.proxyId, [item]);
     }
-    const updates = await recordValidations(store, checks, (current) =>
-      current.map((row) => applyAll(row, byProxy.get(row.id) ?? [], scoring)),
+    const failed = batch
+      .filter((item) => !item.outcome.passed)
+      .map((item) => ({ proxyId: item.proxyId, checkedAt: item.finishedAt }));
+    let refunded: LeaseRefund[] = [];
+    const updates = await recordValidations(
+      store,
+      checks,
+      (current) => current.map((row) => applyAll(row, byProxy.get(row.id) ?? [], scoring)),
+      async (client) => {
+        refunded = await refundFailedLeases(client, failed, refunds.windowMinutes);
+      },
     );
+    if (refunded.length > 0) refunds.onRefunds?.(refunded);
     return new Map(updates.map((update) => [update.id, update]));
   };
 }

@@ -113,4 +113,10 @@ export const dependencyLogSettingsShape = {
   DEPENDENCY_SUMMARY_EVERY_MS: envInt(60_000, 100, 3_600_000),
 };
 
+/** Lease feedback settings the API (accepting reports) and the checker (refunding) share. */
+export const leaseFeedbackSettingsShape = {
+  /** A lease reported `failed` whose proxy fails a validation within this many minutes is refunded. */
+  REFUND_WINDOW_MINUTES: envInt(10, 1, 1440),
+};
+
 export { z };

@@ -64,6 +64,8 @@ export async function recordValidations(
   store: CheckStore,
   checks: readonly CheckRow[],
   update: (current: StoredFigures[]) => FiguresUpdate[],
+  /** Runs in the same transaction after the writes, the proxies still locked (e.g. refunds a failed re-check earns). */
+  afterWrite?: (client: pg.PoolClient, updates: FiguresUpdate[]) => Promise<void>,
 ): Promise<FiguresUpdate[]> {
   const ids = [...new Set(checks.map((check) => check.proxyId))];
   if (ids.length === 0) return [];
@@ -83,6 +85,7 @@ export async function recordValidations(
       const present = new Set(rows.map((row) => row.id));
       const kept = checks.filter((check) => present.has(check.proxyId));
       if (kept.length > 0) await client.query(INSERT_CHECKS, [JSON.stringify(kept)]);
+      await afterWrite?.(client, updates);
       return updates;
     }),
   );

@@ -15,7 +15,7 @@ export type {
   Anonymity,
 } from '../generated/client/index.js';
 /** Enums only the database names (each a value listing its members and a type): validate with `z.enum(ProxyStatus)`. */
-export { UserRole, TxType, ProxyStatus } from '../generated/client/index.js';
+export { UserRole, TxType, ProxyStatus, ReportOutcome } from '../generated/client/index.js';
 export type { EnumParity } from './enums.js';
 export * from './accounts.sql.js';
 export * from './scrape.sql.js';
@@ -56,3 +56,5 @@ export * from './gateway.sql.js';
 export * from './gateway-allowlist.sql.js';
 export * from './gateway-params.js';
 export * from './site-stats.sql.js';
+export * from './lease-reports.sql.js';
+export * from './refunds.sql.js';

@@ -13,6 +13,8 @@ function summaryOf(event: PoolEvent): string {
       return `Source ${event.data.url} failed ${event.data.consecutive_failures} times in a row: ${event.data.last_error}`;
     case 'lease.expired':
       return `Lease ${event.data.lease_id} on ${event.data.ip}:${event.data.port} expired`;
+    case 'lease.refunded':
+      return `Lease ${event.data.lease_id} refunded ${event.data.amount} credit (balance ${event.data.balance})`;
     case 'scrape.completed':
       return `Scrape of ${event.data.url} done: ${event.data.proxies_discovered} found, ${event.data.proxies_new} new`;
   }

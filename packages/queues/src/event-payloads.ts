@@ -31,6 +31,14 @@ export const leaseExpiredV1 = z.object({
   expires_at: isoTime,
 });
 
+/** `lease.refunded` v1: a lease reported failed was refunded (its proxy then failed its re-check). */
+export const leaseRefundedV1 = z.object({
+  lease_id: uuid,
+  proxy_id: uuid,
+  amount: z.number().int().positive(),
+  balance: count,
+});
+
 /** `scrape.completed` v1: a scrape finished (the scrape job's result plus the source URL). */
 export const scrapeCompletedV1 = z.object({
   source_id: uuid,
@@ -53,6 +61,7 @@ export const EVENT_PAYLOADS = {
   'source.failing': { 1: sourceFailingV1 },
   'lease.expired': { 1: leaseExpiredV1 },
   'scrape.completed': { 1: scrapeCompletedV1 },
+  'lease.refunded': { 1: leaseRefundedV1 },
 } as const satisfies { [T in EventType]: { [V in (typeof EVENT_TYPES)[T]]: z.ZodType } };
 
 /** Every payload version of event type `T` (older ones only arrive from events queued before an upgrade). */

@@ -9,6 +9,7 @@ export const EVENT_TYPES = {
   'source.failing': 1,
   'lease.expired': 1,
   'scrape.completed': 1,
+  'lease.refunded': 1,
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;
@@ -19,7 +20,7 @@ export interface EventOf<T extends EventType, V extends EventVersion<T> = (typeo
   type: T;
   version: V;
   occurred_at: string;
-  /** Set on user-scoped events (credits.*, lease.expired). */
+  /** Set on user-scoped events (credits.*, lease.expired, lease.refunded). */
   user_id: string | null;
   data: EventData<T, V>;
 }

@@ -13,3 +13,4 @@ export * from './scheduler-keeper.js';
 export * from './dependency-watch.js';
 export * from './worker-events.js';
 export * from './enqueue-bulk.js';
+export * from './recheck-job.js';
