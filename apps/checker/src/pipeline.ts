@@ -29,7 +29,7 @@ export interface Pipeline {
   readonly checkers: readonly Checker[];
   /** Stages in run order, each a group of checkers. */
   readonly stages: readonly (readonly Checker[])[];
-  /** The last stage: a validation that passed it passed every stage. */
+  /** The last stage with a non-advisory checker: a validation that passed it passed every stage. */
   readonly finalStage: number;
   validate(target: CheckTarget, signal?: AbortSignal): Promise<ValidationResult>;
 }
@@ -38,9 +38,11 @@ export interface Pipeline {
 const BACKSTOP_MS = 250;
 
 /**
- * Runs the checkers stage by stage: a stage runs only if every checker of the earlier stages passed; inside
- * a stage, in priority order. Facts learned (exit IP, anonymity, country) are handed to later checkers. The
- * whole validation is bounded by the total timeout (each checker gets what is left of it).
+ * Runs the checkers stage by stage: a stage runs only if every non-advisory checker of the earlier stages
+ * passed; inside a stage, in priority order. Facts learned (exit IP, anonymity, country, mitm) are handed to
+ * later checkers. The whole validation is bounded by the total timeout (each checker gets what is left of it).
+ * The validation's latency sample is the longest latency a passing non-advisory checker measured: the request
+ * through the proxy, which includes the connect (or the connect alone if that is all that ran).
  */
 export function createPipeline(checkers: readonly Checker[], options: PipelineOptions): Pipeline {
   const ordered = orderCheckers(checkers);
@@ -50,7 +52,7 @@ export function createPipeline(checkers: readonly Checker[], options: PipelineOp
     if (last?.[0]?.stage === checker.stage) last.push(checker);
     else stages.push([checker]);
   }
-  const finalStage = ordered[ordered.length - 1]?.stage ?? 1;
+  const finalStage = ordered.filter((checker) => !checker.advisory).at(-1)?.stage ?? 1;
   return {
     checkers: ordered,
     stages,
@@ -100,6 +102,7 @@ async function runValidation(
   const checks: CheckRecord[] = [];
   let facts: CheckFacts = {};
   let failed = false;
+  let latencyMs: number | null = null;
   try {
     for (const stage of stages) {
       for (const checker of stage) {
@@ -132,8 +135,10 @@ async function runValidation(
           detail: outcome.detail,
           createdAt: new Date(),
         });
-        if (outcome.passed) facts = outcome.facts ? { ...facts, ...outcome.facts } : facts;
-        else failed = true;
+        if ((outcome.passed || checker.advisory) && outcome.facts) facts = { ...facts, ...outcome.facts };
+        if (!outcome.passed && !checker.advisory) failed = true;
+        if (outcome.passed && !checker.advisory && outcome.latencyMs !== null)
+          latencyMs = Math.max(latencyMs ?? 0, outcome.latencyMs);
       }
       if (failed) break;
     }
@@ -143,7 +148,16 @@ async function runValidation(
   }
   const passed = !failed && checks.length > 0;
   return {
-    outcome: toOutcome(passed, checks, facts),
+    outcome: passed
+      ? {
+          passed: true,
+          latencyMs,
+          anonymity: facts.anonymity,
+          exitIp: facts.exitIp,
+          country: facts.country,
+          mitm: facts.mitm,
+        }
+      : { passed: false, latencyMs: null },
     checks,
     abandoned: false,
     durationMs: performance.now() - started,
@@ -174,18 +188,4 @@ async function runChecker(
       detail: `checker ${checker.name} failed: ${error instanceof Error ? error.message : String(error)}`,
     };
   }
-}
-
-/**
- * The validation as the proxy's figures see it. Its latency sample is the longest latency a passing checker
- * measured: the request through the proxy, which includes the connect (or the connect alone if that is all
- * that ran).
- */
-function toOutcome(passed: boolean, checks: CheckRecord[], facts: CheckFacts): ValidationOutcome {
-  if (!passed) return { passed: false, latencyMs: null };
-  let latencyMs: number | null = null;
-  for (const check of checks) {
-    if (check.latencyMs !== null && (latencyMs === null || check.latencyMs > latencyMs)) latencyMs = check.latencyMs;
-  }
-  return { passed: true, latencyMs, anonymity: facts.anonymity, exitIp: facts.exitIp, country: facts.country };
 }

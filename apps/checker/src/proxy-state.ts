@@ -11,6 +11,8 @@ export interface ValidationOutcome {
   anonymity?: Anonymity;
   exitIp?: string;
   country?: string;
+  /** From the TLS integrity stage; absent when it saw nothing conclusive (the stored flag stays). */
+  mitm?: boolean;
 }
 
 export interface ScoringSettings {
@@ -92,6 +94,7 @@ export function applyValidation(
     checksTotal: previous.checksTotal + 1,
     checksPassed: previous.checksPassed + (outcome.passed ? 1 : 0),
     consecutiveFailures,
+    mitm: outcome.mitm ?? previous.mitm,
   };
   next.score = computeScore(next, settings);
   return next;

@@ -24,6 +24,28 @@ function fake(
 }
 
 describe('the checker pipeline', () => {
+  it("records an advisory checker's failure without failing the validation, and keeps its facts", async () => {
+    const tls = defineChecker({
+      name: 'tls',
+      stage: 4,
+      priority: 0,
+      advisory: true,
+      check: async () => ({ passed: false, latencyMs: 900, detail: 'another certificate', facts: { mitm: true } }),
+    });
+    const pipeline = createPipeline(
+      [fake('connect', 1, { latencyMs: 7 }), fake('judge', 2, { latencyMs: 40, facts: { exitIp: '127.0.0.9' } }), tls],
+      { connectTimeoutMs: 100, totalTimeoutMs: 1000 },
+    );
+    expect(pipeline.finalStage).toBe(2);
+    const result = await pipeline.validate(target);
+    expect(result.outcome).toEqual({ passed: true, latencyMs: 40, exitIp: '127.0.0.9', mitm: true });
+    expect(result.checks.map((check) => [check.checkerName, check.passed, check.detail])).toEqual([
+      ['connect', true, 'connect ok'],
+      ['judge', true, 'judge ok'],
+      ['tls', false, 'another certificate'],
+    ]);
+  });
+
   it('runs stages in order, priorities within a stage, and hands facts to later checkers', async () => {
     const log: string[] = [];
     const pipeline = createPipeline(

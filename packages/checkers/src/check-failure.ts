@@ -3,6 +3,13 @@ export class CheckFailure extends Error {
   override readonly name = 'CheckFailure';
 }
 
+/** An HTTP proxy answered CONNECT with a non-2xx status: it opens no tunnels (to that port, at least). */
+export class ConnectRefused extends CheckFailure {
+  constructor(readonly status: number) {
+    super(`CONNECT refused: proxy answered ${status}`);
+  }
+}
+
 /** A socket error as an operator would say it. */
 export function describeSocketError(error: NodeJS.ErrnoException): string {
   switch (error.code) {

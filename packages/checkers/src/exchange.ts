@@ -1,6 +1,7 @@
 import { isIP, connect as netConnect } from 'node:net';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import type { PeerCertificate } from 'node:tls';
 import { watchAbort } from './abort-watch.js';
 import { CheckFailure, describeSocketError, failureDetail } from './check-failure.js';
 
@@ -59,8 +60,16 @@ export class Exchange {
     return this.wait(() => !socket.connecting).finally(() => clearTimeout(timer));
   }
 
-  /** Wraps the connection in TLS (for an https judge behind a tunnel); `ca` trusts a private certificate. */
-  async startTls(host: string, ca: string | Buffer | undefined): Promise<void> {
+  /**
+   * Wraps the connection in TLS (for an https judge behind a tunnel); `ca` trusts a private certificate. With
+   * `verify: false` any certificate is accepted (the caller compares it with a pin). Resolves with the
+   * certificate the peer proved it holds the key of.
+   */
+  async startTls(
+    host: string,
+    ca: string | Buffer | undefined,
+    options: { verify?: boolean } = {},
+  ): Promise<PeerCertificate> {
     const raw = this.socket;
     if (raw === undefined) throw new CheckFailure('not connected');
     if (this.buffer.length > 0) throw new CheckFailure(`unexpected ${this.buffer.length} bytes before TLS handshake`);
@@ -68,12 +77,19 @@ export class Exchange {
     this.tcpSocket = raw;
     this.phase = 'TLS handshake with the judge';
     let secured = false;
-    const secure = tlsConnect({ socket: raw, host, servername: isIP(host) === 0 ? host : undefined, ca });
+    const secure = tlsConnect({
+      socket: raw,
+      host,
+      servername: isIP(host) === 0 ? host : undefined,
+      ca,
+      rejectUnauthorized: options.verify ?? true,
+    });
     secure.once('secureConnect', () => {
       secured = true;
     });
     this.attach(secure);
     await this.wait(() => secured);
+    return secure.getPeerCertificate();
   }
 
   write(data: string | Buffer): void {

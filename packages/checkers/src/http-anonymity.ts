@@ -1,5 +1,5 @@
 import { defineChecker } from '@proxy-pool/plugin-contracts';
-import type { CheckContext, CheckOutcome, Checker, CheckTarget } from '@proxy-pool/plugin-contracts';
+import type { CheckContext, CheckOutcome, Checker } from '@proxy-pool/plugin-contracts';
 import { classifyAnonymity } from './anonymity.js';
 import { CheckFailure, failureDetail } from './check-failure.js';
 import { Exchange } from './exchange.js';
@@ -7,8 +7,7 @@ import { responseBody, responseHead } from './http-response.js';
 import { newNonce, verifyJudgeAnswer } from './judge.js';
 import { parseJudgeUrl } from './judge-target.js';
 import type { JudgeTarget } from './judge-target.js';
-import { basicProxyAuthorization, httpConnect, socks4Connect, socks5Connect } from './proxy-handshakes.js';
-import type { Credentials } from './proxy-handshakes.js';
+import { basicProxyAuthorization, credentialsOf, openTunnel } from './proxy-handshakes.js';
 import { BUILTIN_CHECKER_STAGES } from './stages.js';
 
 export interface HttpAnonymityOptions {
@@ -52,9 +51,7 @@ async function checkThroughProxy(
     await exchange.connect(target.ip, target.port);
     const credentials = credentialsOf(target);
     const viaTunnel = target.protocol !== 'http';
-    if (target.protocol === 'https') await httpConnect(exchange, judge, credentials);
-    if (target.protocol === 'socks4') await socks4Connect(exchange, judge, target.username ?? '');
-    if (target.protocol === 'socks5') await socks5Connect(exchange, judge, credentials);
+    if (viaTunnel) await openTunnel(exchange, target, judge);
     if (viaTunnel && judge.tls) await exchange.startTls(judge.host, options.judgeCa);
     const requestTarget = viaTunnel ? `${judge.originPrefix}${nonce}` : `${judge.absolutePrefix}${nonce}`;
     const auth = !viaTunnel && credentials ? `Proxy-Authorization: ${basicProxyAuthorization(credentials)}\r\n` : '';
@@ -89,9 +86,4 @@ async function checkThroughProxy(
   } finally {
     exchange.close();
   }
-}
-
-function credentialsOf(target: CheckTarget): Credentials | undefined {
-  if (target.username === undefined || target.username === null || target.username === '') return undefined;
-  return { username: target.username, password: target.password ?? '' };
 }

@@ -16,7 +16,9 @@ export type { AnonymityInput, SeenHeaders } from './anonymity.js';
 export { learnOwnIp } from './learn-own-ip.js';
 export type { LearnOwnIpOptions } from './learn-own-ip.js';
 export { NEVER_ABORTED, watchAbort } from './abort-watch.js';
-export { BUILTIN_CHECKER_STAGES, BUILTIN_FINAL_STAGE } from './stages.js';
+export { BUILTIN_ADVISORY_CHECKERS, BUILTIN_CHECKER_STAGES, BUILTIN_FINAL_STAGE } from './stages.js';
+export { createTlsIntegrityChecker, normalizeFingerprint } from './tls-integrity.js';
+export type { TlsIntegrityOptions } from './tls-integrity.js';
 
 export interface BuiltinCheckerOptions extends HttpAnonymityOptions {
   /** A MaxMind GeoIP2/GeoLite2 country file replacing the bundled DB-IP Lite database. */

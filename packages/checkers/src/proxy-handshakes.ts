@@ -1,9 +1,10 @@
 import { isIP } from 'node:net';
-import { CheckFailure } from './check-failure.js';
+import { CheckFailure, ConnectRefused } from './check-failure.js';
 import type { Exchange, Parse } from './exchange.js';
 import { responseHead } from './http-response.js';
 import { socks5Address, socks5ReplyAddressRest } from './socks-address.js';
 import type { JudgeTarget } from './judge-target.js';
+import type { CheckTarget } from '@proxy-pool/plugin-contracts';
 
 export interface Credentials {
   username: string;
@@ -18,6 +19,22 @@ export function basicProxyAuthorization(credentials: Credentials): string {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
 }
 
+export function credentialsOf(target: CheckTarget): Credentials | undefined {
+  if (target.username === undefined || target.username === null || target.username === '') return undefined;
+  return { username: target.username, password: target.password ?? '' };
+}
+
+/**
+ * Opens a tunnel through the connected proxy to `judge` in the proxy's own protocol: CONNECT for http(s)
+ * proxies, the SOCKS4/4a or SOCKS5 handshake for socks ones.
+ */
+export async function openTunnel(exchange: Exchange, target: CheckTarget, judge: JudgeTarget): Promise<void> {
+  const credentials = credentialsOf(target);
+  if (target.protocol === 'socks4') await socks4Connect(exchange, judge, target.username ?? '');
+  else if (target.protocol === 'socks5') await socks5Connect(exchange, judge, credentials);
+  else await httpConnect(exchange, judge, credentials);
+}
+
 /** HTTP CONNECT to the judge; the tunnel is open when this resolves. */
 export async function httpConnect(
   exchange: Exchange,
@@ -27,7 +44,7 @@ export async function httpConnect(
   const auth = credentials ? `Proxy-Authorization: ${basicProxyAuthorization(credentials)}\r\n` : '';
   exchange.write(`CONNECT ${judge.authority} HTTP/1.1\r\nHost: ${judge.authority}\r\n${auth}\r\n`);
   const head = await exchange.read('CONNECT reply', responseHead('CONNECT reply'));
-  if (head.status < 200 || head.status > 299) throw new CheckFailure(`CONNECT refused: proxy answered ${head.status}`);
+  if (head.status < 200 || head.status > 299) throw new ConnectRefused(head.status);
   if (exchange.pendingBytes() > 0) {
     throw new CheckFailure(
       `proxy answered CONNECT with ${head.status} ${head.headers.get('content-type') ?? 'and'} content instead of a tunnel`,

@@ -15,6 +15,8 @@ export interface StoredFigures {
   checksTotal: number;
   checksPassed: number;
   consecutiveFailures: number;
+  /** Absent: unknown to the writer, the stored flag stays. */
+  mitm?: boolean;
 }
 
 export interface FiguresUpdate extends StoredFigures {
@@ -75,7 +77,7 @@ export async function recordValidations(
         `SELECT coalesce(json_agg(t), '[]')::text AS rows FROM (
            SELECT id, status, anonymity, host(exit_ip) AS "exitIp", trim(country) AS country, score, avg_latency_ms AS "avgLatencyMs",
                   uptime_ratio AS "uptimeRatio", checks_total AS "checksTotal", checks_passed AS "checksPassed",
-                  consecutive_failures AS "consecutiveFailures"
+                  consecutive_failures AS "consecutiveFailures", mitm
            FROM proxies WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE) t`,
         [uuidArray(ids)],
       );
@@ -114,10 +116,10 @@ const UPDATE_FIGURES = `
     status = u.status::"ProxyStatus", anonymity = u.anonymity::"Anonymity", exit_ip = u."exitIp", country = u.country,
     score = u.score, avg_latency_ms = u."avgLatencyMs", uptime_ratio = u."uptimeRatio", checks_total = u."checksTotal",
     checks_passed = u."checksPassed", consecutive_failures = u."consecutiveFailures", last_checked_at = u."lastCheckedAt",
-    next_check_at = u."nextCheckAt"
+    next_check_at = u."nextCheckAt", mitm = coalesce(u.mitm, p.mitm)
   FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, status text, anonymity text, "exitIp" inet, country text, score real,
     "avgLatencyMs" real, "uptimeRatio" real, "checksTotal" int, "checksPassed" int, "consecutiveFailures" int,
-    "lastCheckedAt" timestamptz, "nextCheckAt" timestamptz)
+    "lastCheckedAt" timestamptz, "nextCheckAt" timestamptz, mitm boolean)
   WHERE p.id = u.id`;
 
 /** Reads CheckRow objects as JSON. */

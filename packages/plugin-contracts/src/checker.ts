@@ -15,6 +15,11 @@ export interface CheckFacts {
   exitIp?: string;
   anonymity?: Anonymity;
   country?: string;
+  /**
+   * TLS through the proxy: true when it presented another certificate than the judge's pinned one, false when
+   * it presented the judge's own; absent when nothing conclusive was seen.
+   */
+  mitm?: boolean;
 }
 
 export interface CheckContext {
@@ -41,6 +46,11 @@ export interface Checker {
   readonly stage: number;
   /** Order inside a stage, lower first. */
   readonly priority: number;
+  /**
+   * An advisory checker's failure is recorded but fails neither the validation nor the later stages, and its
+   * facts are kept whether it passed or not (a finding about the proxy, not a reason to call it dead).
+   */
+  readonly advisory?: boolean;
   check(context: CheckContext): Promise<CheckOutcome>;
 }
 

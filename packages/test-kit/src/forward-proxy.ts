@@ -4,6 +4,8 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { DEFAULT_HOST, isLoopbackDestination, linkSockets, listen, peerAddress } from './server-handle.js';
 import type { ServerHandle } from './server-handle.js';
+import { interceptTunnel } from './mitm-proxy.js';
+import type { InterceptIdentity } from './mitm-proxy.js';
 
 export type ForwardProxyKind = 'elite' | 'anonymous' | 'transparent';
 
@@ -20,6 +22,8 @@ export interface ForwardProxyOptions {
   host?: string;
   /** Local address of outgoing connections: the "exit IP" a judge sees (e.g. 127.0.0.9). */
   exitAddress?: string;
+  /** Terminate CONNECT tunnels' TLS with this certificate instead of relaying bytes (see mitmProxy). */
+  interceptTls?: InterceptIdentity;
 }
 
 export interface ProxyStats {
@@ -79,7 +83,8 @@ export async function forwardProxy(options: ForwardProxyOptions): Promise<Forwar
       return;
     }
     stats.connects += 1;
-    tunnel(req.url ?? '', client, head, options.exitAddress);
+    if (options.interceptTls) interceptTunnel(req.url ?? '', client, head, options.interceptTls, options.exitAddress);
+    else tunnel(req.url ?? '', client, head, options.exitAddress);
   });
   const handle = await listen(server, options.host ?? DEFAULT_HOST, 'http');
   return {

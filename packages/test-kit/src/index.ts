@@ -32,3 +32,5 @@ export type { RedisSentinelHandle } from './redis-sentinel.js';
 export { privateDatabase, type PrivateDatabase } from './private-database.js';
 export { headlessChromium } from './chromium.js';
 export { selfSignedCertificate, type SelfSigned } from './self-signed.js';
+export { mitmProxy } from './mitm-proxy.js';
+export type { InterceptIdentity, MitmProxy } from './mitm-proxy.js';
