@@ -25,6 +25,7 @@ import { createPipeline, type Pipeline } from './pipeline.js';
 import { privateProxyRefusal } from './proxy-address-policy.js';
 import { databaseBatchWriter, ResultWriter } from './result-writer.js';
 import { Semaphore } from './semaphore.js';
+import { createSiteCheckProcessor } from './site-check/site-check.processor.js';
 import { createUrlTestProcessor } from './url-test/url-test.processor.js';
 import { createValidateProcessor } from './validate.processor.js';
 
@@ -51,7 +52,7 @@ export async function builtinCheckerList(config: CheckerConfig, ownIps: () => re
 }
 
 export interface CheckerApp {
-  workers: { validate: Worker; urlTest: Worker };
+  workers: { validate: Worker; urlTest: Worker; siteCheck: Worker };
   db: Database;
   redis: RedisConnection;
   metrics: CheckerMetrics;
@@ -154,9 +155,24 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
     },
   );
   urlTest.on('completed', () => metrics.urlTests.inc());
-  observeWorkerJobs(metrics.registry, [validate, urlTest]);
+  const siteCheck = createWorker(
+    'siteCheck',
+    createSiteCheckProcessor({
+      db,
+      allowPrivate: config.ALLOW_PRIVATE_TARGETS,
+      refuseAddress,
+      semaphore: new Semaphore(config.SITE_CHECK_CONCURRENCY),
+      timeoutMs: config.TOTAL_TIMEOUT_MS,
+      bodyLimit: config.SITE_CHECK_BODY_LIMIT_BYTES,
+      regexTimeoutMs: config.SITE_CHECK_REGEX_TIMEOUT_MS,
+    }),
+    context,
+    { concurrency: config.SITE_CHECK_JOB_CONCURRENCY },
+  );
+  observeWorkerJobs(metrics.registry, [validate, urlTest, siteCheck]);
   logWorkerEvents(validate, { name: 'validate', logger, watch: redisWatch });
   logWorkerEvents(urlTest, { name: 'urlTest', logger, watch: redisWatch });
+  logWorkerEvents(siteCheck, { name: 'siteCheck', logger, watch: redisWatch });
   let stopping = false;
   const validating = ownIp.start().then(() => {
     if (stopping) return;
@@ -173,14 +189,14 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
       const margin = Math.min(5_000, drainMs / 2);
       const timer = setTimeout(() => abandon.abort(), Math.max(0, drainMs - margin));
       try {
-        await Promise.all([validate.close(), urlTest.close()]);
+        await Promise.all([validate.close(), urlTest.close(), siteCheck.close()]);
       } finally {
         clearTimeout(timer);
       }
       await writer.drain();
     })());
   return {
-    workers: { validate, urlTest },
+    workers: { validate, urlTest, siteCheck },
     db,
     redis,
     metrics,

@@ -31,6 +31,14 @@ export const checkerConfigSchema = z
     /** How often workers look for validate jobs whose lock expired (stalled) and hand them back. */
     VALIDATE_STALLED_INTERVAL_MS: envInt(30_000, 500),
     URL_TEST_JOB_CONCURRENCY: envInt(4, 1, 64),
+    /** Site-check jobs (one check's sample each) one process runs at once. */
+    SITE_CHECK_JOB_CONCURRENCY: envInt(2, 1, 64),
+    /** Site-check requests in flight per process, over all its site-check jobs. */
+    SITE_CHECK_CONCURRENCY: envInt(50, 1, 10_000),
+    /** Body bytes a site check reads and searches at most (the rest of the page is not read). */
+    SITE_CHECK_BODY_LIMIT_BYTES: envInt(262_144, 1024, 8_388_608),
+    /** A body_regex match running longer than this is stopped and the proxy's result is a failure. */
+    SITE_CHECK_REGEX_TIMEOUT_MS: envInt(50, 1, 5_000),
     CONNECT_TIMEOUT_MS: envInt(3_000, 10, 120_000),
     /** One validation, every stage included. */
     TOTAL_TIMEOUT_MS: envInt(10_000, 10, 600_000),

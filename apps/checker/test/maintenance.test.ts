@@ -26,6 +26,7 @@ let redis: RedisConnection;
 let prefix: string;
 let validateQueue: TypedQueue<'validate'>;
 let eventsQueue: TypedQueue<'events'>;
+let siteCheckQueue: TypedQueue<'siteCheck'>;
 let maintenanceQueue: TypedQueue<'maintenance'>;
 let port = 20_000;
 
@@ -36,12 +37,14 @@ beforeAll(async () => {
   prefix = `m${randomUUID().slice(0, 8)}`;
   validateQueue = createQueue('validate', { connection: redis, prefix });
   eventsQueue = createQueue('events', { connection: redis, prefix });
+  siteCheckQueue = createQueue('siteCheck', { connection: redis, prefix });
   maintenanceQueue = createQueue('maintenance', { connection: redis, prefix });
 });
 
 afterAll(async () => {
   await validateQueue?.close();
   await eventsQueue?.close();
+  await siteCheckQueue?.close();
   await maintenanceQueue?.close();
   await clearKeys(redis, prefix);
   redis?.disconnect();
@@ -54,7 +57,7 @@ const processors = () =>
   registry.processors({
     db,
     context: { connection: redis, prefix },
-    queues: { validate: validateQueue, events: eventsQueue },
+    queues: { validate: validateQueue, events: eventsQueue, siteCheck: siteCheckQueue },
     settings,
     logger: createLogger({ service: 'test', console: false }),
     finalStage: BUILTIN_FINAL_STAGE,

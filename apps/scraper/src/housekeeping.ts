@@ -32,7 +32,7 @@ export interface HousekeepingDeps {
   context: QueueContext;
   db: Database;
   logger: Logger;
-  queues: { validate: TypedQueue<'validate'>; events: TypedQueue<'events'> };
+  queues: { validate: TypedQueue<'validate'>; events: TypedQueue<'events'>; siteCheck: TypedQueue<'siteCheck'> };
   /** Receives the `error` events of this role's queues and workers (Redis outages are logged as one state). */
   onQueueError?: (error: Error) => void;
   /** The maintenance tasks (the built-in ones unless given): a task list that misses a task refuses to start. */

@@ -44,7 +44,12 @@ export interface Scraper {
   worker: Worker<PayloadOf<'scrape'>, ResultOf<'scrape'>>;
   /** Maintenance and notification workers. */
   housekeeping: Housekeeping;
-  queues: { scrape: TypedQueue<'scrape'>; validate: TypedQueue<'validate'>; events: TypedQueue<'events'> };
+  queues: {
+    scrape: TypedQueue<'scrape'>;
+    validate: TypedQueue<'validate'>;
+    events: TypedQueue<'events'>;
+    siteCheck: TypedQueue<'siteCheck'>;
+  };
   db: Database;
   redis: RedisConnection;
   metrics: ScraperMetrics;
@@ -70,6 +75,7 @@ export function openScraper(config: ScraperConfig, options: ScraperOptions): Scr
     scrape: createQueue('scrape', context),
     validate: createQueue('validate', context),
     events: createQueue('events', context),
+    siteCheck: createQueue('siteCheck', context),
   };
   const metrics = createScraperMetrics(options.defaultMetrics);
   const processor = createScrapeProcessor({

@@ -10,7 +10,11 @@ import { housekeepingProcessors } from '../src/housekeeping.js';
 const prefix = `hk${randomUUID().slice(0, 8)}`;
 const redis = createRedis(process.env.REDIS_URL!, 'worker');
 const context: QueueContext = { connection: redis, prefix };
-const queues = { validate: createQueue('validate', context), events: createQueue('events', context) };
+const queues = {
+  validate: createQueue('validate', context),
+  events: createQueue('events', context),
+  siteCheck: createQueue('siteCheck', context),
+};
 // The sweeps act on every row of their database (every past-due lease, every dead proxy): a database of
 // their own keeps them off other tests' rows.
 let database: PrivateDatabase;

@@ -56,5 +56,6 @@ export * from './gateway.sql.js';
 export * from './gateway-allowlist.sql.js';
 export * from './gateway-params.js';
 export * from './site-stats.sql.js';
+export * from './site-checks.sql.js';
 export * from './lease-reports.sql.js';
 export * from './refunds.sql.js';

@@ -9,6 +9,10 @@ export interface AcquireFilters {
   anonymity?: Anonymity;
   minScore?: number;
 }
+  /** `target=`: skips proxies cooling down on the site and puts the best site rate first. */
+  site?: SiteFilter;
+  /** A site check's name (see ProxyFilters.worksFor). */
+  worksFor?: string;
 
 export interface AcquireInput {
   userId: string;

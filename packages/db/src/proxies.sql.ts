@@ -1,6 +1,8 @@
 import { Prisma, ProxyStatus } from '../generated/client/index.js';
 import type { Anonymity, ProxyProtocol } from '../generated/client/index.js';
 import { sqlRows, type Database } from './client.js';
+import { siteCooldownCondition, type SiteFilter } from './site-stats.sql.js';
+import { worksForCondition } from './site-checks.sql.js';
 
 export const PROXY_SORTS = ['score', 'latency', 'uptime', 'last_checked'] as const;
 export type ProxySort = (typeof PROXY_SORTS)[number];
@@ -17,6 +19,10 @@ export interface ProxyFilters {
   maxLatencyMs?: number;
   minUptimePct?: number;
   verifiedWithinMinutes?: number;
+  /** `target=`: proxies with a failure on the site within its cooldown are left out (siteCooldownCondition). */
+  site?: SiteFilter;
+  /** A site check's name: only proxies whose latest result on it passed within its window (worksForCondition). */
+  worksFor?: string;
 }
 
 /** Where a page ends: the sort column's value as PostgreSQL text (exact, null for NULL) and the row id. */
@@ -93,6 +99,7 @@ export function statusesToWalk(filters: ProxyFilters): ProxyStatus[] {
     filters.anonymity !== undefined ||
     filters.maxLatencyMs !== undefined ||
     filters.verifiedWithinMinutes !== undefined ||
+    filters.worksFor !== undefined ||
     (filters.minScore ?? 0) > 0 ||
     (filters.minUptimePct ?? 0) > 0;
   const all = Object.values(ProxyStatus);
@@ -118,6 +125,8 @@ export function proxyFilterConditions(filters: ProxyFilters): Prisma.Sql[] {
     where.push(Prisma.sql`last_checked_at >= now() - make_interval(mins => ${filters.verifiedWithinMinutes}::int)`);
   }
   return where;
+  if (filters.worksFor !== undefined) where.push(worksForCondition(filters.worksFor));
+  if (filters.site !== undefined) where.push(siteCooldownCondition(filters.site));
 }
 
 export const sqlAnd = (conditions: Prisma.Sql[]) =>

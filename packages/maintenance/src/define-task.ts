@@ -7,7 +7,7 @@ export interface MaintenanceDeps {
   db: Database;
   /** Redis and the key prefix (the pool watch keeps the last level it saw there). */
   context: QueueContext;
-  queues: { validate: TypedQueue<'validate'>; events: TypedQueue<'events'> };
+  queues: { validate: TypedQueue<'validate'>; events: TypedQueue<'events'>; siteCheck: TypedQueue<'siteCheck'> };
   settings: MaintenanceSettings;
   logger: EventLogger;
   /** The checker pipeline's last stage: a validation that passed it passed (`BUILTIN_FINAL_STAGE`). */

@@ -32,6 +32,7 @@ export const MAINTENANCE_TASK_NAMES = [
   'delete-dead',
   'sweep-leases',
   'pool-watch',
+  'run-site-checks',
 ] as const;
 export type MaintenanceTaskName = (typeof MAINTENANCE_TASK_NAMES)[number];
 
@@ -91,6 +92,17 @@ export const QUEUES = {
     }),
     result: urlTestResultSchema,
     defaultJobOptions: { attempts: 1, removeOnComplete: { age: 600 }, removeOnFail: { age: 3600 } },
+  }),
+  /**
+   * Run one site check (an admin-defined URL with expected status and body) through a sample of proxies.
+   * Queued by the `run-site-checks` maintenance task, consumed by the checker. The check itself is read when
+   * the job runs, so an edit made meanwhile applies and a deleted check's job does nothing.
+   */
+  siteCheck: defineQueue({
+    name: 'site-check',
+    payload: z.object({ site_check_id: z.string().uuid(), proxy_ids: z.array(z.string().uuid()).min(1).max(1000) }),
+    result: z.object({ checked: z.number().int(), passed: z.number().int() }),
+    defaultJobOptions: { attempts: 2, backoff: { type: 'exponential', delay: 5000 }, ...keepRecent },
   }),
   /** Periodic housekeeping: due re-checks, pruning, lease expiry. Consumed by the scraper. */
   maintenance: defineQueue({

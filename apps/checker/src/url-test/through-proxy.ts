@@ -12,6 +12,14 @@ export interface ProxiedAnswer {
   statusCode: number | null;
   latencyMs: number | null;
   error: string | null;
+  /** The body's first `bodyLimit` bytes, when a limit was given and an answer came. */
+  body?: Buffer;
+}
+
+/** A status code, and the body's first bytes when they were asked for. */
+interface Answer {
+  statusCode: number;
+  body?: Buffer;
 }
 
 const USER_AGENT = 'proxy-pool-url-test/1';
@@ -21,22 +29,27 @@ const USER_AGENT = 'proxy-pool-url-test/1';
  * and an http URL (node:http: a CONNECT tunnel would not be what a client of that proxy does); a CONNECT
  * tunnel otherwise for http(s) proxies (hpagent); a SOCKS4a/5h tunnel for SOCKS proxies (the proxy resolves
  * the name). Redirects are not followed. The answer is the status line: the body is not read. Latency is the
- * time to the response headers.
+ * time to the response headers. With `bodyLimit`, the body is read too, up to that many bytes (the rest is
+ * never read), within the same timeout.
  */
 export async function getThroughProxy(
   proxy: ValidationTarget,
   url: URL,
   timeoutMs: number,
   ssrfGuards: readonly SsrfHook[],
+  bodyLimit?: number,
 ): Promise<ProxiedAnswer> {
   const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
+  let latencyMs: number | null = null;
+  const onHeaders = () => {
+    latencyMs = Math.round(performance.now() - started);
+  };
   try {
-    const statusCode =
+    const answer =
       proxy.protocol === 'http' && url.protocol === 'http:'
-        ? await absoluteUriRequest(proxy, url, timeoutMs)
-        : await tunnelledRequest(proxy, url, timeoutMs, ssrfGuards);
-    return { statusCode, latencyMs: elapsed(), error: null };
+        ? await absoluteUriRequest(proxy, url, timeoutMs, bodyLimit, onHeaders)
+        : await tunnelledRequest(proxy, url, timeoutMs, ssrfGuards, bodyLimit, onHeaders);
+    return { ...answer, latencyMs, error: null };
   } catch (error) {
     return { statusCode: null, latencyMs: null, error: describeUrlTestError(error, timeoutMs) };
   }
@@ -66,12 +79,41 @@ function agentFor(proxy: ValidationTarget, url: URL): { http?: http.Agent; https
   return { http: agent, destroy: () => agent.destroy() };
 }
 
+/**
+ * Resolves with the status once the headers are in, or, with a body limit, once the body ended or reached the
+ * limit; `body` is the stream the body's bytes arrive on.
+ */
+function readAnswer(
+  body: NodeJS.ReadableStream,
+  statusCode: number,
+  bodyLimit: number | undefined,
+  resolve: (answer: Answer) => void,
+  reject: (error: Error) => void,
+): void {
+  if (bodyLimit === undefined) {
+    resolve({ statusCode });
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const done = () => resolve({ statusCode, body: Buffer.concat(chunks).subarray(0, bodyLimit) });
+  body.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= bodyLimit) done();
+  });
+  body.once('end', done);
+  body.once('error', reject);
+}
+
 async function tunnelledRequest(
   proxy: ValidationTarget,
   url: URL,
   timeoutMs: number,
   ssrfGuards: readonly SsrfHook[],
-): Promise<number> {
+  bodyLimit: number | undefined,
+  onHeaders: () => void,
+): Promise<Answer> {
   const { destroy, ...agent } = agentFor(proxy, url);
   const stream = got.stream(url, {
     agent,
@@ -84,8 +126,11 @@ async function tunnelledRequest(
     decompress: false,
   });
   try {
-    return await new Promise<number>((resolve, reject) => {
-      stream.once('response', (response: { statusCode: number }) => resolve(response.statusCode));
+    return await new Promise<Answer>((resolve, reject) => {
+      stream.once('response', (response: { statusCode: number }) => {
+        onHeaders();
+        readAnswer(stream, response.statusCode, bodyLimit, resolve, reject);
+      });
       stream.once('error', reject);
     });
   } finally {
@@ -94,7 +139,13 @@ async function tunnelledRequest(
   }
 }
 
-function absoluteUriRequest(proxy: ValidationTarget, url: URL, timeoutMs: number): Promise<number> {
+function absoluteUriRequest(
+  proxy: ValidationTarget,
+  url: URL,
+  timeoutMs: number,
+  bodyLimit: number | undefined,
+  onHeaders: () => void,
+): Promise<Answer> {
   const headers: Record<string, string> = {
     host: url.host,
     'user-agent': USER_AGENT,
@@ -104,7 +155,7 @@ function absoluteUriRequest(proxy: ValidationTarget, url: URL, timeoutMs: number
   if (proxy.username)
     headers['proxy-authorization'] =
       `Basic ${Buffer.from(`${proxy.username}:${proxy.password ?? ''}`).toString('base64')}`;
-  return new Promise<number>((resolve, reject) => {
+  return new Promise<Answer>((resolve, reject) => {
     const request = http.request({
       host: proxy.ip,
       port: proxy.port,
@@ -113,18 +164,34 @@ function absoluteUriRequest(proxy: ValidationTarget, url: URL, timeoutMs: number
       headers,
       agent: false,
     });
-    const timer = setTimeout(
-      () => request.destroy(Object.assign(new Error(`timeout after ${timeoutMs}ms`), { code: 'ETIMEDOUT' })),
-      timeoutMs,
-    );
-    request.once('response', (response) => {
+    const timer = setTimeout(() => {
+      const error = Object.assign(new Error(`timeout after ${timeoutMs}ms`), { code: 'ETIMEDOUT' });
+      reject(error);
+      request.destroy(error);
+    }, timeoutMs);
+    const finish = () => {
       clearTimeout(timer);
-      resolve(response.statusCode ?? 0);
-      response.destroy();
       request.destroy();
+    };
+    request.once('response', (response) => {
+      onHeaders();
+      response.once('error', () => undefined);
+      readAnswer(
+        response,
+        response.statusCode ?? 0,
+        bodyLimit,
+        (answer) => {
+          finish();
+          resolve(answer);
+        },
+        (error) => {
+          finish();
+          reject(error);
+        },
+      );
     });
     request.once('error', (error) => {
-      clearTimeout(timer);
+      finish();
       reject(error);
     });
     request.end();
