@@ -8,11 +8,9 @@ export interface AcquireFilters {
   country?: string;
   anonymity?: Anonymity;
   minScore?: number;
-}
-  /** `target=`: skips proxies cooling down on the site and puts the best site rate first. */
-  site?: SiteFilter;
   /** A site check's name (see ProxyFilters.worksFor). */
   worksFor?: string;
+}
 
 export interface AcquireInput {
   userId: string;

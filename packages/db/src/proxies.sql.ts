@@ -1,7 +1,6 @@
 import { Prisma, ProxyStatus } from '../generated/client/index.js';
 import type { Anonymity, ProxyProtocol } from '../generated/client/index.js';
 import { sqlRows, type Database } from './client.js';
-import { siteCooldownCondition, type SiteFilter } from './site-stats.sql.js';
 import { worksForCondition } from './site-checks.sql.js';
 
 export const PROXY_SORTS = ['score', 'latency', 'uptime', 'last_checked'] as const;
@@ -19,8 +18,6 @@ export interface ProxyFilters {
   maxLatencyMs?: number;
   minUptimePct?: number;
   verifiedWithinMinutes?: number;
-  /** `target=`: proxies with a failure on the site within its cooldown are left out (siteCooldownCondition). */
-  site?: SiteFilter;
   /** A site check's name: only proxies whose latest result on it passed within its window (worksForCondition). */
   worksFor?: string;
 }
@@ -124,9 +121,8 @@ export function proxyFilterConditions(filters: ProxyFilters): Prisma.Sql[] {
   if (filters.verifiedWithinMinutes !== undefined) {
     where.push(Prisma.sql`last_checked_at >= now() - make_interval(mins => ${filters.verifiedWithinMinutes}::int)`);
   }
-  return where;
   if (filters.worksFor !== undefined) where.push(worksForCondition(filters.worksFor));
-  if (filters.site !== undefined) where.push(siteCooldownCondition(filters.site));
+  return where;
 }
 
 export const sqlAnd = (conditions: Prisma.Sql[]) =>

@@ -25,9 +25,9 @@ export const maintenanceSettingsShape = {
   POOL_WATCH_EVERY_SECONDS: envInt(30, 1, 3600),
   /** How often past-due leases are marked expired (and `lease.expired` raised). */
   LEASE_SWEEP_EVERY_SECONDS: envInt(15, 1, 3600),
-};
-
   /** How often `run-site-checks` looks for due site checks (a check runs at most this late after its interval). */
   SITE_CHECK_SWEEP_EVERY_SECONDS: envInt(30, 1, 3600),
+};
+
 const maintenanceSettingsSchema = z.object(maintenanceSettingsShape);
 export type MaintenanceSettings = z.infer<typeof maintenanceSettingsSchema>;
