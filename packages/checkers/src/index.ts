@@ -1,4 +1,5 @@
 import type { Checker } from '@proxy-pool/plugin-contracts';
+import { createExitNetworkChecker } from './exit-network.js';
 import { createGeoipChecker } from './geoip.js';
 import { createHttpAnonymityChecker } from './http-anonymity.js';
 import type { HttpAnonymityOptions } from './http-anonymity.js';
@@ -9,6 +10,12 @@ export { createHttpAnonymityChecker } from './http-anonymity.js';
 export type { HttpAnonymityOptions } from './http-anonymity.js';
 export { createGeoipChecker, defaultMmdbPath, openCountryLookup } from './geoip.js';
 export type { CountryLookup, GeoipChecker } from './geoip.js';
+export { createExitNetworkChecker } from './exit-network.js';
+export type { ExitNetworkChecker } from './exit-network.js';
+export { defaultAsnFiles, openAsnLookup } from './asn.js';
+export type { AsnLookup, AsnRecord } from './asn.js';
+export { HOSTING_ASNS_FILE, hostingAsns, IP_TYPES, ipTypeOf } from './ip-type.js';
+export type { HostingAsn, IpType } from './ip-type.js';
 export { createJudgeHandler, newNonce, nonceProof, normalizeAddress, verifyJudgeAnswer } from './judge.js';
 export type { JudgeAnswer, JudgeVerdict } from './judge.js';
 export { classifyAnonymity, isRevealing, REVEALING_HEADERS } from './anonymity.js';
@@ -23,10 +30,17 @@ export type { TlsIntegrityOptions } from './tls-integrity.js';
 export interface BuiltinCheckerOptions extends HttpAnonymityOptions {
   /** A MaxMind GeoIP2/GeoLite2 country file replacing the bundled DB-IP Lite database. */
   mmdbPath?: string;
+  /** A MaxMind GeoLite2-ASN file replacing the bundled ip-location-db ASN data. */
+  asnMmdbPath?: string;
 }
 
-/** The built-in pipeline: tcp_connect, http_anonymity, geoip (stages in `BUILTIN_CHECKER_STAGES`). */
+/** The built-in pipeline: tcp_connect, http_anonymity, geoip and exit_network (stages in `BUILTIN_CHECKER_STAGES`). */
 export function builtinCheckers(options: BuiltinCheckerOptions): Checker[] {
-  return [tcpConnectChecker, createHttpAnonymityChecker(options), createGeoipChecker({ mmdbPath: options.mmdbPath })];
+  return [
+    tcpConnectChecker,
+    createHttpAnonymityChecker(options),
+    createGeoipChecker({ mmdbPath: options.mmdbPath }),
+    createExitNetworkChecker({ asnMmdbPath: options.asnMmdbPath }),
+  ];
 }
 export { socks5Address, socks5ReplyAddressRest } from './socks-address.js';

@@ -40,6 +40,7 @@ describe('geoip', () => {
       ['tcp_connect', 1, 0],
       ['http_anonymity', 2, 0],
       ['geoip', 3, 0],
+      ['exit_network', 3, 1],
     ]);
   });
 });

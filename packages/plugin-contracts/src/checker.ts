@@ -15,6 +15,12 @@ export interface CheckFacts {
   exitIp?: string;
   anonymity?: Anonymity;
   country?: string;
+  /** Autonomous system number of the exit IP. */
+  asn?: number;
+  /** Organisation running that autonomous system. */
+  asOrg?: string;
+  /** `hosting` when the AS is on the curated hosting list, `residential_or_business` for another AS, else `unknown`. */
+  ipType?: 'hosting' | 'residential_or_business' | 'unknown';
   /**
    * TLS through the proxy: true when it presented another certificate than the judge's pinned one, false when
    * it presented the judge's own; absent when nothing conclusive was seen.

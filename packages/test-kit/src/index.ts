@@ -34,3 +34,4 @@ export { headlessChromium } from './chromium.js';
 export { selfSignedCertificate, type SelfSigned } from './self-signed.js';
 export { mitmProxy } from './mitm-proxy.js';
 export type { InterceptIdentity, MitmProxy } from './mitm-proxy.js';
+export { buildMmdb, type MmdbNetwork, type MmdbValue } from './mmdb-writer.js';
