@@ -40,7 +40,7 @@ class SkipSweep extends Error {}
 function failureDetails(skipPorts: number[] = []): Promise<Array<{ checker_name: string; detail: string; n: number }>> {
   return running.checker.db.$queryRaw`
     SELECT c.checker_name, p.protocol || ': ' || regexp_replace(c.detail, '[0-9]+', 'N', 'g') AS detail, count(*)::int AS n
-    FROM proxy_checks c JOIN proxies p ON p.id = c.proxy_id
+    FROM history.proxy_checks c JOIN proxies p ON p.id = c.proxy_id
     WHERE NOT c.passed AND p.port <> ALL(${skipPorts}::int[]) GROUP BY 1, 2 ORDER BY n DESC LIMIT 3`;
 }
 

@@ -5,7 +5,7 @@ import type { CheckFacts, Checker, CheckOutcome, CheckTarget } from '@proxy-pool
 import type { AddressRefusal } from './proxy-address-policy.js';
 import type { ValidationOutcome } from './proxy-state.js';
 
-/** One checker's result: one proxy_checks row (the writer adds the proxy id). */
+/** One checker's result: one check row (the writer adds the proxy id; see recordValidations for what is kept). */
 export type CheckRecord = Omit<CheckRow, 'proxyId'>;
 
 export interface ValidationResult {
@@ -156,6 +156,9 @@ async function runValidation(
           exitIp: facts.exitIp,
           country: facts.country,
           mitm: facts.mitm,
+          asn: facts.asn,
+          asOrg: facts.asOrg,
+          ipType: facts.ipType,
         }
       : { passed: false, latencyMs: null },
     checks,

@@ -38,10 +38,10 @@ const sweep = async () => {
   return { affected: await enqueueDueProxies({ db: world.db, validateQueue: world.validateQueue }, limits) };
 };
 
-/** Validations per proxy so far: one tcp_connect row each. */
+/** Validations per proxy so far (`checks_total` counts each one). */
 async function validationsPerProxy(): Promise<Map<string, number>> {
   const rows = await world.db.$queryRaw<Array<{ proxy_id: string; n: number }>>`
-    SELECT proxy_id, count(*)::int AS n FROM proxy_checks WHERE checker_name = 'tcp_connect' GROUP BY proxy_id`;
+    SELECT id AS proxy_id, checks_total AS n FROM proxies`;
   return new Map(rows.map((row) => [row.proxy_id, row.n]));
 }
 

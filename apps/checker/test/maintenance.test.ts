@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { BUILTIN_FINAL_STAGE } from '@proxy-pool/checkers';
 import { createDatabase, type Database } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
 import { createMaintenanceRegistry } from '@proxy-pool/maintenance';
@@ -26,8 +25,8 @@ let redis: RedisConnection;
 let prefix: string;
 let validateQueue: TypedQueue<'validate'>;
 let eventsQueue: TypedQueue<'events'>;
-let siteCheckQueue: TypedQueue<'siteCheck'>;
 let maintenanceQueue: TypedQueue<'maintenance'>;
+let siteCheckQueue: TypedQueue<'siteCheck'>;
 let port = 20_000;
 
 beforeAll(async () => {
@@ -37,15 +36,15 @@ beforeAll(async () => {
   prefix = `m${randomUUID().slice(0, 8)}`;
   validateQueue = createQueue('validate', { connection: redis, prefix });
   eventsQueue = createQueue('events', { connection: redis, prefix });
-  siteCheckQueue = createQueue('siteCheck', { connection: redis, prefix });
   maintenanceQueue = createQueue('maintenance', { connection: redis, prefix });
+  siteCheckQueue = createQueue('siteCheck', { connection: redis, prefix });
 });
 
 afterAll(async () => {
   await validateQueue?.close();
   await eventsQueue?.close();
-  await siteCheckQueue?.close();
   await maintenanceQueue?.close();
+  await siteCheckQueue?.close();
   await clearKeys(redis, prefix);
   redis?.disconnect();
   await db?.$disconnect();
@@ -60,7 +59,6 @@ const processors = () =>
     queues: { validate: validateQueue, events: eventsQueue, siteCheck: siteCheckQueue },
     settings,
     logger: createLogger({ service: 'test', console: false }),
-    finalStage: BUILTIN_FINAL_STAGE,
   });
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
 
@@ -68,6 +66,7 @@ async function proxy(fields: {
   status: 'active' | 'dead' | 'unchecked';
   firstSeenDaysAgo: number;
   lastCheckedDaysAgo?: number;
+  lastPassedDaysAgo?: number;
 }): Promise<string> {
   port += 1;
   const row = await db.proxy.create({
@@ -78,42 +77,51 @@ async function proxy(fields: {
       status: fields.status,
       firstSeenAt: daysAgo(fields.firstSeenDaysAgo),
       lastCheckedAt: fields.lastCheckedDaysAgo === undefined ? null : daysAgo(fields.lastCheckedDaysAgo),
+      lastPassedAt: fields.lastPassedDaysAgo === undefined ? null : daysAgo(fields.lastPassedDaysAgo),
       nextCheckAt: daysAgo(-1),
     },
   });
   return row.id;
 }
 
+/** A history row (the history table is raw SQL only). */
 async function check(proxyId: string, fields: { stage: number; passed: boolean; daysAgo: number }): Promise<void> {
-  await db.proxyCheck.create({
-    data: {
-      proxyId,
-      checkerName: `stage_${fields.stage}`,
-      stage: fields.stage,
-      passed: fields.passed,
-      detail: 'test row',
-      createdAt: daysAgo(fields.daysAgo),
-    },
-  });
+  await db.$executeRaw`INSERT INTO history.proxy_checks (proxy_id, checker_name, stage, passed, detail, created_at)
+    VALUES (${proxyId}::uuid, ${`stage_${fields.stage}`}, ${fields.stage}, ${fields.passed}, 'test row', ${daysAgo(fields.daysAgo)})`;
+}
+
+async function historyCount(proxyId: string): Promise<number> {
+  const [row] = await db.$queryRaw<Array<{ n: number }>>`
+    SELECT count(*)::int AS n FROM history.proxy_checks WHERE proxy_id = ${proxyId}::uuid`;
+  return row?.n ?? 0;
 }
 
 describe('maintenance tasks', () => {
-  it('prune-checks deletes check rows older than the retention, in batches, and nothing newer', async () => {
+  it('prune-checks removes history older than the retention, and nothing newer', async () => {
     const id = await proxy({ status: 'active', firstSeenDaysAgo: 30, lastCheckedDaysAgo: 0 });
     for (let i = 0; i < 250; i += 1) await check(id, { stage: 1, passed: true, daysAgo: 8 + (i % 5) });
     for (let i = 0; i < 5; i += 1) await check(id, { stage: 1, passed: true, daysAgo: 6.9 - i });
     expect(await processors()['prune-checks']()).toEqual({ affected: 250 });
-    expect(await db.proxyCheck.count({ where: { proxyId: id } })).toBe(5);
+    expect(await historyCount(id)).toBe(5);
     expect(await processors()['prune-checks']()).toEqual({ affected: 0 });
   });
 
   it('delete-dead removes proxies dead with no pass for the retention age, and keeps the rest', async () => {
-    const longDead = await proxy({ status: 'dead', firstSeenDaysAgo: 30, lastCheckedDaysAgo: 0.1 });
+    const longDead = await proxy({
+      status: 'dead',
+      firstSeenDaysAgo: 30,
+      lastCheckedDaysAgo: 0.1,
+      lastPassedDaysAgo: 8,
+    });
     await check(longDead, { stage: 1, passed: false, daysAgo: 0.1 });
-    await check(longDead, { stage: 3, passed: true, daysAgo: 8 });
     const neverWorked = await proxy({ status: 'dead', firstSeenDaysAgo: 10, lastCheckedDaysAgo: 1 });
-    const recentlyWorked = await proxy({ status: 'dead', firstSeenDaysAgo: 30, lastCheckedDaysAgo: 0.1 });
-    await check(recentlyWorked, { stage: 3, passed: true, daysAgo: 2 });
+    const recentlyWorked = await proxy({
+      status: 'dead',
+      firstSeenDaysAgo: 30,
+      lastCheckedDaysAgo: 0.1,
+      lastPassedDaysAgo: 2,
+    });
+    // Connecting is not working: only a validation through every stage sets last_passed_at.
     const onlyConnects = await proxy({ status: 'dead', firstSeenDaysAgo: 30, lastCheckedDaysAgo: 0.1 });
     await check(onlyConnects, { stage: 1, passed: true, daysAgo: 0.1 });
     const young = await proxy({ status: 'dead', firstSeenDaysAgo: 2, lastCheckedDaysAgo: 1 });
@@ -136,7 +144,7 @@ describe('maintenance tasks', () => {
     const left = new Set((await db.proxy.findMany({ select: { id: true } })).map((row) => row.id));
     for (const gone of [longDead, neverWorked, onlyConnects, expiredLease]) expect(left.has(gone)).toBe(false);
     for (const kept of [recentlyWorked, young, active, leased]) expect(left.has(kept)).toBe(true);
-    expect(await db.proxyCheck.count({ where: { proxyId: longDead } })).toBe(0);
+    expect(await historyCount(longDead)).toBe(0);
   });
 
   it('upserts its schedulers with fixed ids, so repeating it (or two replicas doing it) keeps one each', async () => {

@@ -1,4 +1,3 @@
-import { BUILTIN_FINAL_STAGE } from '@proxy-pool/checkers';
 import type { Database } from '@proxy-pool/db';
 import type { Logger } from '@proxy-pool/logger';
 import {
@@ -44,7 +43,7 @@ export function housekeepingProcessors(deps: HousekeepingDeps): Record<Maintenan
   const { config, context, db, logger, queues } = deps;
   const registry = deps.maintenance ?? createMaintenanceRegistry();
   // The checker runs the built-in pipeline: a validation that passed its last stage passed.
-  return registry.processors({ db, context, queues, settings: config, logger, finalStage: BUILTIN_FINAL_STAGE });
+  return registry.processors({ db, context, queues, settings: config, logger });
 }
 
 /**

@@ -166,7 +166,7 @@ async function validationCounts(
   const [row] = await db.$queryRaw<Array<{ not_active: number; other: number; max_rows: number | null }>>`
     SELECT (SELECT count(*)::int FROM proxies WHERE status <> 'active') AS not_active,
       (SELECT count(*)::int FROM proxies WHERE checks_total <> 1) AS other,
-      (SELECT max(n)::int FROM (SELECT count(*) AS n FROM proxy_checks GROUP BY proxy_id, checker_name) per_stage) AS max_rows`;
+      (SELECT max(n)::int FROM (SELECT count(*) AS n FROM history.proxy_checks GROUP BY proxy_id, checker_name) per_stage) AS max_rows`;
   return { notActive: row!.not_active, otherThanOne: row!.other, maxStageRows: row!.max_rows ?? 0 };
 }
 
@@ -198,7 +198,7 @@ async function round(system: System, db: Database, index: number): Promise<Round
   if (counts.notActive > 0) {
     const failures = await db.$queryRaw<Array<{ detail: string; n: number }>>`
       SELECT checker_name || ': ' || regexp_replace(coalesce(detail, ''), '[0-9]+', 'N', 'g') AS detail, count(*)::int AS n
-      FROM proxy_checks WHERE NOT passed GROUP BY 1 ORDER BY n DESC LIMIT 3`;
+      FROM history.proxy_checks WHERE NOT passed GROUP BY 1 ORDER BY n DESC LIMIT 3`;
     for (const failure of failures) console.log(`    failed check: ${failure.n} x ${failure.detail}`);
   }
   await api(system, 'DELETE', `/sources/${source.body.id}`);

@@ -1,4 +1,4 @@
-/** A check that failed for a reason worth one precise line in proxy_checks.detail. */
+/** A check that failed for a reason worth one precise line in a check row's detail. */
 export class CheckFailure extends Error {
   override readonly name = 'CheckFailure';
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Anonymity, ProxyStatus } from '../generated/client/index.js';
+import type { Anonymity, IpType, ProxyStatus } from '../generated/client/index.js';
 import { inTransaction } from './client.js';
 
 /** The figures a validation reads and rewrites. */
@@ -15,6 +15,10 @@ export interface StoredFigures {
   checksTotal: number;
   checksPassed: number;
   consecutiveFailures: number;
+  /** The exit IP's autonomous system and organisation, and the ip_type its AS gives (exit_network stage). */
+  asn: number | null;
+  asOrg: string | null;
+  ipType: IpType;
   /** Absent: unknown to the writer, the stored flag stays. */
   mitm?: boolean;
 }
@@ -77,20 +81,55 @@ export async function recordValidations(
         `SELECT coalesce(json_agg(t), '[]')::text AS rows FROM (
            SELECT id, status, anonymity, host(exit_ip) AS "exitIp", trim(country) AS country, score, avg_latency_ms AS "avgLatencyMs",
                   uptime_ratio AS "uptimeRatio", checks_total AS "checksTotal", checks_passed AS "checksPassed",
-                  consecutive_failures AS "consecutiveFailures", mitm
+                  consecutive_failures AS "consecutiveFailures", asn, as_org AS "asOrg", ip_type AS "ipType", mitm
            FROM proxies WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE) t`,
         [uuidArray(ids)],
       );
       const rows = JSON.parse(locked.rows[0]?.rows ?? '[]') as StoredFigures[];
       const updates = update(rows);
-      if (updates.length > 0) await client.query(UPDATE_FIGURES, [JSON.stringify(updates)]);
-      const present = new Set(rows.map((row) => row.id));
-      const kept = checks.filter((check) => present.has(check.proxyId));
+      if (updates.length > 0)
+        await client.query(UPDATE_FIGURES, [JSON.stringify(updates), JSON.stringify(newestChecks(checks))]);
+      const kept = historyRows(checks, rows, updates);
       if (kept.length > 0) await client.query(INSERT_CHECKS, [JSON.stringify(kept)]);
       await afterWrite?.(client, updates);
       return updates;
     }),
   );
+}
+
+/**
+ * The check rows worth keeping in the history: those of a validation that failed a stage or changed the proxy's
+ * status. A passing validation that changes nothing is summarised on the proxy row (`last_checks`,
+ * `checks_passed`, `last_passed_at`) instead. Proxies deleted meanwhile (absent from `current`) keep nothing.
+ */
+export function historyRows(
+  checks: readonly CheckRow[],
+  current: readonly Pick<StoredFigures, 'id' | 'status'>[],
+  updates: readonly Pick<FiguresUpdate, 'id' | 'status'>[],
+): CheckRow[] {
+  const statusBefore = new Map(current.map((row) => [row.id, row.status]));
+  const statusChanged = new Set(
+    updates.filter((update) => statusBefore.get(update.id) !== update.status).map((update) => update.id),
+  );
+  const failed = new Set(checks.filter((check) => !check.passed).map((check) => check.proxyId));
+  return checks.filter(
+    (check) => statusBefore.has(check.proxyId) && (failed.has(check.proxyId) || statusChanged.has(check.proxyId)),
+  );
+}
+
+/**
+ * Each proxy's newest validation in a batch (a proxy named by two jobs may have two): its rows are the run after the
+ * last point where the stage number stopped rising, since one validation's rows come in stage order.
+ */
+export function newestChecks(checks: readonly CheckRow[]): CheckRow[] {
+  const newest = new Map<string, CheckRow[]>();
+  for (const check of checks) {
+    const rows = newest.get(check.proxyId);
+    const last = rows?.at(-1);
+    if (rows && last && check.stage > last.stage) rows.push(check);
+    else newest.set(check.proxyId, [check]);
+  }
+  return [...newest.values()].flat();
 }
 
 /**
@@ -110,21 +149,40 @@ export async function withDeadlockRetry<T>(run: () => Promise<T>, attempts = 5):
   }
 }
 
-/** Reads FiguresUpdate objects as JSON (camelCase keys, dates as ISO strings). */
+/**
+ * Reads FiguresUpdate objects as JSON (camelCase keys, dates as ISO strings). `tags.country_mismatch` is set
+ * (`{"source": "XX", "exit": "YY"}`) while the country a source list states differs from the exit country, and
+ * removed once they agree again or either is unknown.
+ */
 const UPDATE_FIGURES = `
   UPDATE proxies p SET
     status = u.status::"ProxyStatus", anonymity = u.anonymity::"Anonymity", exit_ip = u."exitIp", country = u.country,
     score = u.score, avg_latency_ms = u."avgLatencyMs", uptime_ratio = u."uptimeRatio", checks_total = u."checksTotal",
     checks_passed = u."checksPassed", consecutive_failures = u."consecutiveFailures", last_checked_at = u."lastCheckedAt",
-    next_check_at = u."nextCheckAt", mitm = coalesce(u.mitm, p.mitm)
+    next_check_at = u."nextCheckAt", mitm = coalesce(u.mitm, p.mitm),
+    asn = u.asn, as_org = u."asOrg", ip_type = u."ipType"::"IpType",
+    tags = CASE
+      WHEN p.source_country IS NOT NULL AND u.country IS NOT NULL AND p.source_country <> u.country
+        THEN p.tags || jsonb_build_object('country_mismatch', jsonb_build_object('source', p.source_country, 'exit', u.country))
+      WHEN p.tags ? 'country_mismatch' THEN p.tags - 'country_mismatch'
+      ELSE p.tags END,
+    last_passed_at = CASE WHEN u."checksPassed" > p.checks_passed THEN u."lastCheckedAt" ELSE p.last_passed_at END,
+    last_checks = coalesce(c.checks, p.last_checks)
   FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, status text, anonymity text, "exitIp" inet, country text, score real,
     "avgLatencyMs" real, "uptimeRatio" real, "checksTotal" int, "checksPassed" int, "consecutiveFailures" int,
+    asn int, "asOrg" text, "ipType" text,
     "lastCheckedAt" timestamptz, "nextCheckAt" timestamptz, mitm boolean)
+  LEFT JOIN (
+    SELECT c."proxyId", jsonb_agg(jsonb_build_object('checker_name', c."checkerName", 'stage', c.stage, 'passed', c.passed,
+      'latency_ms', c."latencyMs", 'detail', c.detail, 'created_at', c."createdAt") ORDER BY c.stage) AS checks
+    FROM jsonb_to_recordset($2::jsonb) AS c("proxyId" uuid, "checkerName" text, stage int, passed boolean, "latencyMs" real,
+      detail text, "createdAt" timestamptz)
+    GROUP BY c."proxyId") c ON c."proxyId" = u.id
   WHERE p.id = u.id`;
 
 /** Reads CheckRow objects as JSON. */
 const INSERT_CHECKS = `
-  INSERT INTO proxy_checks (id, proxy_id, checker_name, stage, passed, latency_ms, detail, created_at)
-  SELECT gen_random_uuid(), "proxyId", "checkerName", stage, passed, "latencyMs", detail, "createdAt"
+  INSERT INTO history.proxy_checks (proxy_id, checker_name, stage, passed, latency_ms, detail, created_at)
+  SELECT "proxyId", "checkerName", stage, passed, "latencyMs", detail, "createdAt"
   FROM jsonb_to_recordset($1::jsonb)
     AS c("proxyId" uuid, "checkerName" text, stage int, passed boolean, "latencyMs" real, detail text, "createdAt" timestamptz)`;

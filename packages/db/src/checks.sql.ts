@@ -22,11 +22,24 @@ export interface RecentCheck {
   created_at: Date;
 }
 
-/** A proxy's newest check rows, newest first (later stages first among rows of the same instant). */
+/**
+ * A proxy's newest check rows, newest first (later stages first among rows of the same instant): its newest
+ * validation from the proxy row, then the history (failures and status changes) before it.
+ */
 export function recentProxyChecks(db: Database, proxyId: string, limit: number): Promise<RecentCheck[]> {
   return db.$queryRaw<RecentCheck[]>`
-    SELECT checker_name, stage, passed, latency_ms, detail, created_at FROM proxy_checks
-    WHERE proxy_id = ${proxyId}::uuid ORDER BY created_at DESC, stage DESC LIMIT ${limit}`;
+    WITH newest AS (
+      SELECT c.checker_name, c.stage, c.passed, c.latency_ms, c.detail, c.created_at
+      FROM proxies p, jsonb_to_recordset(coalesce(p.last_checks, '[]'::jsonb))
+        AS c(checker_name text, stage int, passed boolean, latency_ms real, detail text, created_at timestamptz)
+      WHERE p.id = ${proxyId}::uuid)
+    SELECT * FROM newest
+    UNION ALL
+    (SELECT h.checker_name, h.stage::int, h.passed, h.latency_ms, h.detail, h.created_at FROM history.proxy_checks h
+     WHERE h.proxy_id = ${proxyId}::uuid
+       AND h.created_at < coalesce((SELECT min(created_at) FROM newest), 'infinity')
+     ORDER BY h.created_at DESC, h.stage DESC LIMIT ${limit})
+    ORDER BY created_at DESC, stage DESC LIMIT ${limit}`;
 }
 
 /** The `count` best active proxies (score desc) matching the optional protocol and country. */

@@ -8,7 +8,6 @@ export type {
   CreditTransaction,
   Source,
   Proxy,
-  ProxyCheck,
   Lease,
   UserWebhook,
   ProxyProtocol,

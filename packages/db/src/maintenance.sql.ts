@@ -26,30 +26,35 @@ export async function claimDueProxies(
   return { ids: rows.map((row) => row.id), claimedAt: rows[0]?.claimed_at ?? new Date() };
 }
 
-/** Deletes proxy_checks rows older than `olderThanDays`, `batchSize` rows a statement (short locks, small WAL bursts). */
-export async function pruneOldChecks(
+export interface CheckHistoryRetention {
+  /** Days of history kept: a day's partition is dropped once the whole day is older than this. */
+  retentionDays: number;
+  /** Daily partitions created ahead of today, so writes never wait for one. */
+  daysAhead: number;
+  /** The clock the rules run by (tests move it across day boundaries). */
+  at?: Date;
+}
+
+/**
+ * Keeps the partitioned check history (`history.proxy_checks`, one partition per UTC day) in shape: creates the
+ * partitions from today to `daysAhead` days on, and drops those whose day ended more than `retentionDays` ago
+ * (whole tables dropped: no row-by-row DELETE, no bloat). Both are SQL functions of the migration; they take an
+ * advisory lock, so replicas may run this together. Returns the rows removed and the partitions created.
+ */
+export async function maintainCheckHistory(
   db: Database,
-  options: { olderThanDays: number; batchSize: number },
-): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const deleted = await db.$executeRaw`
-      DELETE FROM proxy_checks WHERE id IN (
-        SELECT id FROM proxy_checks WHERE created_at < now() - make_interval(days => ${options.olderThanDays}::int)
-        LIMIT ${options.batchSize})`;
-    total += deleted;
-    if (deleted < options.batchSize) return total;
-  }
+  options: CheckHistoryRetention,
+): Promise<{ removed: number; created: number }> {
+  const at = options.at ?? new Date();
+  const [row] = await db.$queryRaw<Array<{ created: number; removed: bigint }>>`
+    SELECT history.ensure_check_partitions(${at}::timestamptz, ${at}::timestamptz + make_interval(days => ${options.daysAhead}::int)) AS created,
+           history.drop_check_partitions(${at}::timestamptz - make_interval(days => ${options.retentionDays}::int)) AS removed`;
+  return { created: row?.created ?? 0, removed: Number(row?.removed ?? 0) };
 }
 
 export interface DeadProxyRetention {
   olderThanDays: number;
   batchSize: number;
-  /**
-   * A validation passed when its last stage passed (a stage runs only after every earlier one passed), so
-   * "no pass since" is "no passing check row of this stage in the window".
-   */
-  finalStage: number;
 }
 
 /**
@@ -66,10 +71,8 @@ export async function deleteLongDeadProxies(db: Database, options: DeadProxyRete
         WHERE p.status = 'dead'
           AND p.first_seen_at < now() - make_interval(days => ${options.olderThanDays}::int)
           AND p.last_checked_at IS NOT NULL
-          AND NOT EXISTS (
-            SELECT 1 FROM proxy_checks c
-            WHERE c.proxy_id = p.id AND c.passed AND c.stage >= ${options.finalStage}::int
-              AND c.created_at >= now() - make_interval(days => ${options.olderThanDays}::int))
+          AND (p.last_passed_at IS NULL
+            OR p.last_passed_at < now() - make_interval(days => ${options.olderThanDays}::int))
           AND NOT EXISTS (
             SELECT 1 FROM leases l
             WHERE l.proxy_id = p.id AND l.released_at IS NULL AND l.expired_at IS NULL AND l.expires_at > now())

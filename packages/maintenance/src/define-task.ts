@@ -10,8 +10,6 @@ export interface MaintenanceDeps {
   queues: { validate: TypedQueue<'validate'>; events: TypedQueue<'events'>; siteCheck: TypedQueue<'siteCheck'> };
   settings: MaintenanceSettings;
   logger: EventLogger;
-  /** The checker pipeline's last stage: a validation that passed it passed (`BUILTIN_FINAL_STAGE`). */
-  finalStage: number;
 }
 
 export type MaintenanceResult = ResultOf<'maintenance'>;

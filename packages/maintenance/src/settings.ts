@@ -5,8 +5,10 @@ import { envInt, z } from '@proxy-pool/config';
  * (the scraper) for the tasks, the checker for the check lease it shares with `enqueue-due`.
  */
 export const maintenanceSettingsShape = {
-  /** proxy_checks rows older than this are deleted by `prune-checks`. */
+  /** Days of check history kept: `prune-checks` drops each day's partition once the whole day is older. */
   CHECK_RETENTION_DAYS: envInt(7, 1, 3650),
+  /** Daily history partitions `prune-checks` keeps created ahead of today. */
+  CHECK_PARTITIONS_AHEAD_DAYS: envInt(3, 1, 60),
   /** Dead proxies with no passing validation for this long are deleted by `delete-dead` (unless leased). */
   DEAD_RETENTION_DAYS: envInt(7, 1, 3650),
   /** Due proxies one `enqueue-due` run claims at most. */
@@ -18,7 +20,7 @@ export const maintenanceSettingsShape = {
   ENQUEUE_DUE_EVERY_SECONDS: envInt(15, 1, 3600),
   PRUNE_CHECKS_EVERY_MINUTES: envInt(60, 1, 10_080),
   DELETE_DEAD_EVERY_MINUTES: envInt(60, 1, 10_080),
-  /** Rows one DELETE statement of the pruning tasks removes. */
+  /** Proxies one DELETE statement of `delete-dead` removes. */
   MAINTENANCE_DELETE_BATCH: envInt(10_000, 100, 1_000_000),
   /** `proxy.pool_low` is raised when the active proxy count falls below this. */
   POOL_LOW_THRESHOLD: envInt(50, 0),

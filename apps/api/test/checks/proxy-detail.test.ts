@@ -80,16 +80,9 @@ describe('GET /proxies/{proxy_id}', () => {
 
   it('shows at most 20 check rows', async () => {
     const { db } = world.api.ctx;
-    await db.proxyCheck.createMany({
-      data: Array.from({ length: 30 }, (_, i) => ({
-        proxyId: deadId,
-        checkerName: 'tcp_connect',
-        stage: 1,
-        passed: false,
-        detail: `old ${i}`,
-        createdAt: new Date(Date.now() - (i + 1) * 3_600_000),
-      })),
-    });
+    await db.$executeRaw`INSERT INTO history.proxy_checks (proxy_id, checker_name, stage, passed, detail, created_at)
+      SELECT ${deadId}::uuid, 'tcp_connect', 1, false, 'old ' || i, now() - make_interval(hours => i + 1)
+      FROM generate_series(0, 29) AS i`;
     const res = await world.api.request.get(`/proxies/${deadId}`).set(world.user.auth);
     expect(res.body.recent_checks).toHaveLength(20);
     expect(res.body.recent_checks[2].detail).toBe('old 0');

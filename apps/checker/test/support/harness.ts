@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { createJudgeHandler } from '@proxy-pool/checkers';
-import { createDatabase, type Database, type ProxyProtocol } from '@proxy-pool/db';
+import { createDatabase, recentProxyChecks, type Database, type ProxyProtocol } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
 import {
   createQueue,
@@ -115,8 +115,9 @@ export async function createCheckerWorld(overrides: Record<string, string> = {})
       const job = await enqueue(validateQueue, 'validate', { proxy_ids: ids });
       return (await job.waitUntilFinished(events, 60_000)) as ResultOf<'validate'>;
     },
-    checkRows: (proxyId) => db.$queryRaw`
-      SELECT checker_name, stage, passed, latency_ms, detail FROM proxy_checks WHERE proxy_id = ${proxyId}::uuid ORDER BY created_at, stage`,
+    // What GET /proxies/{id} shows (newest validation, then stored history), oldest first.
+    checkRows: async (proxyId) =>
+      (await recentProxyChecks(db, proxyId, 1_000)).reverse().map(({ created_at: _at, ...row }) => row),
     close: async () => {
       for (const running of started) await running.stop().catch(() => undefined);
       await events?.close();
