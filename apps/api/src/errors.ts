@@ -1,6 +1,7 @@
 /** Every error code the API answers with, and its HTTP status. One table, one source of truth. */
 export const ERROR_STATUS = {
   BAD_REQUEST: 400,
+  UNKNOWN_SITE_CHECK: 400,
   INVALID_JSON: 400,
   INVALID_CURSOR: 400,
   UNAUTHORIZED: 401,
@@ -17,6 +18,7 @@ export const ERROR_STATUS = {
   ALL_PROXIES_LEASED: 409,
   WEBHOOK_LIMIT: 409,
   SOURCE_EXISTS: 409,
+  SITE_CHECK_EXISTS: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   VALIDATION_ERROR: 422,

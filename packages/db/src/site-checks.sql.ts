@@ -3,6 +3,8 @@ import type { ProxyEndpoint } from './check-claims.sql.js';
 import { inTransaction, sqlRows, type Database, type SqlRunner } from './client.js';
 import { recordSiteOutcomes } from './site-stats.sql.js';
 
+export type { SiteCheck } from '../generated/client/index.js';
+
 /**
  * How long a site check's result counts (for `works_for=` and the list figures): this many of the check's
  * intervals. Two, so a proxy that passed in the last run is still listed while the next run is under way.

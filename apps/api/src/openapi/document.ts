@@ -10,6 +10,7 @@ import { accountsDocs } from './paths/accounts.docs.js';
 import { checksDocs } from './paths/checks.docs.js';
 import { gatewayDocs } from './paths/gateway.docs.js';
 import { poolDocs } from './paths/pool.docs.js';
+import { siteChecksDocs } from './paths/site-checks.docs.js';
 import { sourcesDocs } from './paths/sources.docs.js';
 import { systemDocs } from './paths/system.docs.js';
 import { webhooksDocs } from './paths/webhooks.docs.js';
@@ -26,6 +27,7 @@ export const routeDocs: readonly RouteDoc[] = [
   ...sourcesDocs,
   ...poolDocs,
   ...checksDocs,
+  ...siteChecksDocs,
   ...systemDocs,
 ];
 
@@ -39,6 +41,7 @@ const TAGS = [
   { name: 'Admin', description: 'Admin-only operations.' },
   { name: 'Sources', description: 'Proxy list sources and their scrapes.' },
   { name: 'Proxies', description: 'The pool: query, export, lease, inspect, test.' },
+  { name: 'Site checks', description: 'Admin-defined checks of a target site through samples of the pool.' },
   { name: 'Stats', description: 'Pool and plugin status.' },
   { name: 'System', description: 'Health, metrics, the judge and this documentation.' },
 ];

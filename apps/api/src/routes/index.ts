@@ -11,6 +11,7 @@ import { judgeRoutes } from './judge.routes.js';
 import { metricsRoutes } from '../http/metrics.js';
 import { proxiesRoutes } from './proxies.routes.js';
 import { proxyDetailRoutes } from './proxy-detail.routes.js';
+import { siteChecksRoutes } from './site-checks.routes.js';
 import { sourcesRoutes } from './sources.routes.js';
 import { statsRoutes } from './stats.routes.js';
 import { webhooksRoutes } from './webhooks.routes.js';
@@ -42,6 +43,7 @@ export function protectedRoutes(ctx: ApiContext): MountedRoutes[] {
     { paths: ['/admin/queues'], router: queueBoardRoutes(ctx) },
     { paths: ['/admin'], router: adminRoutes(ctx) },
     { paths: ['/sources'], router: sourcesRoutes(ctx) },
+    { paths: ['/site-checks'], router: siteChecksRoutes(ctx) },
     { paths: ['/proxies'], router: proxiesRoutes(ctx) },
     { paths: ['/proxies'], router: proxyDetailRoutes(ctx) },
     { paths: ['/stats'], router: statsRoutes(ctx) },

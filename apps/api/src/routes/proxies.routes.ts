@@ -20,6 +20,7 @@ import {
   exportFormatter,
   proxyExportQuerySchema,
 } from '../services/proxy-export.service.js';
+import { assertKnownSiteCheck } from '../services/site-checks.service.js';
 
 /**
  * The pool routes. Fixed paths only (`/proxies`, `/proxies/export`, `/proxies/acquire…`): `GET /proxies/:proxy_id`
@@ -40,6 +41,7 @@ export function proxiesRoutes(ctx: ApiContext): Router {
 
   router.get('/proxies/export', async (req, res) => {
     const query = parseInput(proxyExportQuerySchema, req.query, 'query parameters');
+    if (query.works_for !== undefined) await assertKnownSiteCheck(ctx, query.works_for);
     const format = exportFormatter(query);
     const batches = exportBatches(ctx, toProxyFilters(query), query.sort, query.order ?? DEFAULT_ORDER[query.sort]);
     // The first batch is read before any byte is sent, so a failing query still answers with a proper error.

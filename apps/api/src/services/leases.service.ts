@@ -8,6 +8,7 @@ import { AppError, notFound } from '../errors.js';
 import { assertId } from '../http/path-ids.js';
 import { countryCode, realNumber } from '../http/validate.js';
 import type { AcquireResponse, ReleaseResponse } from '../openapi/responses/pool.responses.js';
+import { assertKnownSiteCheck, siteCheckNameSchema } from './site-checks.service.js';
 
 export const acquireBodySchema = z
   .object({
@@ -15,6 +16,8 @@ export const acquireBodySchema = z
     country: countryCode.optional(),
     anonymity: z.enum(ANONYMITY_LEVELS).optional(),
     min_score: realNumber(0, 1).optional(),
+    /** A site check's name: only proxies whose latest result on it passed within its window. */
+    works_for: siteCheckNameSchema.optional(),
     lease_duration_seconds: z.number().int().min(1).max(3600).default(300),
   })
   // Unknown fields are refused: a misspelt filter must not silently lease (and charge for) an unwanted proxy.
@@ -56,12 +59,19 @@ export async function acquireProxy(
   body: AcquireBody,
   idempotencyKey: string | undefined,
 ): Promise<AcquireResponse> {
+  if (body.works_for !== undefined) await assertKnownSiteCheck(ctx, body.works_for);
   const outcome = await acquireLease(
     ctx.db,
     {
       userId: caller.userId,
       apiKeyId: caller.apiKeyId,
-      filters: { protocol: body.protocol, country: body.country, anonymity: body.anonymity, minScore: body.min_score },
+      filters: {
+        protocol: body.protocol,
+        country: body.country,
+        anonymity: body.anonymity,
+        minScore: body.min_score,
+        worksFor: body.works_for,
+      },
       durationSeconds: body.lease_duration_seconds,
       idempotencyKey,
     },

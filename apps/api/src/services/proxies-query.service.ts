@@ -9,6 +9,7 @@ import { decodeCursor, pageQueryShape, toPage, type Page } from '../http/paginat
 import { countryCode, realNumber } from '../http/validate.js';
 import type { ProxyItem } from '../openapi/schemas.js';
 import { cachedJson } from './cache.service.js';
+import { assertKnownSiteCheck, siteCheckNameSchema } from './site-checks.service.js';
 
 /** A plain decimal (no exponent, no hex, no blanks): query values are strings and `Number('')` is 0. */
 const decimal = (min: number, max: number) =>
@@ -32,6 +33,8 @@ export const proxyFilterShape = {
     .transform(Number)
     .pipe(z.number().int().min(1).max(5_256_000))
     .optional(),
+  /** A site check's name: only proxies whose latest result on it passed within its window. */
+  works_for: siteCheckNameSchema.optional(),
 };
 
 export const proxySortShape = {
@@ -60,6 +63,7 @@ export function toProxyFilters(query: z.infer<z.ZodObject<typeof proxyFilterShap
     maxLatencyMs: query.max_latency_ms,
     minUptimePct: query.min_uptime_pct,
     verifiedWithinMinutes: query.verified_within_minutes,
+    worksFor: query.works_for,
   };
 }
 
@@ -149,6 +153,7 @@ export function proxyPageJson(ctx: ApiContext, rawQuery: string, parse: () => Pr
 }
 
 export async function listProxies(ctx: ApiContext, query: ProxyListQuery): Promise<Page<ProxyItem>> {
+  if (query.works_for !== undefined) await assertKnownSiteCheck(ctx, query.works_for);
   const order = query.order ?? DEFAULT_ORDER[query.sort];
   const after = positionFromCursor(query.cursor, query.sort, order);
   const filters = toProxyFilters(query);

@@ -1,4 +1,4 @@
-import { findProxyRow, recentProxyChecks } from '@proxy-pool/db';
+import { findProxyRow, proxySiteCheckResults, recentProxyChecks } from '@proxy-pool/db';
 import type { ApiContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { assertId } from '../http/path-ids.js';
@@ -11,9 +11,10 @@ export const RECENT_CHECKS_LIMIT = 20;
 /** One proxy in the list-item shape with its newest check rows, newest first. Unknown or malformed id: 404. */
 export async function getProxyDetail(ctx: ApiContext, proxyId: string): Promise<ProxyDetail> {
   assertId(proxyId, 'Proxy');
-  const [row, checks] = await Promise.all([
+  const [row, checks, siteChecks] = await Promise.all([
     findProxyRow(ctx.db, proxyId),
     recentProxyChecks(ctx.db, proxyId, RECENT_CHECKS_LIMIT),
+    proxySiteCheckResults(ctx.db, proxyId),
   ]);
   if (row === null) throw notFound('Proxy');
   return {
@@ -26,5 +27,6 @@ export async function getProxyDetail(ctx: ApiContext, proxyId: string): Promise<
       detail: check.detail,
       created_at: check.created_at.toISOString(),
     })),
+    site_checks: siteChecks.map((result) => ({ ...result, checked_at: result.checked_at.toISOString() })),
   };
 }

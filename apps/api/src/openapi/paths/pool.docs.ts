@@ -7,6 +7,7 @@ import { acquiredSchema, pluginStatusSchema, poolStatsSchema, releasedSchema } f
 import { pageOf, proxyItemSchema, uuid } from '../schemas.js';
 
 const leaseIdParams = z.object({ lease_id: uuid });
+const unknownSiteCheck = { UNKNOWN_SITE_CHECK: '`works_for` names no site check.' } as const;
 
 export const poolDocs: RouteDoc[] = [
   {
@@ -17,6 +18,7 @@ export const poolDocs: RouteDoc[] = [
     tags: ['Proxies'],
     request: { query: proxyListQuerySchema },
     responses: { 200: { description: 'A page of proxies.', schema: pageOf(proxyItemSchema, 'ProxyPage') } },
+    errors: unknownSiteCheck,
   },
   {
     method: 'get',
@@ -31,6 +33,7 @@ export const poolDocs: RouteDoc[] = [
         content: { 'text/plain': z.string(), 'text/csv': z.string(), 'application/json': z.array(proxyItemSchema) },
       },
     },
+    errors: unknownSiteCheck,
   },
   {
     method: 'post',
@@ -45,6 +48,7 @@ export const poolDocs: RouteDoc[] = [
       INSUFFICIENT_CREDITS: 'the balance is 0.',
       NO_MATCHING_PROXY: 'no active proxy matches the filters.',
       ALL_PROXIES_LEASED: 'every matching proxy is leased right now.',
+      ...unknownSiteCheck,
     },
   },
   {

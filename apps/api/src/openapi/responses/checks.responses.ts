@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { proxyItemSchema, timestamp } from '../schemas.js';
+import { proxySiteCheckSchema } from './site-checks.responses.js';
 
 const recentCheckSchema = z.object({
   checker_name: z.string().meta({ example: 'tcp_connect' }),
@@ -12,6 +13,12 @@ const recentCheckSchema = z.object({
 
 /** One proxy in the list-item shape with its newest check rows. */
 export const proxyDetailSchema = z
-  .object({ proxy: proxyItemSchema, recent_checks: z.array(recentCheckSchema).meta({ description: 'Newest first.' }) })
+  .object({
+    proxy: proxyItemSchema,
+    recent_checks: z.array(recentCheckSchema).meta({ description: 'Newest first.' }),
+    site_checks: z
+      .array(proxySiteCheckSchema)
+      .meta({ description: 'The latest result of every site check that tried this proxy, by check name.' }),
+  })
   .meta({ id: 'ProxyDetail' });
 export type ProxyDetail = z.infer<typeof proxyDetailSchema>;
