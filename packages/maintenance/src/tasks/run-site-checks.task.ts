@@ -24,10 +24,12 @@ export const runSiteChecksTask = defineMaintenanceTask({
       const proxyIds = await selectSiteCheckSample(db, check.id, check.sampleSize);
       if (proxyIds.length === 0) continue;
       const payload = { site_check_id: check.id, proxy_ids: proxyIds };
-      queued += await enqueueBulk(queues.siteCheck, 'siteCheck', [
+      await enqueueBulk(queues.siteCheck, 'siteCheck', [
         { payload, options: { jobId: siteCheckJobId(check.id, check.runAt) } },
       ]);
+      queued += proxyIds.length;
     }
+    // Proxies queued for a site check, over every check started.
     return { affected: queued };
   },
 });
