@@ -1,5 +1,5 @@
 import { notifierSettingsShape } from '@proxy-pool/notifiers';
-import { baseConfigShape, envBoolean, envInt, loadConfig, z } from '@proxy-pool/config';
+import { baseConfigShape, envBoolean, envInt, leaseFeedbackSettingsShape, loadConfig, z } from '@proxy-pool/config';
 
 /** Only development and tests may run on this built-in secret: anyone who knows it can forge judge answers. */
 export const DEVELOPMENT_JUDGE_SECRET = 'change-me-judge-secret';
@@ -21,6 +21,11 @@ export const apiConfigSchema = requireJudgeSecret(
   z.object({
     ...baseConfigShape,
     ...notifierSettingsShape,
+    ...leaseFeedbackSettingsShape,
+    /** Lease reports (POST /proxies/acquire/{id}/report) one lease may send per minute. */
+    LEASE_REPORTS_PER_MINUTE: envInt(10, 1, 10_000),
+    /** `target=`: a proxy with a blocked or failed outcome on the site this recently is skipped for it. */
+    SITE_COOLDOWN_MINUTES: envInt(30, 0, 10_080),
     /** `credits.low` is raised when a balance falls below this. */
     CREDITS_LOW_THRESHOLD: envInt(5, 0),
     HOST: z.string().default('0.0.0.0'),

@@ -1,4 +1,9 @@
-import { createGeoipChecker, createHttpAnonymityChecker, tcpConnectChecker } from '@proxy-pool/checkers';
+import {
+  createExitNetworkChecker,
+  createGeoipChecker,
+  createHttpAnonymityChecker,
+  tcpConnectChecker,
+} from '@proxy-pool/checkers';
 import { createDatabase, openCheckStore, pingDatabase, type Database } from '@proxy-pool/db';
 import type { Logger } from '@proxy-pool/logger';
 import type { Checker } from '@proxy-pool/plugin-contracts';
@@ -40,14 +45,16 @@ export interface CheckerOptions {
   defaultMetrics?: boolean;
 }
 
-/** The checker plugins this app registers, in one explicit list: tcp_connect, http_anonymity, geoip. */
+/** The checker plugins this app registers, in one explicit list: tcp_connect, http_anonymity, geoip, exit_network. */
 export async function builtinCheckerList(config: CheckerConfig, ownIps: () => readonly string[]): Promise<Checker[]> {
   const geoip = createGeoipChecker({ mmdbPath: config.MMDB_PATH });
-  await geoip.load();
+  const exitNetwork = createExitNetworkChecker({ asnMmdbPath: config.ASN_MMDB_PATH });
+  await Promise.all([geoip.load(), exitNetwork.load()]);
   return [
     tcpConnectChecker,
     createHttpAnonymityChecker({ judgeUrl: config.JUDGE_URL, secret: config.JUDGE_SECRET, ownIps }),
     geoip,
+    exitNetwork,
   ];
 }
 

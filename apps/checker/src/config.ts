@@ -51,6 +51,8 @@ export const checkerConfigSchema = z
     LATENCY_CEILING_MS: envInt(5_000, 1, 600_000),
     /** A MaxMind GeoIP2/GeoLite2 (or DB-IP) country MMDB replacing the bundled DB-IP Lite file. */
     MMDB_PATH: z.string().min(1).optional(),
+    /** A MaxMind GeoLite2-ASN MMDB replacing the bundled ip-location-db ASN data (exit_network stage). */
+    ASN_MMDB_PATH: z.string().min(1).optional(),
     OWN_IP_REFRESH_MINUTES: envInt(10, 1, 1440),
     HEALTH_PORT: envInt(9102, 0, 65535),
     HEALTH_HOST: z.string().default('0.0.0.0'),

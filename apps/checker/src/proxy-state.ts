@@ -1,5 +1,7 @@
 import type { StoredFigures } from '@proxy-pool/db';
-import type { Anonymity } from '@proxy-pool/plugin-contracts';
+import type { Anonymity, CheckFacts } from '@proxy-pool/plugin-contracts';
+
+type IpType = NonNullable<CheckFacts['ipType']>;
 
 /** The proxy figures one validation updates (the stored columns, as the database package reads them). */
 export type ProxyFigures = Omit<StoredFigures, 'id'>;
@@ -13,6 +15,10 @@ export interface ValidationOutcome {
   country?: string;
   /** From the TLS integrity stage; absent when it saw nothing conclusive (the stored flag stays). */
   mitm?: boolean;
+  /** From the exit_network stage. */
+  asn?: number;
+  asOrg?: string;
+  ipType?: IpType;
 }
 
 export interface ScoringSettings {
@@ -58,7 +64,8 @@ export function computeScore(
 
 /**
  * Applies one validation to a proxy's figures.
- * - passing: active; uptime and latency EWMAs move towards the sample; anonymity/exit/country refreshed.
+ * - passing: active; uptime and latency EWMAs move towards the sample; anonymity/exit/country and the exit
+ *   network (asn, as_org, ip_type: unknown when no stage said) refreshed.
  * - failing: an active proxy stays active until `deadAfterFailures` failures in a row; a proxy that has never
  *   passed (unchecked) or is already dead is dead at once — it has no record of working.
  */
@@ -95,6 +102,9 @@ export function applyValidation(
     checksPassed: previous.checksPassed + (outcome.passed ? 1 : 0),
     consecutiveFailures,
     mitm: outcome.mitm ?? previous.mitm,
+    asn: outcome.passed ? (outcome.asn ?? null) : previous.asn,
+    asOrg: outcome.passed ? (outcome.asOrg ?? null) : previous.asOrg,
+    ipType: outcome.passed ? (outcome.ipType ?? 'unknown') : previous.ipType,
   };
   next.score = computeScore(next, settings);
   return next;

@@ -18,6 +18,9 @@ const fresh: ProxyFigures = {
   checksTotal: 0,
   checksPassed: 0,
   consecutiveFailures: 0,
+  asn: null,
+  asOrg: null,
+  ipType: 'unknown',
 };
 const pass = { passed: true, latencyMs: 1000, anonymity: 'elite' as const, exitIp: '127.0.0.9', country: 'US' };
 const fail = { passed: false, latencyMs: null };

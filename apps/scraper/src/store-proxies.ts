@@ -2,6 +2,7 @@ import { upsertScrapedChunk, type Database, type ScrapedProxy } from '@proxy-poo
 import type { ProxyCandidate } from '@proxy-pool/plugin-contracts';
 import { enqueueBulk, inBatches, type TypedQueue } from '@proxy-pool/queues';
 import { isPublicAddress } from '@proxy-pool/ssrf';
+import { sourceCountryOf } from './source-country.js';
 
 export interface StoreOptions {
   allowPrivate: boolean;
@@ -45,6 +46,7 @@ export function acceptableProxies(
       username: candidate.username,
       password: candidate.password,
       tags: candidate.tags,
+      sourceCountry: sourceCountryOf(candidate.tags?.country),
     });
   }
   return { proxies, refused };

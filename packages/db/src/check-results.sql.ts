@@ -119,14 +119,17 @@ export function historyRows(
 
 /**
  * Each proxy's newest validation in a batch (a proxy named by two jobs may have two): its rows are the run after the
- * last point where the stage number stopped rising, since one validation's rows come in stage order.
+ * last point where the stage number fell or a checker repeated, since one validation's rows come in stage order.
  */
 export function newestChecks(checks: readonly CheckRow[]): CheckRow[] {
   const newest = new Map<string, CheckRow[]>();
   for (const check of checks) {
     const rows = newest.get(check.proxyId);
     const last = rows?.at(-1);
-    if (rows && last && check.stage > last.stage) rows.push(check);
+    // Checkers may share a stage (geoip and exit_network): a validation goes on while stages do not fall and
+    // no checker repeats.
+    if (rows && last && check.stage >= last.stage && !rows.some((row) => row.checkerName === check.checkerName))
+      rows.push(check);
     else newest.set(check.proxyId, [check]);
   }
   return [...newest.values()].flat();

@@ -10,6 +10,8 @@ export interface ScrapedProxy {
   password?: string | null;
   /** What the list said about the proxy (country, anonymity, …); merged into the stored tags. */
   tags?: Record<string, string> | undefined;
+  /** The country the list states (ISO 3166-1 alpha-2); a list that states none leaves the stored one. */
+  sourceCountry?: string | null | undefined;
 }
 
 export interface UpsertChunkOptions {
@@ -36,7 +38,8 @@ const DEADLOCK = '40P01';
  * Upserts one chunk of proxies and links them to the source, in one statement (so one transaction):
  * a new (ip, port, protocol) is inserted as `unchecked` and leased for its first validation, a known one gets
  * `last_seen_at` refreshed (and upstream credentials when the list gives them). Tags are merged: the stored
- * tags keep every key any source gave, and a key this list names again takes this list's value. Rows are
+ * tags keep every key any source gave, and a key this list names again takes this list's value; likewise the
+ * source country (the newest list that states one). Rows are
  * taken in key order so two scrapes sharing proxies lock them in the same order. Input rows must be unique
  * by (ip, port, protocol).
  */
@@ -52,23 +55,25 @@ export async function upsertScrapedChunk(
   const protocols = rows.map((row) => row.protocol);
   const usernames = rows.map((row) => row.username ?? null);
   const passwords = rows.map((row) => row.password ?? null);
+  const countries = rows.map((row) => row.sourceCountry ?? null);
   // Untagged rows send NULL: most lists carry no tags, and NULL costs nothing to parse.
   const tags = rows.map((row) => (row.tags && Object.keys(row.tags).length > 0 ? JSON.stringify(row.tags) : null));
   const run = () => db.$queryRaw<Array<{ total: number; new_ids: string[] | null }>>`
     WITH input AS (
-      SELECT * FROM unnest(${ips}::inet[], ${ports}::int[], ${protocols}::"ProxyProtocol"[], ${usernames}::text[], ${passwords}::text[], ${tags}::text[])
-        AS t(ip, port, protocol, username, password, tags)
+      SELECT * FROM unnest(${ips}::inet[], ${ports}::int[], ${protocols}::"ProxyProtocol"[], ${usernames}::text[], ${passwords}::text[], ${tags}::text[], ${countries}::text[])
+        AS t(ip, port, protocol, username, password, tags, source_country)
       ORDER BY ip, port, protocol
     ), upserted AS (
-      INSERT INTO proxies (id, ip, port, protocol, username, password, tags, next_check_at)
-      SELECT uuid_v7(), ip, port, protocol, username, password, COALESCE(tags::jsonb, '{}'::jsonb),
+      INSERT INTO proxies (id, ip, port, protocol, username, password, tags, source_country, next_check_at)
+      SELECT uuid_v7(), ip, port, protocol, username, password, COALESCE(tags::jsonb, '{}'::jsonb), source_country,
         now() + make_interval(secs => ${options.claimSeconds}::float8)
       FROM input
       ON CONFLICT (ip, port, protocol) DO UPDATE SET
         last_seen_at = now(),
         username = COALESCE(EXCLUDED.username, proxies.username),
         password = COALESCE(EXCLUDED.password, proxies.password),
-        tags = proxies.tags || EXCLUDED.tags
+        tags = proxies.tags || EXCLUDED.tags,
+        source_country = COALESCE(EXCLUDED.source_country, proxies.source_country)
       RETURNING id, (xmax = 0) AS inserted
     ), linked AS (
       INSERT INTO proxy_sources (proxy_id, source_id)

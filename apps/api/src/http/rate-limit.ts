@@ -100,7 +100,7 @@ export class RateLimiter {
   }
 }
 
-function rateLimited(what: string, limit: number, resetMs: number): AppError {
+export function rateLimited(what: string, limit: number, resetMs: number): AppError {
   const seconds = Math.max(1, Math.ceil(resetMs / 1000));
   return new AppError(
     'RATE_LIMITED',

@@ -9,6 +9,7 @@ import { ERROR_STATUS, type ErrorCode } from '../errors.js';
 import { accountsDocs } from './paths/accounts.docs.js';
 import { checksDocs } from './paths/checks.docs.js';
 import { gatewayDocs } from './paths/gateway.docs.js';
+import { leaseReportDocs } from './paths/lease-reports.docs.js';
 import { poolDocs } from './paths/pool.docs.js';
 import { siteChecksDocs } from './paths/site-checks.docs.js';
 import { sourcesDocs } from './paths/sources.docs.js';
@@ -26,6 +27,7 @@ export const routeDocs: readonly RouteDoc[] = [
   ...webhooksDocs,
   ...sourcesDocs,
   ...poolDocs,
+  ...leaseReportDocs,
   ...checksDocs,
   ...siteChecksDocs,
   ...systemDocs,

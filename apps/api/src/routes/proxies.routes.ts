@@ -8,6 +8,7 @@ import {
   acquireProxy,
   releaseProxyLease,
 } from '../services/leases.service.js';
+import { leaseReportBodySchema, reportLease } from '../services/lease-reports.service.js';
 import {
   DEFAULT_ORDER,
   proxyListQuerySchema,
@@ -72,6 +73,11 @@ export function proxiesRoutes(ctx: ApiContext): Router {
 
   router.post('/proxies/acquire/:lease_id/release', async (req, res) => {
     res.json(await releaseProxyLease(ctx, req.auth!.userId, String(req.params.lease_id)));
+  });
+
+  router.post('/proxies/acquire/:lease_id/report', async (req, res) => {
+    const body = parseInput(leaseReportBodySchema, req.body, 'request body');
+    res.status(201).json(await reportLease(ctx, req.auth!.userId, String(req.params.lease_id), body));
   });
 
   return router;
