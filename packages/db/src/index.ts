@@ -14,7 +14,7 @@ export type {
   Anonymity,
 } from '../generated/client/index.js';
 /** Enums only the database names (each a value listing its members and a type): validate with `z.enum(ProxyStatus)`. */
-export { UserRole, TxType, ProxyStatus, ReportOutcome } from '../generated/client/index.js';
+export { UserRole, TxType, ProxyStatus, ReportOutcome, IpType } from '../generated/client/index.js';
 export type { EnumParity } from './enums.js';
 export * from './accounts.sql.js';
 export * from './scrape.sql.js';
@@ -48,7 +48,15 @@ export * from './checks.sql.js';
 export * from './maintenance.sql.js';
 export * from './check-results.sql.js';
 export * from './check-claims.sql.js';
-export { watchKeyChanges, KEY_CHANGES_CHANNEL, EVERY_KEY, type KeyChangeHandlers } from './key-changes.js';
+export {
+  watchKeyChanges,
+  watchNotifications,
+  KEY_CHANGES_CHANNEL,
+  LEASE_STARTS_CHANNEL,
+  EVERY_KEY,
+  type KeyChangeHandlers,
+  type NotificationHandlers,
+} from './notifications.js';
 export { createDatabaseIfMissing, migrateDatabase, pendingMigrations } from './migrate.js';
 export { withDatabase } from './cli-adapter.js';
 export * from './gateway.sql.js';
@@ -58,3 +66,5 @@ export * from './site-stats.sql.js';
 export * from './site-checks.sql.js';
 export * from './lease-reports.sql.js';
 export * from './refunds.sql.js';
+export * from './site-ranked.sql.js';
+export * from './judge-tls.sql.js';

@@ -1,13 +1,18 @@
 import { Prisma } from '../generated/client/index.js';
-import type { Anonymity, ProxyProtocol } from '../generated/client/index.js';
+import type { Anonymity, IpType, ProxyProtocol } from '../generated/client/index.js';
 import { inTransaction, preparedRows, sqlRows, type Database, type SqlRunner } from './client.js';
 import { proxyFilterConditions, sqlAnd } from './proxies.sql.js';
+import { siteRateOf, type SiteFilter } from './site-stats.sql.js';
 
 export interface AcquireFilters {
   protocol?: ProxyProtocol;
   country?: string;
   anonymity?: Anonymity;
   minScore?: number;
+  asn?: number;
+  ipType?: IpType;
+  /** `target=`: skips proxies cooling down on the site and puts the best site rate first. */
+  site?: SiteFilter;
   /** A site check's name (see ProxyFilters.worksFor). */
   worksFor?: string;
 }
@@ -64,6 +69,11 @@ const LIVE = Prisma.sql`l.released_at IS NULL AND l.expired_at IS NULL`;
 /** Free now: never leased, released, swept, or its lease ran out (leased_until in the past). */
 const LEASABLE = Prisma.sql`(p.leased_until IS NULL OR p.leased_until <= now())`;
 const ACQUIRE_ORDER = Prisma.sql`ORDER BY p.score DESC, p.last_leased_at ASC NULLS FIRST, p.id`;
+/** With `target=`, the best site rate first, then the usual order. */
+const acquireOrder = (site: SiteFilter | undefined) =>
+  site === undefined
+    ? ACQUIRE_ORDER
+    : Prisma.sql`ORDER BY ${siteRateOf(Prisma.sql`p.id`, site.host)} DESC, p.score DESC, p.last_leased_at ASC NULLS FIRST, p.id`;
 const PROXY_COLUMNS = Prisma.sql`p.id, host(p.ip) AS ip, p.port, p.protocol, p.country, p.anonymity, p.username, p.password`;
 const CANDIDATE_COLUMNS = Prisma.sql`${PROXY_COLUMNS}, p.score, p.last_leased_at`;
 
@@ -169,10 +179,11 @@ async function leaseStatement(
 ): Promise<StatementRow> {
   const { userId } = input;
   const lock = Prisma.sql`FOR NO KEY UPDATE OF p ${skipLocked ? Prisma.sql`SKIP LOCKED` : Prisma.empty}`;
+  const order = acquireOrder(input.filters.site);
   const bestWhere = (leaseState: Prisma.Sql) => Prisma.sql`
       SELECT ${CANDIDATE_COLUMNS} FROM proxies p
       WHERE (SELECT credit_balance FROM me) >= 1 AND ${matching} AND ${leaseState}
-      ${ACQUIRE_ORDER} LIMIT 1 ${lock}`;
+      ${order} LIMIT 1 ${lock}`;
   const [row] = await preparedRows<StatementRow>(
     q,
     Prisma.sql`
@@ -181,7 +192,7 @@ async function leaseStatement(
     lapsed AS (${bestWhere(Prisma.sql`p.leased_until <= now()`)}),
     picked AS (
       SELECT p.id, p.ip, p.port, p.protocol, p.country, p.anonymity, p.username, p.password
-      FROM (SELECT * FROM free UNION ALL SELECT * FROM lapsed) p ${ACQUIRE_ORDER} LIMIT 1),
+      FROM (SELECT * FROM free UNION ALL SELECT * FROM lapsed) p ${order} LIMIT 1),
     expired AS (
       UPDATE leases l SET expired_at = now()
       WHERE l.proxy_id = (SELECT id FROM picked) AND ${LIVE} AND l.expires_at <= now() RETURNING l.id, l.user_id, l.expires_at),

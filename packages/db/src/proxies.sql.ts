@@ -1,6 +1,7 @@
 import { Prisma, ProxyStatus } from '../generated/client/index.js';
-import type { Anonymity, ProxyProtocol } from '../generated/client/index.js';
+import type { Anonymity, IpType, ProxyProtocol } from '../generated/client/index.js';
 import { sqlRows, type Database } from './client.js';
+import { siteCooldownCondition, type SiteFilter } from './site-stats.sql.js';
 import { worksForCondition } from './site-checks.sql.js';
 
 export const PROXY_SORTS = ['score', 'latency', 'uptime', 'last_checked'] as const;
@@ -18,6 +19,11 @@ export interface ProxyFilters {
   maxLatencyMs?: number;
   minUptimePct?: number;
   verifiedWithinMinutes?: number;
+  /** The exit IP's autonomous system number. */
+  asn?: number;
+  ipType?: IpType;
+  /** `target=`: proxies with a failure on the site within its cooldown are left out (siteCooldownCondition). */
+  site?: SiteFilter;
   /** A site check's name: only proxies whose latest result on it passed within its window (worksForCondition). */
   worksFor?: string;
 }
@@ -52,6 +58,9 @@ export interface ProxyListRow {
   last_checked_at: Date | null;
   first_seen_at: Date;
   tags: unknown;
+  asn: number | null;
+  as_org: string | null;
+  ip_type: IpType;
   /** The sort column as exact PostgreSQL text, for the next cursor. */
   sort_key: string | null;
 }
@@ -85,7 +94,8 @@ const SORTS: Record<ProxySort, SortSpec> = {
 /**
  * The statuses a page must walk. Every sort index starts with status, so without a status filter each status
  * is walked on its own and the walks merged. An unchecked proxy has never been checked (the
- * `proxies_unchecked_blank` constraint): no country, anonymity, latency or check time, score and uptime 0.
+ * `proxies_unchecked_blank` constraint): no country, anonymity, latency or check time, score and uptime 0; nor
+ * has it an AS (asn null, ip_type unknown).
  * A filter on any of those cannot match it, and its walk, which would read every unchecked row to find
  * nothing, is left out.
  */
@@ -96,6 +106,8 @@ export function statusesToWalk(filters: ProxyFilters): ProxyStatus[] {
     filters.anonymity !== undefined ||
     filters.maxLatencyMs !== undefined ||
     filters.verifiedWithinMinutes !== undefined ||
+    filters.asn !== undefined ||
+    (filters.ipType !== undefined && filters.ipType !== 'unknown') ||
     filters.worksFor !== undefined ||
     (filters.minScore ?? 0) > 0 ||
     (filters.minUptimePct ?? 0) > 0;
@@ -103,8 +115,9 @@ export function statusesToWalk(filters: ProxyFilters): ProxyStatus[] {
   return needsChecked ? all.filter((status) => status !== 'unchecked') : all;
 }
 
-const COLUMNS = Prisma.sql`id, host(ip) AS ip, port, protocol, status, anonymity, host(exit_ip) AS exit_ip, country, score,
-  avg_latency_ms, uptime_ratio * 100::real AS uptime_pct, last_checked_at, first_seen_at, tags`;
+/** The columns of a list item (ProxyListRow without sort_key), over an unaliased `proxies`. */
+export const PROXY_LIST_COLUMNS = Prisma.sql`id, host(ip) AS ip, port, protocol, status, anonymity, host(exit_ip) AS exit_ip, country, score,
+  avg_latency_ms, uptime_ratio * 100::real AS uptime_pct, last_checked_at, first_seen_at, tags, asn, as_org, ip_type`;
 
 /** The WHERE conditions of the filters. Float comparisons happen in `real`, the columns' own type, so a
  * value shown in an answer (e.g. score 0.87) matches the same value given as a filter. */
@@ -114,6 +127,8 @@ export function proxyFilterConditions(filters: ProxyFilters): Prisma.Sql[] {
   if (filters.protocol) where.push(Prisma.sql`protocol = ${filters.protocol}::"ProxyProtocol"`);
   if (filters.anonymity) where.push(Prisma.sql`anonymity = ${filters.anonymity}::"Anonymity"`);
   if (filters.country) where.push(Prisma.sql`country = ${filters.country}::bpchar`);
+  if (filters.asn !== undefined) where.push(Prisma.sql`asn = ${filters.asn}::int`);
+  if (filters.ipType) where.push(Prisma.sql`ip_type = ${filters.ipType}::"IpType"`);
   if (filters.minScore !== undefined) where.push(Prisma.sql`score >= ${filters.minScore}::real`);
   if (filters.maxLatencyMs !== undefined) where.push(Prisma.sql`avg_latency_ms <= ${filters.maxLatencyMs}::real`);
   if (filters.minUptimePct !== undefined)
@@ -122,6 +137,7 @@ export function proxyFilterConditions(filters: ProxyFilters): Prisma.Sql[] {
     where.push(Prisma.sql`last_checked_at >= now() - make_interval(mins => ${filters.verifiedWithinMinutes}::int)`);
   }
   if (filters.worksFor !== undefined) where.push(worksForCondition(filters.worksFor));
+  if (filters.site !== undefined) where.push(siteCooldownCondition(filters.site));
   return where;
 }
 
@@ -206,7 +222,7 @@ async function runSegments(
     ];
     return segments.map((segment) => {
       const { where, order } = segment(col);
-      return Prisma.sql`SELECT ${COLUMNS}, ${col}::text AS sort_key, ${col} AS sort_value
+      return Prisma.sql`SELECT ${PROXY_LIST_COLUMNS}, ${col}::text AS sort_key, ${col} AS sort_value
         FROM proxies WHERE ${sqlAnd([...base, ...walk, ...where])} ORDER BY ${order} LIMIT ${limit}`;
     });
   });

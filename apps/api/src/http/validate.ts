@@ -41,6 +41,9 @@ export const realNumber = (min: number, max: number) =>
       `must be 0 or at least ${REAL_MIN_MAGNITUDE} in magnitude`,
     );
 
+/** An autonomous system number (32 bits; 0 is reserved). */
+export const asNumber = z.number().int().min(1).max(4_294_967_295);
+
 /** An ISO 3166-1 alpha-2 country code, upper-cased (a filter's `us` means `US`). */
 export const countryCode = z
   .string()

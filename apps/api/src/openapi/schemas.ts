@@ -1,4 +1,4 @@
-import { ProxyStatus, TxType } from '@proxy-pool/db';
+import { IpType, ProxyStatus, TxType } from '@proxy-pool/db';
 import { ANONYMITY_LEVELS, PROXY_PROTOCOLS } from '@proxy-pool/plugin-contracts';
 import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../errors.js';
@@ -13,6 +13,7 @@ export const timestamp = z.iso.datetime().meta({ description: 'ISO-8601 UTC', ex
 export const uuid = z.uuid();
 export const protocolEnum = z.enum(PROXY_PROTOCOLS);
 export const anonymityEnum = z.enum(ANONYMITY_LEVELS);
+export const ipTypeEnum = z.enum(IpType);
 export const proxyStatusEnum = z.enum(ProxyStatus);
 
 const errorCodes = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
@@ -64,12 +65,22 @@ export const proxyItemSchema = z
     anonymity: anonymityEnum.nullable(),
     exit_ip: z.string().nullable(),
     country: z.string().nullable().meta({ description: 'ISO 3166-1 alpha-2', example: 'US' }),
+    asn: z.number().int().nullable().meta({ description: 'Autonomous system of the exit IP', example: 16509 }),
+    as_org: z.string().nullable().meta({ description: 'Organisation running that AS', example: 'Amazon.com, Inc.' }),
+    ip_type: ipTypeEnum.meta({
+      description:
+        '`hosting`: the AS is on the curated list of hosting ASNs; `residential_or_business`: another AS; `unknown`: no AS known.',
+    }),
     score: z.number().meta({ description: 'Composite score, 0.0–1.0' }),
     avg_latency_ms: z.number().nullable(),
     uptime_pct: z.number(),
     last_checked_at: timestamp.nullable(),
     first_seen_at: timestamp,
     tags: z.record(z.string(), z.unknown()).meta({ example: { provider: 'datacenter' } }),
+    site_rate: z.number().optional().meta({
+      description:
+        'Only in GET /proxies with `target=` and the default sort: the smoothed success rate on the site, (successes + 1) / (successes + failures + 2).',
+    }),
   })
   .meta({ id: 'Proxy' });
 export type ProxyItem = z.infer<typeof proxyItemSchema>;

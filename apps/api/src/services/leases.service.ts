@@ -1,4 +1,4 @@
-import { acquireLease, releaseLease } from '@proxy-pool/db';
+import { acquireLease, IpType, releaseLease } from '@proxy-pool/db';
 import { raiseCreditEvents, raiseLapsedLease } from './events.service.js';
 import type { LeaseGrant } from '@proxy-pool/db';
 import { ANONYMITY_LEVELS, PROXY_PROTOCOLS } from '@proxy-pool/plugin-contracts';
@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { ApiContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
 import { assertId } from '../http/path-ids.js';
-import { countryCode, realNumber } from '../http/validate.js';
+import { targetSiteSchema } from '../http/target-site.js';
+import { asNumber, countryCode, realNumber } from '../http/validate.js';
 import type { AcquireResponse, ReleaseResponse } from '../openapi/responses/pool.responses.js';
 import { assertKnownSiteCheck, siteCheckNameSchema } from './site-checks.service.js';
 
@@ -15,9 +16,13 @@ export const acquireBodySchema = z
     protocol: z.enum(PROXY_PROTOCOLS).optional(),
     country: countryCode.optional(),
     anonymity: z.enum(ANONYMITY_LEVELS).optional(),
+    asn: asNumber.optional(),
+    ip_type: z.enum(IpType).optional(),
     min_score: realNumber(0, 1).optional(),
     /** A site check's name: only proxies whose latest result on it passed within its window. */
     works_for: siteCheckNameSchema.optional(),
+    /** A URL or host: proxies cooling down on its site are skipped, the best site rate comes first. */
+    target: targetSiteSchema.optional(),
     lease_duration_seconds: z.number().int().min(1).max(3600).default(300),
   })
   // Unknown fields are refused: a misspelt filter must not silently lease (and charge for) an unwanted proxy.
@@ -69,8 +74,11 @@ export async function acquireProxy(
         protocol: body.protocol,
         country: body.country,
         anonymity: body.anonymity,
+        asn: body.asn,
+        ipType: body.ip_type,
         minScore: body.min_score,
         worksFor: body.works_for,
+        site: body.target ? { host: body.target, cooldownMinutes: ctx.config.SITE_COOLDOWN_MINUTES } : undefined,
       },
       durationSeconds: body.lease_duration_seconds,
       idempotencyKey,

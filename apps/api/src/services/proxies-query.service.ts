@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
-import { countProxies, PROXY_SORTS, ProxyStatus, queryProxyPage, SORT_ORDERS } from '@proxy-pool/db';
+import { countProxies, IpType, PROXY_SORTS, ProxyStatus, queryProxyPage, SORT_ORDERS } from '@proxy-pool/db';
 import type { ProxyFilters, ProxyListRow, ProxyPosition, ProxySort, SortOrder } from '@proxy-pool/db';
 import { ANONYMITY_LEVELS, PROXY_PROTOCOLS } from '@proxy-pool/plugin-contracts';
 import { z } from 'zod';
 import type { ApiContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { decodeCursor, pageQueryShape, toPage, type Page } from '../http/pagination.js';
-import { countryCode, realNumber } from '../http/validate.js';
+import { targetSiteSchema } from '../http/target-site.js';
+import { asNumber, countryCode, realNumber } from '../http/validate.js';
 import type { ProxyItem } from '../openapi/schemas.js';
 import { cachedJson } from './cache.service.js';
 import { assertKnownSiteCheck, siteCheckNameSchema } from './site-checks.service.js';
+import { listSiteRanked } from './site-ranked.service.js';
 
 /** A plain decimal (no exponent, no hex, no blanks): query values are strings and `Number('')` is 0. */
 const decimal = (min: number, max: number) =>
@@ -24,6 +26,13 @@ export const proxyFilterShape = {
   protocol: z.enum(PROXY_PROTOCOLS).optional(),
   anonymity: z.enum(ANONYMITY_LEVELS).optional(),
   country: countryCode.optional(),
+  asn: z
+    .string()
+    .regex(/^\d{1,10}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(asNumber)
+    .optional(),
+  ip_type: z.enum(IpType).optional(),
   min_score: decimal(0, 1).optional(),
   max_latency_ms: decimal(0, 1e9).optional(),
   min_uptime_pct: decimal(0, 100).optional(),
@@ -42,7 +51,13 @@ export const proxySortShape = {
   order: z.enum(SORT_ORDERS).optional(),
 };
 
-export const proxyListQuerySchema = z.object({ ...proxyFilterShape, ...proxySortShape, ...pageQueryShape });
+export const proxyListQuerySchema = z.object({
+  ...proxyFilterShape,
+  /** A URL or host: proxies cooling down on its site are left out; with sort=score, the best site rate first. */
+  target: targetSiteSchema.optional(),
+  ...proxySortShape,
+  ...pageQueryShape,
+});
 export type ProxyListQuery = z.infer<typeof proxyListQuerySchema>;
 
 /** Default direction per sort field: best first (highest score and uptime, lowest latency, freshest check). */
@@ -59,6 +74,8 @@ export function toProxyFilters(query: z.infer<z.ZodObject<typeof proxyFilterShap
     protocol: query.protocol,
     anonymity: query.anonymity,
     country: query.country,
+    asn: query.asn,
+    ipType: query.ip_type,
     minScore: query.min_score,
     maxLatencyMs: query.max_latency_ms,
     minUptimePct: query.min_uptime_pct,
@@ -80,6 +97,9 @@ export function renderProxy(row: ProxyListRow): ProxyItem {
     anonymity: row.anonymity,
     exit_ip: row.exit_ip,
     country: row.country,
+    asn: row.asn,
+    as_org: row.as_org,
+    ip_type: row.ip_type,
     score: row.score,
     avg_latency_ms: row.avg_latency_ms,
     uptime_pct: row.uptime_pct,
@@ -155,8 +175,18 @@ export function proxyPageJson(ctx: ApiContext, rawQuery: string, parse: () => Pr
 export async function listProxies(ctx: ApiContext, query: ProxyListQuery): Promise<Page<ProxyItem>> {
   if (query.works_for !== undefined) await assertKnownSiteCheck(ctx, query.works_for);
   const order = query.order ?? DEFAULT_ORDER[query.sort];
+  const site = query.target ? { host: query.target, cooldownMinutes: ctx.config.SITE_COOLDOWN_MINUTES } : undefined;
+  const filters = { ...toProxyFilters(query), site };
+  if (site && query.sort === 'score') {
+    return listSiteRanked(
+      ctx,
+      { ...query, order },
+      { ...filters, site },
+      () => countMatching(ctx, filters),
+      renderProxy,
+    );
+  }
   const after = positionFromCursor(query.cursor, query.sort, order);
-  const filters = toProxyFilters(query);
   const [rows, total] = await Promise.all([
     queryProxyPage(ctx.db, { filters, sort: query.sort, order, limit: query.limit + 1, after }),
     countMatching(ctx, filters),
