@@ -67,4 +67,5 @@ export * from './site-checks.sql.js';
 export * from './lease-reports.sql.js';
 export * from './refunds.sql.js';
 export * from './site-ranked.sql.js';
+export * from './site-ranked.sql.js';
 export * from './judge-tls.sql.js';

@@ -39,5 +39,50 @@ export async function recordSiteOutcomes(db: SqlRunner, outcomes: readonly SiteO
   );
 }
 
-/** Beta(1, 1) prior: a site rate of (successes + 1) / (successes + failures + 2); 0.5 with nothing known. */
-export const SITE_RATE_SQL = Prisma.sql`((s.successes + 1)::real / (s.successes + s.failures + 2))`;
+/**
+ * Beta(1, 1) prior: a site rate of (successes + 1) / (successes + failures + 2); 0.5 with nothing known. A `real`,
+ * like the score, so a rate read back from a cursor compares exactly.
+ */
+export const SITE_RATE_SQL = Prisma.sql`((s.successes + 1)::real / (s.successes + s.failures + 2)::real)`;
+
+/** `target=`: the site a query is for, and how long a failure on it keeps a proxy out. */
+export interface SiteFilter {
+  /** Registrable domain (siteOf). */
+  host: string;
+  cooldownMinutes: number;
+}
+
+/**
+ * Leaves out proxies with a failure (blocked or failed) on the site within the cooldown. An uncorrelated
+ * `NOT IN`, so it reads the few cooled-down proxies of one site once (index on target_host, last_failure_at)
+ * and fits any query over proxies, aliased or not (`id` is the proxy row's).
+ */
+export function siteCooldownCondition(site: SiteFilter): Prisma.Sql {
+  return Prisma.sql`id NOT IN (SELECT s.proxy_id FROM proxy_site_stats s WHERE s.target_host = ${site.host}
+    AND s.last_failure_at > now() - make_interval(mins => ${site.cooldownMinutes}::int))`;
+}
+
+/** The site rate of the proxy whose id is `proxyId` (a column reference): 0.5 when it was never seen there. */
+export function siteRateOf(proxyId: Prisma.Sql, host: string): Prisma.Sql {
+  return Prisma.sql`coalesce((SELECT ${SITE_RATE_SQL} FROM proxy_site_stats s
+    WHERE s.proxy_id = ${proxyId} AND s.target_host = ${host}), 0.5::real)`;
+}
+
+export interface ProxySiteFigures {
+  target_host: string;
+  successes: number;
+  failures: number;
+  rate: number;
+  last_success_at: Date | null;
+  last_failure_at: Date | null;
+}
+
+/** A proxy's per-site figures, the most recently seen sites first. */
+export async function proxySiteFigures(db: SqlRunner, proxyId: string, limit: number): Promise<ProxySiteFigures[]> {
+  return sqlRows<ProxySiteFigures>(
+    db,
+    Prisma.sql`SELECT s.target_host, s.successes, s.failures, ${SITE_RATE_SQL} AS rate, s.last_success_at, s.last_failure_at
+      FROM proxy_site_stats s WHERE s.proxy_id = ${proxyId}::uuid
+      ORDER BY greatest(s.last_success_at, s.last_failure_at) DESC NULLS LAST, s.target_host LIMIT ${limit}`,
+  );
+}

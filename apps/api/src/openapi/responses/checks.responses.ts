@@ -11,6 +11,16 @@ const recentCheckSchema = z.object({
   created_at: timestamp,
 });
 
+/** The proxy's figures on one site (target host), from lease reports, gateway outcomes and site checks. */
+const siteFiguresSchema = z.object({
+  target_host: z.string().meta({ example: 'example.com' }),
+  successes: z.number().int(),
+  failures: z.number().int(),
+  rate: z.number().meta({ description: 'Smoothed success rate: (successes + 1) / (successes + failures + 2).' }),
+  last_success_at: timestamp.nullable(),
+  last_failure_at: timestamp.nullable(),
+});
+
 /** One proxy in the list-item shape with its newest check rows. */
 export const proxyDetailSchema = z
   .object({
@@ -19,6 +29,9 @@ export const proxyDetailSchema = z
     site_checks: z
       .array(proxySiteCheckSchema)
       .meta({ description: 'The latest result of every site check that tried this proxy, by check name.' }),
+    sites: z
+      .array(siteFiguresSchema)
+      .meta({ description: 'Per-site figures, the most recently seen sites first (at most 20).' }),
   })
   .meta({ id: 'ProxyDetail' });
 export type ProxyDetail = z.infer<typeof proxyDetailSchema>;
