@@ -29,7 +29,8 @@ describe('GET /proxies/{proxy_id}', () => {
   it('shows the proxy as GET /proxies does, with its check rows newest first', async () => {
     const res = await world.api.request.get(`/proxies/${activeId}`).set(world.user.auth);
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body).sort()).toEqual(['proxy', 'recent_checks', 'site_checks']);
+    expect(Object.keys(res.body).sort()).toEqual(['proxy', 'recent_checks', 'site_checks', 'sites']);
+    expect(res.body.sites).toEqual([]);
     const list = await world.api.request.get('/proxies?status=active').set(world.user.auth);
     expect(res.body.proxy).toEqual(list.body.items.find((item: { id: string }) => item.id === activeId));
     expect(res.body.proxy).toMatchObject({
