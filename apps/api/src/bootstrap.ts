@@ -32,6 +32,7 @@ export function openApiContext(config: ApiConfig, logger?: Logger): ApiContext {
       scrape: createQueue('scrape', queueContext),
       validate: createQueue('validate', queueContext),
       urlTest: createQueue('urlTest', queueContext),
+      siteCheck: createQueue('siteCheck', queueContext),
       maintenance: createQueue('maintenance', queueContext),
       events: createQueue('events', queueContext),
       notify: createQueue('notify', queueContext),

@@ -10,6 +10,8 @@ export interface ApiQueues {
   scrape: TypedQueue<'scrape'>;
   validate: TypedQueue<'validate'>;
   urlTest: TypedQueue<'urlTest'>;
+  /** Only watched (Bull Board, queue metrics): the scraper's maintenance task fills it. */
+  siteCheck: TypedQueue<'siteCheck'>;
   maintenance: TypedQueue<'maintenance'>;
   events: TypedQueue<'events'>;
   notify: TypedQueue<'notify'>;

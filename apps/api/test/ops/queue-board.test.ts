@@ -95,7 +95,7 @@ describe('Bull Board at /admin/queues', () => {
       const page = await context.newPage();
       const response = await page.goto(`${baseUrl}/admin/queues`);
       expect(response?.status()).toBe(200);
-      for (const name of ['scrape', 'validate', 'url-test', 'maintenance', 'events', 'notify']) {
+      for (const name of ['scrape', 'validate', 'url-test', 'site-check', 'maintenance', 'events', 'notify']) {
         await page.getByText(name, { exact: true }).first().waitFor({ timeout: 15_000 });
       }
       await expect(page.title()).resolves.toContain('Proxy Pool queues');
