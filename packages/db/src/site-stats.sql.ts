@@ -9,6 +9,8 @@ export interface SiteOutcome {
   /** true: worked; false: failed or blocked (starts the site cooldown). */
   success: boolean;
   at?: Date;
+  /** How many such outcomes this entry stands for (a batch of gateway connections); 1 by default. */
+  count?: number;
 }
 
 /**
@@ -22,11 +24,13 @@ export async function recordSiteOutcomes(db: SqlRunner, outcomes: readonly SiteO
     db,
     Prisma.sql`INSERT INTO proxy_site_stats AS s
         (proxy_id, target_host, successes, failures, last_success_at, last_failure_at, updated_at)
-      SELECT o.proxy_id, o.target_host, count(*) FILTER (WHERE o.success), count(*) FILTER (WHERE NOT o.success),
+      SELECT o.proxy_id, o.target_host, coalesce(sum(o.n) FILTER (WHERE o.success), 0)::int,
+        coalesce(sum(o.n) FILTER (WHERE NOT o.success), 0)::int,
         max(o.at) FILTER (WHERE o.success), max(o.at) FILTER (WHERE NOT o.success), now()
       FROM unnest(${outcomes.map((o) => o.proxyId)}::uuid[], ${outcomes.map((o) => o.targetHost)}::text[],
-        ${outcomes.map((o) => o.success)}::boolean[], ${outcomes.map((o) => o.at ?? now)}::timestamptz[])
-        AS o(proxy_id, target_host, success, at)
+        ${outcomes.map((o) => o.success)}::boolean[], ${outcomes.map((o) => o.at ?? now)}::timestamptz[],
+        ${outcomes.map((o) => o.count ?? 1)}::int[])
+        AS o(proxy_id, target_host, success, at, n)
       WHERE EXISTS (SELECT 1 FROM proxies p WHERE p.id = o.proxy_id)
       GROUP BY o.proxy_id, o.target_host
       ORDER BY o.proxy_id, o.target_host

@@ -12,6 +12,7 @@ import { routeThroughPool, tunnelsTo, type Route } from '../relay/route.js';
 import { authenticate, type GatewayClient } from '../steering/authenticate.js';
 import { proxyAuthorization } from '../upstream/upstream.js';
 import { UpstreamFailure } from '../upstream/upstream-failure.js';
+import { SITE_REFUSAL_STATUSES } from '../usage/outcome-feedback.js';
 import { serveTunnel, type FrontContext } from './context.js';
 import { asGatewayError, basicCredentials, rawRefusal, refusalResponse } from './refusal.js';
 
@@ -127,7 +128,9 @@ async function forward(context: FrontContext, req: IncomingMessage, res: ServerR
         });
         outgoing.once('response', (response) => {
           clearTimeout(timer);
-          if (retryOnStatus && !tunneled && context.retryStatuses.has(response.statusCode ?? 0)) {
+          const status = response.statusCode ?? 0;
+          context.route.outcomes.siteOutcome(upstream.id, target.host, !SITE_REFUSAL_STATUSES.has(status));
+          if (retryOnStatus && !tunneled && context.retryStatuses.has(status)) {
             response.resume();
             dialed.socket.destroy();
             reject(new UpstreamFailure('status', `upstream answered ${response.statusCode}`));

@@ -160,6 +160,9 @@ async function tryUpstream<T>(
     services.metrics.upstreamLatency.observe({ protocol: upstream.protocol }, (performance.now() - started) / 1000);
     const result = await use(dialed, upstream);
     services.outcomes.succeeded(upstream.id);
+    // A tunnel that reached the target is a success on its site; plain requests are judged by their answer
+    // (the HTTP front records those).
+    if (kind === 'tunnel') services.outcomes.siteOutcome(upstream.id, target.host, true);
     return result;
   } catch (error) {
     if (error instanceof UpstreamFailure) services.outcomes.failed(upstream.id, error.kind);
