@@ -133,6 +133,7 @@ describe('GET /stats/plugins', () => {
         { name: 'tcp_connect', stage: 1, priority: 0 },
         { name: 'http_anonymity', stage: 2, priority: 0 },
         { name: 'geoip', stage: 3, priority: 0 },
+        { name: 'exit_network', stage: 3, priority: 1 },
       ],
       notifiers: [],
     });
