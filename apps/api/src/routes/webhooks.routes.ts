@@ -15,7 +15,7 @@ export const createBody = z.strictObject({
 });
 export const pageQuery = z.object(pageQueryShape);
 
-/** /account/webhooks: the caller's webhooks for their own user-scoped events (credits.*, lease.expired). */
+/** /account/webhooks: the caller's webhooks for their own user-scoped events (credits.*, lease.expired, lease.refunded). */
 export function webhooksRoutes(ctx: ApiContext): Router {
   const router = Router();
   router.post('/account/webhooks', async (req, res) => {

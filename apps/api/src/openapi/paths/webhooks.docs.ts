@@ -11,7 +11,8 @@ export const webhooksDocs: RouteDoc[] = [
     method: 'post',
     path: '/account/webhooks',
     summary: 'Register a webhook for the caller’s events',
-    description: 'User-scoped events only (credits.*, lease.expired). The URL must be a public http(s) address.',
+    description:
+      'User-scoped events only (credits.*, lease.expired, lease.refunded). The URL must be a public http(s) address.',
     tags: ['Webhooks'],
     request: { body: createWebhookBody },
     responses: {
