@@ -36,6 +36,12 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_CLIENT_IDLE_MS: envInt(30_000, 100, 3_600_000),
   /** Proxies drawn from per pick: the best-scored matching ones, of which one is chosen at random, weighted by score. */
   GATEWAY_CANDIDATES: envInt(50, 1, 10_000),
+  /**
+   * How long the best matching proxies of one filter combination stay cached for rotating connections (0: read
+   * for every connection). Lease starts reach the cache at once (NOTIFY), so the cache never hands out a proxy
+   * another user has leased; scores and statuses may be this old.
+   */
+  GATEWAY_CANDIDATE_CACHE_MS: envInt(1_000, 0, 60_000),
   /** Usage (bytes, connections) and upstream outcomes are written in batches this often. */
   GATEWAY_FLUSH_MS: envInt(1_000, 10, 60_000),
   HEALTH_PORT: envInt(9103, 0, 65535),

@@ -11,6 +11,7 @@ import { createHttpFront } from './front/http-front.js';
 import { serveSocks5 } from './front/socks5-front.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
 import { AllowedClients } from './steering/allowed-clients.js';
+import { CandidatePool } from './steering/candidate-pool.js';
 import { KeyHolders } from './steering/key-holders.js';
 import { StickySessions } from './steering/sticky-sessions.js';
 import { OutcomeFeedback } from './usage/outcome-feedback.js';
@@ -27,6 +28,8 @@ export interface Gateway {
   metrics: GatewayMetrics;
   db: Database;
   redis: RedisConnection;
+  /** The cached candidates of rotating connections. */
+  candidatePool: CandidatePool;
   isReady(): Promise<boolean>;
   /** Tunnels and requests open now. */
   openConnections(): number;
@@ -47,10 +50,12 @@ export async function openGateway(config: GatewayConfig, options: GatewayOptions
   const metrics = createGatewayMetrics(options.defaultMetrics ?? false);
   const usage = new UsageMeter(db);
   const outcomes = new OutcomeFeedback(db);
+  const candidatePool = new CandidatePool(db, config.DATABASE_URL, config.GATEWAY_CANDIDATE_CACHE_MS);
   const context: FrontContext = {
     auth: { keyHolders: new KeyHolders(db), allowedClients: new AllowedClients(db) },
     route: {
       db,
+      candidatePool,
       sessions: new StickySessions(db, redis, config.QUEUE_PREFIX),
       credits: new ConnectionCredits(db, redis, config.QUEUE_PREFIX, config.GATEWAY_CONNECTIONS_PER_CREDIT),
       usage,
@@ -90,6 +95,7 @@ export async function openGateway(config: GatewayConfig, options: GatewayOptions
   // listen() is typed for http servers; it only uses what net.Server has (listen, once/off 'error').
   await listen(server as unknown as HttpServer, config.GATEWAY_PORT, config.GATEWAY_HOST, 'GATEWAY_PORT').catch(
     async (error: unknown) => {
+      await candidatePool.close();
       await db.$disconnect();
       redis.disconnect();
       throw error;
@@ -120,6 +126,7 @@ export async function openGateway(config: GatewayConfig, options: GatewayOptions
     metrics,
     db,
     redis,
+    candidatePool,
     isReady: async () => redis.status === 'ready' && (await pingDatabase(db)),
     openConnections: () => context.active.size,
     drain: async (drainMs) => {
@@ -137,6 +144,7 @@ export async function openGateway(config: GatewayConfig, options: GatewayOptions
         await closed;
         clearInterval(flusher);
         await flush();
+        await candidatePool.close();
         await db.$disconnect();
         redis.disconnect();
       })();

@@ -46,6 +46,32 @@ export async function pickGatewayCandidates(db: Database, query: GatewayCandidat
   );
 }
 
+/** A matching proxy with who holds its live lease, if anyone: a list every user of one gateway can share. */
+export interface SharedGatewayCandidate extends GatewayCandidate {
+  /** The user holding a live lease on it, or null. */
+  leasedTo: string | null;
+  /** When that lease ends (null: none). */
+  leasedUntil: Date | null;
+}
+
+/**
+ * The best-scored matching active proxies, leased or not, each with its live lease's holder: the gateway caches
+ * this per filter combination and leaves out, per connection, what another user holds.
+ */
+export async function readGatewayCandidates(
+  db: Database,
+  query: Omit<GatewayCandidateQuery, 'userId'>,
+): Promise<SharedGatewayCandidate[]> {
+  return preparedRows<SharedGatewayCandidate>(
+    db.pool,
+    Prisma.sql`SELECT ${CANDIDATE_COLUMNS}, p.leased_until AS "leasedUntil",
+        CASE WHEN p.leased_until > now() THEN (SELECT l.user_id FROM leases l WHERE l.proxy_id = p.id
+          AND l.released_at IS NULL AND l.expired_at IS NULL AND l.expires_at > now() LIMIT 1) END AS "leasedTo"
+      FROM proxies p WHERE ${matchingCondition(query)}
+      ORDER BY p.score DESC, p.id LIMIT ${query.limit}`,
+  );
+}
+
 /** Whether any active proxy matches at all: tells "nothing matches" from "everything matching is leased". */
 export async function anyGatewayMatch(
   db: Database,

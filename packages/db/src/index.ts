@@ -56,6 +56,7 @@ export {
   EVERY_KEY,
   type KeyChangeHandlers,
   type NotificationHandlers,
+  type NotificationWatch,
 } from './notifications.js';
 export { createDatabaseIfMissing, migrateDatabase, pendingMigrations } from './migrate.js';
 export { withDatabase } from './cli-adapter.js';
@@ -66,6 +67,5 @@ export * from './site-stats.sql.js';
 export * from './site-checks.sql.js';
 export * from './lease-reports.sql.js';
 export * from './refunds.sql.js';
-export * from './site-ranked.sql.js';
 export * from './site-ranked.sql.js';
 export * from './judge-tls.sql.js';

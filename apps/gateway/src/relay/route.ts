@@ -1,9 +1,10 @@
-import { anyGatewayMatch, pickGatewayCandidates, type Database } from '@proxy-pool/db';
+import { anyGatewayMatch, type Database } from '@proxy-pool/db';
 import type { ProxyProtocol } from '@proxy-pool/plugin-contracts';
 import type { ConnectionCredits } from '../billing/connection-credits.js';
 import { GatewayError } from '../gateway-error.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { GatewayClient } from '../steering/authenticate.js';
+import type { CandidatePool } from '../steering/candidate-pool.js';
 import type { SessionLease, StickySessions } from '../steering/sticky-sessions.js';
 import { drawWeighted, proxyWeight } from '../steering/weighted-draw.js';
 import { dialUpstream, type DialedSocket } from '../upstream/dial.js';
@@ -14,6 +15,7 @@ import type { UsageMeter } from '../usage/usage-meter.js';
 
 export interface RouteServices {
   db: Database;
+  candidatePool: CandidatePool;
   sessions: StickySessions;
   credits: ConnectionCredits;
   usage: UsageMeter;
@@ -76,7 +78,7 @@ export async function routeThroughPool<T>(
     return routeSticky(services, client, { ...params, session: params.session }, kind, target, use);
   const protocols = params.protocol ? [params.protocol] : kind === 'tunnel' ? TUNNEL_PROTOCOLS : ALL_PROTOCOLS;
   const query = { filters: params, protocols };
-  const candidates = await pickGatewayCandidates(services.db, {
+  const candidates = await services.candidatePool.pick({
     ...query,
     userId: client.userId,
     limit: services.candidates,
