@@ -7,10 +7,13 @@ import { closeApiContext, openApiContext } from './bootstrap.js';
 import { loadApiConfig } from './config.js';
 import type { ApiContext } from './context.js';
 import { markDraining } from './routes/health.routes.js';
+import { startJudgeTlsListener, type JudgeTlsListener } from './judge/judge-tls.js';
 
 export interface RunningApi {
   server: Server;
   ctx: ApiContext;
+  /** The judge's TLS listener (absent with JUDGE_TLS_PORT=0). */
+  judgeTls?: JudgeTlsListener;
   /**
    * Stops accepting connections, lets in-flight requests finish (at most DRAIN_MS, then cuts what is left),
    * then closes the API's connections to PostgreSQL and Redis.
@@ -24,16 +27,30 @@ export async function startApi(env: Record<string, string | undefined>): Promise
   const ctx = openApiContext(config);
   const server = createServer(createApp(ctx));
   answerClientErrorsInEnvelope(server);
+  let judgeTls: JudgeTlsListener | undefined;
   try {
     await listen(server, config.PORT, config.HOST, 'PORT');
+    if (config.JUDGE_TLS_PORT > 0)
+      judgeTls = await startJudgeTlsListener(
+        { ...config, host: config.HOST, secret: config.JUDGE_SECRET },
+        ctx.db.pool,
+      );
   } catch (error) {
+    if (server.listening) server.close();
     await closeApiContext(ctx);
     throw error;
   }
   ctx.logger.info('api listening', { host: config.HOST, port: config.PORT, version: ctx.version });
+  if (judgeTls)
+    ctx.logger.info('judge TLS listening', {
+      port: judgeTls.port,
+      certificate: judgeTls.source,
+      fingerprint: judgeTls.fingerprint,
+    });
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= drainAndClose(server, ctx, config.DRAIN_MS));
-  return { server, ctx, stop };
+  const stop = () =>
+    (stopping ??= Promise.all([judgeTls?.stop(), drainAndClose(server, ctx, config.DRAIN_MS)]).then(() => undefined));
+  return { server, ctx, judgeTls, stop };
 }
 
 async function drainAndClose(server: Server, ctx: ApiContext, drainMs: number): Promise<void> {

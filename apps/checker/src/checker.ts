@@ -2,9 +2,10 @@ import {
   createExitNetworkChecker,
   createGeoipChecker,
   createHttpAnonymityChecker,
+  createTlsIntegrityChecker,
   tcpConnectChecker,
 } from '@proxy-pool/checkers';
-import { createDatabase, openCheckStore, pingDatabase, type Database } from '@proxy-pool/db';
+import { createDatabase, openCheckStore, pingDatabase, readJudgeTlsFingerprint, type Database } from '@proxy-pool/db';
 import type { Logger } from '@proxy-pool/logger';
 import type { Checker } from '@proxy-pool/plugin-contracts';
 import {
@@ -25,6 +26,7 @@ import type { CheckerConfig } from './config.js';
 import { effectiveConcurrency, openFileLimit } from './fd-limit.js';
 import { scoringFromConfig } from './figures.js';
 import { createCheckerMetrics, type CheckerMetrics } from './metrics.js';
+import { JudgePins } from './judge-pins.js';
 import { OwnIpTracker } from './own-ip.js';
 import { createPipeline, type Pipeline } from './pipeline.js';
 import { privateProxyRefusal } from './proxy-address-policy.js';
@@ -45,8 +47,15 @@ export interface CheckerOptions {
   defaultMetrics?: boolean;
 }
 
-/** The checker plugins this app registers, in one explicit list: tcp_connect, http_anonymity, geoip, exit_network. */
-export async function builtinCheckerList(config: CheckerConfig, ownIps: () => readonly string[]): Promise<Checker[]> {
+/**
+ * The checker plugins this app registers, in one explicit list: tcp_connect, http_anonymity, geoip, exit_network,
+ * and tls_integrity unless it is off (JUDGE_TLS_PORT=0 without a JUDGE_TLS_TARGET).
+ */
+export async function builtinCheckerList(
+  config: CheckerConfig,
+  ownIps: () => readonly string[],
+  judgePins: () => readonly string[] = () => config.JUDGE_TLS_FINGERPRINT,
+): Promise<Checker[]> {
   const geoip = createGeoipChecker({ mmdbPath: config.MMDB_PATH });
   const exitNetwork = createExitNetworkChecker({ asnMmdbPath: config.ASN_MMDB_PATH });
   await Promise.all([geoip.load(), exitNetwork.load()]);
@@ -55,7 +64,20 @@ export async function builtinCheckerList(config: CheckerConfig, ownIps: () => re
     createHttpAnonymityChecker({ judgeUrl: config.JUDGE_URL, secret: config.JUDGE_SECRET, ownIps }),
     geoip,
     exitNetwork,
+    ...tlsIntegrity(config, judgePins),
   ];
+}
+
+/** The judge's TLS listener as proxies reach it: JUDGE_TLS_TARGET, or JUDGE_URL's host on JUDGE_TLS_PORT (0: none). */
+export function judgeTlsTarget(config: CheckerConfig): string | undefined {
+  if (config.JUDGE_TLS_TARGET !== undefined) return config.JUDGE_TLS_TARGET;
+  if (config.JUDGE_TLS_PORT === 0) return undefined;
+  return `${new URL(config.JUDGE_URL).hostname}:${config.JUDGE_TLS_PORT}`;
+}
+
+function tlsIntegrity(config: CheckerConfig, pins: () => readonly string[]): Checker[] {
+  const target = judgeTlsTarget(config);
+  return target === undefined ? [] : [createTlsIntegrityChecker({ target, pins })];
 }
 
 export interface CheckerApp {
@@ -90,9 +112,14 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
     logger,
     allowPrivate: config.ALLOW_PRIVATE_TARGETS,
   });
+  const judgePins = new JudgePins({
+    configured: config.JUDGE_TLS_FINGERPRINT,
+    readStored: () => readJudgeTlsFingerprint(db.pool),
+    logger,
+  });
   const checkers = options.checkers
     ? await options.checkers(ownIp.current)
-    : await builtinCheckerList(config, ownIp.current);
+    : await builtinCheckerList(config, ownIp.current, judgePins.current);
   const refuseAddress = privateProxyRefusal(config.ALLOW_PRIVATE_TARGETS);
   const pipeline = createPipeline(checkers, {
     connectTimeoutMs: config.CONNECT_TIMEOUT_MS,
@@ -181,7 +208,7 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
   logWorkerEvents(urlTest, { name: 'urlTest', logger, watch: redisWatch });
   logWorkerEvents(siteCheck, { name: 'siteCheck', logger, watch: redisWatch });
   let stopping = false;
-  const validating = ownIp.start().then(() => {
+  const validating = Promise.all([ownIp.start(), judgePins.start()]).then(() => {
     if (stopping) return;
     void validate
       .run()
@@ -193,6 +220,7 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
     (stopped ??= (async () => {
       stopping = true;
       ownIp.stop();
+      judgePins.stop();
       const margin = Math.min(5_000, drainMs / 2);
       const timer = setTimeout(() => abandon.abort(), Math.max(0, drainMs - margin));
       try {

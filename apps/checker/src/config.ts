@@ -3,10 +3,12 @@ import {
   dependencyLogSettingsShape,
   envInt,
   envUrl,
+  judgeTlsPortShape,
   leaseFeedbackSettingsShape,
   loadConfig,
   z,
 } from '@proxy-pool/config';
+import { normalizeFingerprint } from '@proxy-pool/checkers';
 import { maintenanceSettingsShape } from '@proxy-pool/maintenance';
 
 /** Only development and tests may run on this built-in secret: anyone who knows it can forge judge answers. */
@@ -20,6 +22,27 @@ export const checkerConfigSchema = z
     ...leaseFeedbackSettingsShape,
     /** The judge the stage-2 check requests through each proxy (the API's GET /judge). */
     JUDGE_URL: envUrl('http://127.0.0.1:3000/judge', ['http', 'https']),
+    ...judgeTlsPortShape,
+    /** Where tls_integrity reaches the judge's TLS listener through each proxy; default: JUDGE_URL's host, JUDGE_TLS_PORT. */
+    JUDGE_TLS_TARGET: z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/, 'expected host:port ([v6 address]:port for IPv6)')
+      .optional(),
+    /** The judge certificate's SHA-256 fingerprint(s), comma-separated; default: the one the judges store in the database. */
+    JUDGE_TLS_FINGERPRINT: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const pins: string[] = [];
+        for (const part of (value ?? '').split(',').filter((text) => text.trim() !== '')) {
+          try {
+            pins.push(normalizeFingerprint(part));
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          }
+        }
+        return pins;
+      }),
     /** Shared with the API: the judge proves it saw the nonce with an HMAC under this secret (required in production). */
     JUDGE_SECRET: z.string().min(16).default(DEVELOPMENT_JUDGE_SECRET),
     /** Validations in flight in this process, over all jobs; capped at a third of the open-file limit. */

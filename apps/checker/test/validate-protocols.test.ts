@@ -54,6 +54,7 @@ describe('the validate worker on working proxies', () => {
       ['http_anonymity', 2, true],
       ['exit_network', 3, true],
       ['geoip', 3, true],
+      ['tls_integrity', 4, true],
     ]);
     expect(checks[1]!.detail).toBe(`${expected} proxy, exit IP ${EXIT}`);
     expect(row.lastCheckedAt).not.toBeNull();
@@ -72,7 +73,8 @@ describe('the validate worker on working proxies', () => {
       status: 'active',
       exitIp: '127.0.0.10',
     });
-    expect(open.stats.connects).toBe(1);
+    // One tunnel to the judge (http_anonymity), one to its TLS listener (tls_integrity).
+    expect(open.stats.connects).toBe(2);
   });
 
   it('passes SOCKS4 and SOCKS5 proxies and reports their exit IP', async () => {

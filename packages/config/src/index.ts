@@ -119,4 +119,10 @@ export const leaseFeedbackSettingsShape = {
   REFUND_WINDOW_MINUTES: envInt(10, 1, 1440),
 };
 
+/** The judge's TLS port: where the judge listens (API and judge-only process) and the checkers' tls_integrity reaches it. */
+export const judgeTlsPortShape = {
+  /** 0: no TLS listener (judge) and no TLS integrity stage (checker). */
+  JUDGE_TLS_PORT: envInt(8443, 0, 65535),
+};
+
 export { z };

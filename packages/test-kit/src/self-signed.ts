@@ -8,6 +8,8 @@ export interface SelfSigned {
   cert: string;
   /** The certificate's file, for clients that take a CA path (curl --cacert). */
   certFile: string;
+  /** The key's file, for servers configured by path. */
+  keyFile: string;
   /** Deletes the files. */
   remove(): void;
 }
@@ -44,6 +46,7 @@ export function selfSignedCertificate(commonName: string, altNames: readonly str
     key: readFileSync(keyFile, 'utf8'),
     cert: readFileSync(certFile, 'utf8'),
     certFile,
+    keyFile,
     remove: () => rmSync(folder, { recursive: true, force: true }),
   };
 }

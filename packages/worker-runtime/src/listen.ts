@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server } from 'node:net';
 
 /** A port we were told to listen on is taken (or not ours to take): the operator must change `setting`. */
 export class PortUnavailableError extends Error {
@@ -15,7 +15,7 @@ export class PortUnavailableError extends Error {
 }
 
 /** `server.listen` as a promise that fails with PortUnavailableError instead of an unhandled 'error' event. */
-export function listen(server: Server, port: number, host: string, setting: string): Promise<Server> {
+export function listen<S extends Server>(server: S, port: number, host: string, setting: string): Promise<S> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(

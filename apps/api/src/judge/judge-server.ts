@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { createJudgeHandler } from '@proxy-pool/checkers';
 
 /**
@@ -8,8 +8,13 @@ import { createJudgeHandler } from '@proxy-pool/checkers';
  * (`externalTrafficPolicy: Local`), never an HTTP ingress, whose X-Forwarded-For would make every proxy look anonymous.
  */
 export function createJudgeServer(options: { secret: string }): Server {
+  return createServer(judgeRequestListener(options));
+}
+
+/** The judge listener's requests (GET /judge, GET /live, 404 for the rest), over HTTP or TLS alike. */
+export function judgeRequestListener(options: { secret: string }): RequestListener {
   const judge = createJudgeHandler({ secret: options.secret });
-  return createServer((req, res) => {
+  return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/judge') return judge(req, res);
     req.resume();
@@ -20,5 +25,5 @@ export function createJudgeServer(options: { secret: string }): Server {
     res
       .writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
       .end(JSON.stringify(body));
-  });
+  };
 }

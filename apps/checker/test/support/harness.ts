@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { createJudgeHandler } from '@proxy-pool/checkers';
 import { createDatabase, recentProxyChecks, type Database, type ProxyProtocol } from '@proxy-pool/db';
@@ -12,7 +14,14 @@ import {
   type ResultOf,
   type TypedQueue,
 } from '@proxy-pool/queues';
-import { clearKeys, httpServer, type ServerHandle, privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
+import {
+  clearKeys,
+  httpServer,
+  type ServerHandle,
+  privateDatabase,
+  type PrivateDatabase,
+  selfSignedCertificate,
+} from '@proxy-pool/test-kit';
 import type { QueueEvents } from 'bullmq';
 import { startChecker, type RunningChecker } from '../../src/main.js';
 
@@ -50,6 +59,7 @@ export interface CheckerWorld {
 export async function createCheckerWorld(overrides: Record<string, string> = {}): Promise<CheckerWorld> {
   const database: PrivateDatabase = await privateDatabase();
   const judge = await httpServer(createJudgeHandler({ secret: JUDGE_SECRET }));
+  const judgeTls = await tlsJudge();
   const env: Record<string, string> = {
     DATABASE_URL: database.url,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -59,6 +69,8 @@ export async function createCheckerWorld(overrides: Record<string, string> = {})
     HEALTH_HOST: '127.0.0.1',
     JUDGE_URL: `${judge.url}/judge`,
     JUDGE_SECRET,
+    JUDGE_TLS_TARGET: judgeTls.target,
+    JUDGE_TLS_FINGERPRINT: judgeTls.fingerprint,
     CONNECT_TIMEOUT_MS: '1000',
     TOTAL_TIMEOUT_MS: '2000',
     RESULT_FLUSH_MS: '20',
@@ -126,7 +138,27 @@ export async function createCheckerWorld(overrides: Record<string, string> = {})
       redis.disconnect();
       await db.$disconnect();
       await judge.close();
+      await judgeTls.close();
       await database.drop();
+    },
+  };
+}
+
+/** The judge's TLS listener (for tls_integrity), with the fingerprint checkers pin. */
+async function tlsJudge(): Promise<{ target: string; fingerprint: string; close(): Promise<void> }> {
+  const identity = selfSignedCertificate('judge.test', ['IP:127.0.0.1']);
+  const server = createHttpsServer(
+    { key: identity.key, cert: identity.cert },
+    createJudgeHandler({ secret: JUDGE_SECRET }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    target: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    fingerprint: new X509Certificate(identity.cert).fingerprint256,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      identity.remove();
     },
   };
 }
