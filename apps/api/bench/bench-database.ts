@@ -54,10 +54,14 @@ async function isReady(url: string, proxies: number): Promise<boolean> {
   }
 }
 
-/** 30 % active, 60 % dead, 10 % unchecked; loopback addresses (127.x.y.z), so nothing could ever connect. */
+/**
+ * 30 % active, 60 % dead, 10 % unchecked; loopback addresses (127.x.y.z), so nothing could ever connect. Checked
+ * proxies get an AS from twenty (eight of them hosting, on the curated list), one in twenty none.
+ */
 const seedSql = (n: number) => `
 INSERT INTO proxies (id, ip, port, protocol, status, anonymity, exit_ip, country, score, avg_latency_ms,
-  uptime_ratio, checks_total, checks_passed, last_checked_at, next_check_at, first_seen_at, last_seen_at, tags)
+  uptime_ratio, checks_total, checks_passed, last_checked_at, next_check_at, first_seen_at, last_seen_at, tags,
+  asn, as_org, ip_type)
 SELECT gen_random_uuid(), ip, port, protocol, status,
   CASE WHEN status = 'active' OR (status = 'dead' AND r3 < 0.5) THEN
     (CASE WHEN r4 < 0.4 THEN 'transparent' WHEN r4 < 0.7 THEN 'anonymous' ELSE 'elite' END)::"Anonymity" END,
@@ -72,15 +76,21 @@ SELECT gen_random_uuid(), ip, port, protocol, status,
   CASE WHEN status = 'active' THEN now() - r9 * interval '30 minutes'
        WHEN status = 'dead' THEN now() - r9 * interval '6 hours' END,
   now() + r9 * interval '10 minutes', now() - interval '3 days' + r9 * interval '2 days', now(),
-  CASE WHEN r4 < 0.5 THEN '{"provider":"datacenter"}'::jsonb ELSE '{}'::jsonb END
-FROM (
+  CASE WHEN r4 < 0.5 THEN '{"provider":"datacenter"}'::jsonb ELSE '{}'::jsonb END,
+  asn, CASE WHEN asn IS NOT NULL THEN 'AS' || asn END,
+  (CASE WHEN asn IS NULL THEN 'unknown' WHEN asn = ANY(ARRAY[16509,14061,16276,24940,20473,51167,9009,8075])
+        THEN 'hosting' ELSE 'residential_or_business' END)::"IpType"
+FROM (SELECT *, CASE WHEN status <> 'unchecked' AND r10 < 0.95 THEN (ARRAY[16509,14061,16276,24940,20473,51167,9009,8075,
+    7922,3320,3215,4134,12389,4837,701,3269,5089,6830,9299,17974])[1 + floor(r10 / 0.95 * 20)::int] END AS asn
+  FROM (
   SELECT '127.0.0.0'::inet + i AS ip, 1024 + (i % 60000) AS port,
     (ARRAY['http','https','socks4','socks5'])[1 + (i % 4)]::"ProxyProtocol" AS protocol,
     (CASE WHEN r1 < 0.3 THEN 'active' WHEN r1 < 0.9 THEN 'dead' ELSE 'unchecked' END)::"ProxyStatus" AS status,
-    r3, r4, r5, r6, r7, r8, r9
-  FROM (SELECT i, random() r1, random() r3, random() r4, random() r5, random() r6, random() r7, random() r8, random() r9
+    r3, r4, r5, r6, r7, r8, r9, r10
+  FROM (SELECT i, random() r1, random() r3, random() r4, random() r5, random() r6, random() r7, random() r8, random() r9,
+          random() r10
         FROM generate_series(1, ${Math.floor(n)}) AS i) g
-) s`;
+) s) t`;
 
 /** Creates, migrates and seeds the bench database unless a previous run left it ready. */
 export async function prepareBenchDatabase(

@@ -29,6 +29,9 @@ export const queryMix = (verifiedMinutes = 10): Array<{ kind: string; path: stri
     path: '/proxies?country=DE&status=active&min_uptime_pct=90&sort=uptime&limit=200',
   },
   { kind: 'latency desc (all statuses)', path: '/proxies?sort=latency&order=desc' },
+  { kind: 'one AS, score', path: '/proxies?asn=3320' },
+  { kind: 'hosting socks5, latency', path: '/proxies?ip_type=hosting&protocol=socks5&sort=latency' },
+  { kind: 'residential active, uptime', path: '/proxies?ip_type=residential_or_business&status=active&sort=uptime' },
 ];
 
 const ACQUIRE_BODIES = [
