@@ -8,7 +8,7 @@ import type { ProxyListRow } from './proxies.sql.js';
 export async function findProxyRow(db: Database, id: string): Promise<ProxyListRow | null> {
   const [row] = await db.$queryRaw<ProxyListRow[]>`
     SELECT id, host(ip) AS ip, port, protocol, status, anonymity, host(exit_ip) AS exit_ip, country, score, avg_latency_ms,
-           uptime_ratio * 100::real AS uptime_pct, last_checked_at, first_seen_at, tags, asn, as_org, ip_type,
+           uptime_ratio * 100::real AS uptime_pct, last_checked_at, first_seen_at, tags, asn, as_org, ip_type, mitm,
            NULL::text AS sort_key
     FROM proxies WHERE id = ${id}::uuid`;
   return row ?? null;

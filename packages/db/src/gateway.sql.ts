@@ -15,7 +15,8 @@ export interface GatewayCandidate extends ProxyEndpoint {
 export interface GatewayCandidateQuery {
   /** The user asking: proxies under their own live lease stay usable to them. */
   userId: string;
-  filters: Pick<ProxyFilters, 'protocol' | 'anonymity' | 'country' | 'minScore'>;
+  /** `mitm: false` for tunnels: a proxy seen intercepting TLS carries only plain HTTP requests. */
+  filters: Pick<ProxyFilters, 'protocol' | 'anonymity' | 'country' | 'minScore' | 'mitm'>;
   /** Protocols able to carry this kind of connection (tunnels need CONNECT or SOCKS). */
   protocols: readonly ProxyProtocol[];
   limit: number;

@@ -114,7 +114,12 @@ export async function acquireLease(
 }
 
 async function acquireOnce(q: SqlRunner, input: AcquireInput, hooks: AcquireHooks): Promise<AcquireOutcome> {
-  const matching = sqlAnd([Prisma.sql`p.status = 'active'`, ...proxyFilterConditions(input.filters)]);
+  // A lease holder may use the proxy for https: one seen intercepting TLS (mitm) is never leased.
+  const matching = sqlAnd([
+    Prisma.sql`p.status = 'active'`,
+    Prisma.sql`NOT p.mitm`,
+    ...proxyFilterConditions(input.filters),
+  ]);
   let row = await leaseStatement(q, input, matching, true);
   if (row.balance >= 1 && row.id === null) {
     const [seen] = await sqlRows<{ matching: boolean; free: boolean }>(

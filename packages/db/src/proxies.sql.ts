@@ -22,6 +22,8 @@ export interface ProxyFilters {
   /** The exit IP's autonomous system number. */
   asn?: number;
   ipType?: IpType;
+  /** The TLS integrity verdict: true, proxies seen intercepting TLS; false, the others. */
+  mitm?: boolean;
   /** `target=`: proxies with a failure on the site within its cooldown are left out (siteCooldownCondition). */
   site?: SiteFilter;
   /** A site check's name: only proxies whose latest result on it passed within its window (worksForCondition). */
@@ -61,6 +63,7 @@ export interface ProxyListRow {
   asn: number | null;
   as_org: string | null;
   ip_type: IpType;
+  mitm: boolean;
   /** The sort column as exact PostgreSQL text, for the next cursor. */
   sort_key: string | null;
 }
@@ -107,6 +110,7 @@ export function statusesToWalk(filters: ProxyFilters): ProxyStatus[] {
     filters.maxLatencyMs !== undefined ||
     filters.verifiedWithinMinutes !== undefined ||
     filters.asn !== undefined ||
+    filters.mitm === true ||
     (filters.ipType !== undefined && filters.ipType !== 'unknown') ||
     filters.worksFor !== undefined ||
     (filters.minScore ?? 0) > 0 ||
@@ -117,7 +121,7 @@ export function statusesToWalk(filters: ProxyFilters): ProxyStatus[] {
 
 /** The columns of a list item (ProxyListRow without sort_key), over an unaliased `proxies`. */
 export const PROXY_LIST_COLUMNS = Prisma.sql`id, host(ip) AS ip, port, protocol, status, anonymity, host(exit_ip) AS exit_ip, country, score,
-  avg_latency_ms, uptime_ratio * 100::real AS uptime_pct, last_checked_at, first_seen_at, tags, asn, as_org, ip_type`;
+  avg_latency_ms, uptime_ratio * 100::real AS uptime_pct, last_checked_at, first_seen_at, tags, asn, as_org, ip_type, mitm`;
 
 /** The WHERE conditions of the filters. Float comparisons happen in `real`, the columns' own type, so a
  * value shown in an answer (e.g. score 0.87) matches the same value given as a filter. */
@@ -129,6 +133,7 @@ export function proxyFilterConditions(filters: ProxyFilters): Prisma.Sql[] {
   if (filters.country) where.push(Prisma.sql`country = ${filters.country}::bpchar`);
   if (filters.asn !== undefined) where.push(Prisma.sql`asn = ${filters.asn}::int`);
   if (filters.ipType) where.push(Prisma.sql`ip_type = ${filters.ipType}::"IpType"`);
+  if (filters.mitm !== undefined) where.push(Prisma.sql`mitm = ${filters.mitm}::boolean`);
   if (filters.minScore !== undefined) where.push(Prisma.sql`score >= ${filters.minScore}::real`);
   if (filters.maxLatencyMs !== undefined) where.push(Prisma.sql`avg_latency_ms <= ${filters.maxLatencyMs}::real`);
   if (filters.minUptimePct !== undefined)

@@ -71,6 +71,10 @@ export const proxyItemSchema = z
       description:
         '`hosting`: the AS is on the curated list of hosting ASNs; `residential_or_business`: another AS; `unknown`: no AS known.',
     }),
+    mitm: z.boolean().meta({
+      description:
+        "The last conclusive TLS integrity check saw another certificate than the judge's: the proxy intercepts TLS. Never leased and never used for gateway tunnels; plain HTTP only.",
+    }),
     score: z.number().meta({ description: 'Composite score, 0.0–1.0' }),
     avg_latency_ms: z.number().nullable(),
     uptime_pct: z.number(),

@@ -33,6 +33,11 @@ export const proxyFilterShape = {
     .pipe(asNumber)
     .optional(),
   ip_type: z.enum(IpType).optional(),
+  /** `true`: only proxies seen intercepting TLS; `false`: only the others. */
+  mitm: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
   min_score: decimal(0, 1).optional(),
   max_latency_ms: decimal(0, 1e9).optional(),
   min_uptime_pct: decimal(0, 100).optional(),
@@ -76,6 +81,7 @@ export function toProxyFilters(query: z.infer<z.ZodObject<typeof proxyFilterShap
     country: query.country,
     asn: query.asn,
     ipType: query.ip_type,
+    mitm: query.mitm,
     minScore: query.min_score,
     maxLatencyMs: query.max_latency_ms,
     minUptimePct: query.min_uptime_pct,
@@ -100,6 +106,7 @@ export function renderProxy(row: ProxyListRow): ProxyItem {
     asn: row.asn,
     as_org: row.as_org,
     ip_type: row.ip_type,
+    mitm: row.mitm,
     score: row.score,
     avg_latency_ms: row.avg_latency_ms,
     uptime_pct: row.uptime_pct,

@@ -34,6 +34,7 @@ const CSV_COLUMNS = [
   'asn',
   'as_org',
   'ip_type',
+  'mitm',
   'score',
   'avg_latency_ms',
   'uptime_pct',

@@ -56,11 +56,11 @@ describe('GET /proxies/export', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = res.text.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'id,ip,port,protocol,status,anonymity,exit_ip,country,asn,as_org,ip_type,score,avg_latency_ms,uptime_pct,last_checked_at,first_seen_at,tags',
+      'id,ip,port,protocol,status,anonymity,exit_ip,country,asn,as_org,ip_type,mitm,score,avg_latency_ms,uptime_pct,last_checked_at,first_seen_at,tags',
     );
     expect(lines).toHaveLength(4);
     expect(lines[1]).toContain(
-      `${small[0]!.id},${small[0]!.ip},${small[0]!.port},socks5,active,elite,,XE,,,unknown,0.9,200,90,`,
+      `${small[0]!.id},${small[0]!.ip},${small[0]!.port},socks5,active,elite,,XE,,,unknown,false,0.9,200,90,`,
     );
     expect(lines[1]!.endsWith(',"{""note"":""has \\""quotes\\"", commas""}"')).toBe(true);
   });

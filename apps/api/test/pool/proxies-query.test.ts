@@ -143,6 +143,7 @@ describe('GET /proxies items', () => {
         asn: null,
         as_org: null,
         ip_type: 'unknown',
+        mitm: false,
         score: 0.87,
         avg_latency_ms: 245.3,
         uptime_pct: 94.2,

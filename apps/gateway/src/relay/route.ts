@@ -77,7 +77,8 @@ export async function routeThroughPool<T>(
   if (params.session !== undefined)
     return routeSticky(services, client, { ...params, session: params.session }, kind, target, use);
   const protocols = params.protocol ? [params.protocol] : kind === 'tunnel' ? TUNNEL_PROTOCOLS : ALL_PROTOCOLS;
-  const query = { filters: params, protocols };
+  // A tunnel may carry TLS: never through a proxy seen intercepting it.
+  const query = { filters: kind === 'tunnel' ? { ...params, mitm: false } : params, protocols };
   const candidates = await services.candidatePool.pick({
     ...query,
     userId: client.userId,
