@@ -2,7 +2,7 @@ import { Prisma } from '../generated/client/index.js';
 import type { Anonymity, IpType, ProxyProtocol } from '../generated/client/index.js';
 import { inTransaction, preparedRows, sqlRows, type Database, type SqlRunner } from './client.js';
 import { proxyFilterConditions, sqlAnd } from './proxies.sql.js';
-import { siteRateOf, type SiteFilter } from './site-stats.sql.js';
+import { SITE_RATE_SQL, type SiteFilter } from './site-stats.sql.js';
 
 export interface AcquireFilters {
   protocol?: ProxyProtocol;
@@ -69,11 +69,10 @@ const LIVE = Prisma.sql`l.released_at IS NULL AND l.expired_at IS NULL`;
 /** Free now: never leased, released, swept, or its lease ran out (leased_until in the past). */
 const LEASABLE = Prisma.sql`(p.leased_until IS NULL OR p.leased_until <= now())`;
 const ACQUIRE_ORDER = Prisma.sql`ORDER BY p.score DESC, p.last_leased_at ASC NULLS FIRST, p.id`;
-/** With `target=`, the best site rate first, then the usual order. */
-const acquireOrder = (site: SiteFilter | undefined) =>
-  site === undefined
-    ? ACQUIRE_ORDER
-    : Prisma.sql`ORDER BY ${siteRateOf(Prisma.sql`p.id`, site.host)} DESC, p.score DESC, p.last_leased_at ASC NULLS FIRST, p.id`;
+/** With `target=`: how many of the best proxies seen on the site one acquire considers (the rest wait for the next). */
+const SEEN_SHORTLIST = 16;
+/** With `target=`: the best site rate first, then the usual order. */
+const SITE_ORDER = Prisma.sql`ORDER BY p.site_rate DESC, p.score DESC, p.last_leased_at ASC NULLS FIRST, p.id`;
 const PROXY_COLUMNS = Prisma.sql`p.id, host(p.ip) AS ip, p.port, p.protocol, p.country, p.anonymity, p.username, p.password`;
 const CANDIDATE_COLUMNS = Prisma.sql`${PROXY_COLUMNS}, p.score, p.last_leased_at`;
 
@@ -184,20 +183,23 @@ async function leaseStatement(
 ): Promise<StatementRow> {
   const { userId } = input;
   const lock = Prisma.sql`FOR NO KEY UPDATE OF p ${skipLocked ? Prisma.sql`SKIP LOCKED` : Prisma.empty}`;
-  const order = acquireOrder(input.filters.site);
   const bestWhere = (leaseState: Prisma.Sql) => Prisma.sql`
       SELECT ${CANDIDATE_COLUMNS} FROM proxies p
       WHERE (SELECT credit_balance FROM me) >= 1 AND ${matching} AND ${leaseState}
-      ${order} LIMIT 1 ${lock}`;
+      ${ACQUIRE_ORDER} LIMIT 1 ${lock}`;
+  const candidates = input.filters.site
+    ? siteCandidates(input.filters.site, matching, lock)
+    : Prisma.sql`free AS (${bestWhere(Prisma.sql`p.leased_until IS NULL`)}),
+    lapsed AS (${bestWhere(Prisma.sql`p.leased_until <= now()`)}),
+    candidates AS (SELECT * FROM free UNION ALL SELECT * FROM lapsed)`;
   const [row] = await preparedRows<StatementRow>(
     q,
     Prisma.sql`
     WITH me AS (SELECT credit_balance FROM users WHERE id = ${userId}::uuid),
-    free AS (${bestWhere(Prisma.sql`p.leased_until IS NULL`)}),
-    lapsed AS (${bestWhere(Prisma.sql`p.leased_until <= now()`)}),
+    ${candidates},
     picked AS (
       SELECT p.id, p.ip, p.port, p.protocol, p.country, p.anonymity, p.username, p.password
-      FROM (SELECT * FROM free UNION ALL SELECT * FROM lapsed) p ${order} LIMIT 1),
+      FROM candidates p ${input.filters.site ? SITE_ORDER : ACQUIRE_ORDER} LIMIT 1),
     expired AS (
       UPDATE leases l SET expired_at = now()
       WHERE l.proxy_id = (SELECT id FROM picked) AND ${LIVE} AND l.expires_at <= now() RETURNING l.id, l.user_id, l.expires_at),
@@ -227,6 +229,42 @@ async function leaseStatement(
   );
   if (!row) throw new Error(`acquire: user ${userId} does not exist`);
   return row;
+}
+
+/**
+ * The candidates of a `target=` acquire: the best free and the best lapsed proxy, each among those seen on the
+ * site (their rate from their figures: a short list read by target_host) and among those never seen there
+ * (rate 0.5: the usual leasable-index walk), so no rate is computed for the whole pool. Each is locked as in
+ * the plain acquire; `picked` takes the best of the four by site rate, then the usual order.
+ */
+function siteCandidates(site: SiteFilter, matching: Prisma.Sql, lock: Prisma.Sql): Prisma.Sql {
+  const usable = (leaseState: Prisma.Sql) =>
+    Prisma.sql`(SELECT credit_balance FROM me) >= 1 AND ${matching} AND ${leaseState}`;
+  const unseen = (leaseState: Prisma.Sql) => Prisma.sql`
+      SELECT ${CANDIDATE_COLUMNS}, 0.5::real AS site_rate FROM proxies p
+      WHERE ${usable(leaseState)}
+        AND p.id NOT IN (SELECT s.proxy_id FROM proxy_site_stats s WHERE s.target_host = ${site.host})
+      ${ACQUIRE_ORDER} LIMIT 1 ${lock}`;
+  // The best few seen on the site are ranked from its figures without locks, in rate order with one primary-key
+  // lookup per proxy (ties sorted by score incrementally, stopping at the shortlist's end; the LIMIT 1 keeps
+  // the lookup from becoming a join that hashes the whole pool), then the best of them still free is locked.
+  const seen = (leaseState: Prisma.Sql) => Prisma.sql`
+      SELECT ${CANDIDATE_COLUMNS}, r.site_rate FROM (
+        SELECT s.proxy_id, s.site_rate FROM (
+          SELECT s.proxy_id, ${SITE_RATE_SQL} AS site_rate FROM proxy_site_stats s
+          WHERE s.target_host = ${site.host} ORDER BY site_rate DESC) s
+        CROSS JOIN LATERAL (
+          SELECT p.score, p.last_leased_at FROM proxies p WHERE p.id = s.proxy_id AND ${usable(leaseState)} LIMIT 1) c
+        ORDER BY s.site_rate DESC, c.score DESC, c.last_leased_at ASC NULLS FIRST, s.proxy_id LIMIT ${SEEN_SHORTLIST}) r
+      JOIN proxies p ON p.id = r.proxy_id
+      WHERE ${usable(leaseState)}
+      ORDER BY r.site_rate DESC, p.score DESC, p.last_leased_at ASC NULLS FIRST, p.id LIMIT 1 ${lock}`;
+  const free = Prisma.sql`p.leased_until IS NULL`;
+  const lapsed = Prisma.sql`p.leased_until <= now()`;
+  return Prisma.sql`free AS (${unseen(free)}), free_seen AS (${seen(free)}),
+    lapsed AS (${unseen(lapsed)}), lapsed_seen AS (${seen(lapsed)}),
+    candidates AS (
+      SELECT * FROM free UNION ALL SELECT * FROM free_seen UNION ALL SELECT * FROM lapsed UNION ALL SELECT * FROM lapsed_seen)`;
 }
 
 /**

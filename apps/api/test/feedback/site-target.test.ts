@@ -183,4 +183,24 @@ describe('target= after a blocked report', () => {
       },
     ]);
   });
+
+  it('once the cooldown is over, a proxy with a worse site rate than the unknown 0.5 comes after the unseen ones', async () => {
+    await api.ctx.db.proxySiteStat.updateMany({
+      where: { proxyId: proxies[0]!.id },
+      data: { lastFailureAt: new Date(Date.now() - 31 * 60_000) },
+    });
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api.request
+        .get('/proxies')
+        .query({ target: site(), limit: 1, ...(cursor ? { cursor } : {}) })
+        .set(user.auth);
+      seen.push(...page.body.items.map((item: { port: number }) => item.port));
+      cursor = page.body.next_cursor ?? undefined;
+    } while (cursor !== undefined && seen.length < 5);
+    // 2/3 (seen, worked), 0.5 (never seen), 1/3 (seen, refused once).
+    expect(seen).toEqual([portOf(2), portOf(1), portOf(0)]);
+    expect((await acquire({ target: site() })).port).toBe(portOf(2));
+  });
 });
