@@ -35,7 +35,11 @@ export async function mitmProxy(options: Omit<ForwardProxyOptions, 'kind' | 'int
   };
 }
 
-/** A CONNECT tunnel that ends here: TLS terminated with `identity`, a fresh TLS connection to the target. */
+/**
+ * A CONNECT tunnel that ends here when the client starts TLS (its first byte is a TLS handshake record): TLS
+ * terminated with `identity`, a fresh TLS connection to the target. Anything else is relayed as it is, as
+ * intercepting proxies do, so plain HTTP through the tunnel still works.
+ */
 export function interceptTunnel(
   authority: string,
   client: Socket,
@@ -48,11 +52,25 @@ export function interceptTunnel(
     client.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
     return;
   }
+  const host = match[1];
+  const port = Number(match[2]);
   client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-  if (head.length > 0) client.unshift(head);
-  const secure = new TLSSocket(client, { isServer: true, key: identity.key, cert: identity.cert });
-  const raw = netConnect({ host: match[1], port: Number(match[2]), localAddress: exitAddress });
-  const upstream = tlsConnect({ socket: raw, rejectUnauthorized: false });
-  upstream.once('close', () => raw.destroy());
-  linkSockets(secure, upstream);
+  const route = (first: Buffer): void => {
+    client.pause();
+    client.unshift(first);
+    const raw = netConnect({ host, port, localAddress: exitAddress });
+    if (first[0] !== TLS_HANDSHAKE) {
+      linkSockets(client, raw);
+      client.resume();
+      return;
+    }
+    const secure = new TLSSocket(client, { isServer: true, key: identity.key, cert: identity.cert });
+    const upstream = tlsConnect({ socket: raw, rejectUnauthorized: false });
+    upstream.once('close', () => raw.destroy());
+    linkSockets(secure, upstream);
+  };
+  if (head.length > 0) route(head);
+  else client.once('data', route);
 }
+
+const TLS_HANDSHAKE = 0x16;

@@ -41,6 +41,8 @@ export interface CheckerWorld {
   db: Database;
   redis: RedisConnection;
   judge: ServerHandle;
+  /** The judge's TLS listener: where tls_integrity connects, and the certificate it presents. */
+  judgeTls: { target: string; fingerprint: string; cert: string; key: string };
   validateQueue: TypedQueue<'validate'>;
   logs: Array<Record<string, unknown>>;
   /** Starts a checker in this process on the world's database, Redis and queue prefix. */
@@ -92,6 +94,7 @@ export async function createCheckerWorld(overrides: Record<string, string> = {})
     db,
     redis,
     judge,
+    judgeTls,
     validateQueue,
     logs,
     startChecker: async (more = {}) => {
@@ -145,7 +148,13 @@ export async function createCheckerWorld(overrides: Record<string, string> = {})
 }
 
 /** The judge's TLS listener (for tls_integrity), with the fingerprint checkers pin. */
-async function tlsJudge(): Promise<{ target: string; fingerprint: string; close(): Promise<void> }> {
+async function tlsJudge(): Promise<{
+  target: string;
+  fingerprint: string;
+  cert: string;
+  key: string;
+  close(): Promise<void>;
+}> {
   const identity = selfSignedCertificate('judge.test', ['IP:127.0.0.1']);
   const server = createHttpsServer(
     { key: identity.key, cert: identity.cert },
@@ -155,6 +164,8 @@ async function tlsJudge(): Promise<{ target: string; fingerprint: string; close(
   return {
     target: `127.0.0.1:${(server.address() as AddressInfo).port}`,
     fingerprint: new X509Certificate(identity.cert).fingerprint256,
+    cert: identity.cert,
+    key: identity.key,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
