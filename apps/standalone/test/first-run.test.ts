@@ -160,6 +160,7 @@ describe('first run from a fresh clone with the README quick start', () => {
       REDIS_URL: `redis://${redis.host}:${redis.port}`,
       PORT: String(port),
       GATEWAY_PORT: String(await choosePort()),
+      JUDGE_TLS_PORT: String(await choosePort()),
       ALLOW_PRIVATE_TARGETS: 'true',
       SOURCE_CATALOG: catalog,
       DRAIN_MS: '20000',
@@ -256,12 +257,13 @@ describe('first run from a fresh clone with the README quick start', () => {
     );
     expect(kept.items.map((source) => source.id)).toEqual([sourceId]);
 
-    // A second `npm start` on this host with another PORT (and GATEWAY_PORT) comes up beside it, on the same embedded servers.
+    // A second `npm start` on this host with another PORT (and GATEWAY_PORT, JUDGE_TLS_PORT) comes up beside it, on the same embedded servers.
     const otherPort = await choosePort();
     const beside = startProcess(start, checkout, {
       ...env,
       PORT: String(otherPort),
       GATEWAY_PORT: String(await choosePort()),
+      JUDGE_TLS_PORT: String(await choosePort()),
     });
     running.push(beside);
     await waitForHealth(otherPort, beside, 120_000);

@@ -39,6 +39,8 @@ export async function startChecksWorld(env: Record<string, string> = {}): Promis
       ALLOW_PRIVATE_TARGETS: 'true',
       JUDGE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/judge`,
       JUDGE_SECRET,
+      // No TLS judge here: tls_integrity has its own tests.
+      JUDGE_TLS_PORT: '0',
       CONNECT_TIMEOUT_MS: '1000',
       TOTAL_TIMEOUT_MS: '2000',
       RESULT_FLUSH_MS: '20',

@@ -33,6 +33,8 @@ const apiEnv = (port: number, extra: Record<string, string> = {}): Record<string
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   QUEUE_PREFIX,
   NODE_ENV: 'test',
+  // Other files start APIs side by side: no fixed TLS judge port.
+  JUDGE_TLS_PORT: '0',
   ...extra,
 });
 
@@ -176,6 +178,8 @@ describe('the compiled roles together', () => {
       NODE_ENV: 'test',
       ALLOW_PRIVATE_TARGETS: 'true',
       JUDGE_URL: `http://127.0.0.1:${port}/judge`,
+      // The API's TLS judge listener, which the checker's tls_integrity stage reaches on the same host.
+      JUDGE_TLS_PORT: String(await freePort()),
       HEALTH_PORT: '0',
       HEALTH_HOST: '127.0.0.1',
     };

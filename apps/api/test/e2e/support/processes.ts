@@ -26,6 +26,8 @@ export function baseEnv(overrides: Record<string, string> = {}): Record<string, 
     ALLOW_PRIVATE_TARGETS: 'true',
     LOG_LEVEL: 'info',
     NODE_ENV: 'test',
+    // Several of these run side by side: no fixed TLS judge port (its own test gives it one).
+    JUDGE_TLS_PORT: '0',
     ...overrides,
   };
 }
