@@ -46,6 +46,7 @@ function failureDetails(skipPorts: number[] = []): Promise<Array<{ checker_name:
 
 interface World {
   judgeUrl: string;
+  judgeTls: { target: string; fingerprint: string };
   proxies: Endpoint[];
   holes: Endpoint[];
 }
@@ -62,6 +63,8 @@ const env = {
   ...benchWorkerEnv(database.url),
   JUDGE_URL: world.judgeUrl,
   JUDGE_SECRET: SECRET,
+  JUDGE_TLS_TARGET: world.judgeTls.target,
+  JUDGE_TLS_FINGERPRINT: world.judgeTls.fingerprint,
   CHECKER_CONCURRENCY: String(CONCURRENCY),
 };
 const prefix = env.QUEUE_PREFIX;
@@ -70,9 +73,14 @@ const logger = createLogger({ service: 'checker-bench', level: 'warn' });
 const STAGES = Number(process.env.BENCH_STAGES ?? 2);
 const config = loadCheckerConfig(env);
 const checkers = async (ownIps: () => readonly string[]) => (await builtinCheckerList(config, ownIps)).slice(0, STAGES);
+/** The same stages plus tls_integrity (a second tunnel through the proxy and a TLS handshake with the judge). */
+const checkersWithTls = async (ownIps: () => readonly string[]) => {
+  const all = await builtinCheckerList(config, ownIps);
+  return [...all.slice(0, STAGES), ...all.filter((checker) => checker.name === 'tls_integrity')];
+};
 let running = await startChecker(env, { logger, checkers });
 await running.checker.validating;
-const { db } = running.checker;
+let { db } = running.checker;
 const redis = createRedis(env.REDIS_URL, 'worker');
 const validateQueue = createQueue('validate', { connection: redis, prefix });
 
@@ -165,6 +173,29 @@ try {
   console.log(
     `in flight: ${pipeline.maxInFlight} at most, ${pipeline.errors} failed (target >= 1000 without error): ${pipeline.maxInFlight >= 1000 && pipeline.errors === 0 ? 'OK' : 'NOT MET'}`,
   );
+  // The same proxies again with tls_integrity on, against fresh baseline rounds (same run, same fleet).
+  await running.stop();
+  running = await startChecker(env, { logger, checkers: checkersWithTls });
+  await running.checker.validating;
+  db = running.checker.db;
+  await runPipeline(ids, ids.length);
+  const tlsBaselineRuns: RunFigures[] = [];
+  const tlsRuns: RunFigures[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    tlsBaselineRuns.push(await runBaseline(healthy, world.judgeUrl, SECRET, VALIDATIONS, CONCURRENCY));
+    tlsRuns.push(await runPipeline(ids, VALIDATIONS));
+  }
+  const tlsBaseline = sumRuns(tlsBaselineRuns);
+  const withTls = sumRuns(tlsRuns);
+  const cpuOf = (run: RunFigures) => run.cpuMs / run.validations;
+  console.log(line('bare-socket baseline', tlsBaseline));
+  console.log(line('pipeline + tls', withTls));
+  console.log(
+    `CPU per validation with tls_integrity ${cpuOf(withTls).toFixed(3)} ms (${(cpuOf(withTls) / cpuOf(tlsBaseline)).toFixed(2)}x baseline) ` +
+      `beside ${cpuOf(pipeline).toFixed(3)} ms without (${cpuRatio.toFixed(2)}x): +${(cpuOf(withTls) - cpuOf(pipeline)).toFixed(3)} ms each`,
+  );
+  const mitm = await db.proxy.count({ where: { mitm: true } });
+  console.log(`  tls_integrity: ${withTls.errors} validations failed, ${mitm} proxies marked mitm (expected 0)`);
 
   if (process.env.BENCH_SWEEP === '0') throw new SkipSweep();
   // The sweep: healthy proxies (two protocols per fleet proxy), black holes (accept, never answer: each holds

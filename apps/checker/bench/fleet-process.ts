@@ -1,12 +1,14 @@
 /**
  * The bench's outside world, in a process of its own so its CPU is not the checker's: `HEALTHY` elite HTTP
- * proxies (each on its own 127.0.x.y address), a judge, and `HOLES` black holes. Prints `READY <json>` and
+ * proxies (each on its own 127.0.x.y address), a judge with its TLS listener, and `HOLES` black holes. Prints `READY <json>` and
  * runs until its stdin closes. Loopback only.
  */
+import { X509Certificate } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createJudgeHandler } from '@proxy-pool/checkers';
-import { blackHole, fleetHost, startProxyFleet, type BlackHole } from '@proxy-pool/test-kit';
+import { blackHole, fleetHost, selfSignedCertificate, startProxyFleet, type BlackHole } from '@proxy-pool/test-kit';
 
 const healthy = Number(process.env.HEALTHY ?? 1000);
 const holes = Number(process.env.HOLES ?? 0);
@@ -25,6 +27,10 @@ const judge = {
     return new Promise<void>((resolve) => judgeServer.close(() => resolve()));
   },
 };
+// The judge's TLS listener, for the tls_integrity stage (its certificate's fingerprint is the checker's pin).
+const identity = selfSignedCertificate('judge.bench', ['IP:127.0.0.1']);
+const judgeTls = createHttpsServer({ key: identity.key, cert: identity.cert }, createJudgeHandler({ secret }));
+await new Promise<void>((resolve) => judgeTls.listen(0, '127.0.0.1', resolve));
 const fleet = await startProxyFleet(healthy, 'elite', { hosts: 'spread' });
 const blackHoles: BlackHole[] = [];
 for (let start = 0; start < holes; start += 100) {
@@ -35,12 +41,19 @@ for (let start = 0; start < holes; start += 100) {
 }
 const world = {
   judgeUrl: `${judge.url}/judge`,
+  judgeTls: {
+    target: `127.0.0.1:${(judgeTls.address() as AddressInfo).port}`,
+    fingerprint: new X509Certificate(identity.cert).fingerprint256,
+  },
   proxies: fleet.proxies.map((proxy) => ({ host: proxy.host, port: proxy.port })),
   holes: blackHoles.map((hole) => ({ host: hole.host, port: hole.port })),
 };
 process.stdout.write(`READY ${JSON.stringify(world)}\n`);
 
 const stop = async () => {
+  judgeTls.closeAllConnections();
+  judgeTls.close();
+  identity.remove();
   await Promise.all([fleet.close(), judge.close(), ...blackHoles.map((hole) => hole.close())]);
   process.exit(0);
 };
