@@ -2,6 +2,7 @@ import type { Checker } from '@proxy-pool/plugin-contracts';
 import { createExitNetworkChecker } from './exit-network.js';
 import { createGeoipChecker } from './geoip.js';
 import { createHttpAnonymityChecker } from './http-anonymity.js';
+import { createTlsIntegrityChecker, type TlsIntegrityOptions } from './tls-integrity.js';
 import type { HttpAnonymityOptions } from './http-anonymity.js';
 import { tcpConnectChecker } from './tcp-connect.js';
 
@@ -32,15 +33,21 @@ export interface BuiltinCheckerOptions extends HttpAnonymityOptions {
   mmdbPath?: string;
   /** A MaxMind GeoLite2-ASN file replacing the bundled ip-location-db ASN data. */
   asnMmdbPath?: string;
+  /** The judge's TLS listener (`host:port`) and its pinned fingerprints: adds tls_integrity when given. */
+  tls?: TlsIntegrityOptions;
 }
 
-/** The built-in pipeline: tcp_connect, http_anonymity, geoip and exit_network (stages in `BUILTIN_CHECKER_STAGES`). */
+/**
+ * The built-in pipeline: tcp_connect, http_anonymity, geoip, exit_network and, with `tls`, tls_integrity
+ * (stages in `BUILTIN_CHECKER_STAGES`).
+ */
 export function builtinCheckers(options: BuiltinCheckerOptions): Checker[] {
   return [
     tcpConnectChecker,
     createHttpAnonymityChecker(options),
     createGeoipChecker({ mmdbPath: options.mmdbPath }),
     createExitNetworkChecker({ asnMmdbPath: options.asnMmdbPath }),
+    ...(options.tls ? [createTlsIntegrityChecker(options.tls)] : []),
   ];
 }
 export { socks5Address, socks5ReplyAddressRest } from './socks-address.js';

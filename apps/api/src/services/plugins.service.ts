@@ -22,6 +22,9 @@ function checkerList(ctx: ApiContext): PluginStatus['checkers'] {
     judgeUrl: 'http://127.0.0.1/judge',
     secret: ctx.config.JUDGE_SECRET,
     ownIps: () => [],
+    // Checkers run tls_integrity when the judge listens over TLS (the same JUDGE_TLS_PORT setting).
+    tls:
+      ctx.config.JUDGE_TLS_PORT > 0 ? { target: `127.0.0.1:${ctx.config.JUDGE_TLS_PORT}`, pins: () => [] } : undefined,
   });
   return orderCheckers(checkers).map(({ name, stage, priority }) => ({ name, stage, priority }));
 }

@@ -134,6 +134,7 @@ describe('GET /stats/plugins', () => {
         { name: 'http_anonymity', stage: 2, priority: 0 },
         { name: 'geoip', stage: 3, priority: 0 },
         { name: 'exit_network', stage: 3, priority: 1 },
+        { name: 'tls_integrity', stage: 4, priority: 0 },
       ],
       notifiers: [],
     });
