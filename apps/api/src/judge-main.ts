@@ -25,8 +25,18 @@ export async function startJudge(
     server.close();
     throw error;
   });
-  if (tls)
-    logger.info('judge TLS listening', { port: tls.port, certificate: tls.source, fingerprint: tls.fingerprint });
+  // The certificate files, or the database's certificate once it answers (retried meanwhile).
+  const certified = await tls?.ready.catch(async (error: unknown) => {
+    await tls.stop();
+    server.close();
+    throw error;
+  });
+  if (tls && certified)
+    logger.info('judge TLS listening', {
+      port: tls.port,
+      certificate: certified.source,
+      fingerprint: certified.fingerprint,
+    });
   const stop = async () => {
     await tls?.stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -50,7 +60,16 @@ async function startTls(config: JudgeConfig, logger: Logger): Promise<JudgeTlsLi
   }
   const db = config.DATABASE_URL === undefined ? undefined : createDatabase({ url: config.DATABASE_URL, poolSize: 1 });
   try {
-    return await startJudgeTlsListener({ ...config, host: config.JUDGE_HOST, secret: config.JUDGE_SECRET }, db?.pool);
+    const tls = await startJudgeTlsListener(
+      { ...config, host: config.JUDGE_HOST, secret: config.JUDGE_SECRET },
+      db?.pool,
+      {
+        onRetry: (error) =>
+          logger.warn('judge TLS certificate not loaded yet, retrying', { error: (error as Error).message }),
+      },
+    );
+    await tls.ready;
+    return tls;
   } finally {
     await db?.$disconnect();
   }

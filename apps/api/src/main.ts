@@ -34,6 +34,10 @@ export async function startApi(env: Record<string, string | undefined>): Promise
       judgeTls = await startJudgeTlsListener(
         { ...config, host: config.HOST, secret: config.JUDGE_SECRET },
         ctx.db.pool,
+        {
+          onRetry: (error) =>
+            ctx.logger.warn('judge TLS certificate not loaded yet, retrying', { error: (error as Error).message }),
+        },
       );
   } catch (error) {
     if (server.listening) server.close();
@@ -41,12 +45,11 @@ export async function startApi(env: Record<string, string | undefined>): Promise
     throw error;
   }
   ctx.logger.info('api listening', { host: config.HOST, port: config.PORT, version: ctx.version });
-  if (judgeTls)
-    ctx.logger.info('judge TLS listening', {
-      port: judgeTls.port,
-      certificate: judgeTls.source,
-      fingerprint: judgeTls.fingerprint,
-    });
+  judgeTls?.ready.then(
+    ({ fingerprint, source }) =>
+      ctx.logger.info('judge TLS listening', { port: judgeTls?.port, certificate: source, fingerprint }),
+    (error: unknown) => ctx.logger.error('judge TLS listener has no certificate', { error: (error as Error).message }),
+  );
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= Promise.all([judgeTls?.stop(), drainAndClose(server, ctx, config.DRAIN_MS)]).then(() => undefined));

@@ -18,9 +18,12 @@ export interface JudgeTlsSettings {
 export interface JudgeTlsListener {
   server: Server;
   port: number;
-  /** The presented certificate's SHA-256 fingerprint (what checkers pin). */
-  fingerprint: string;
-  source: 'files' | 'database';
+  /**
+   * Resolves once the certificate is presented: at once with certificate files; with the database, as soon as it
+   * answers (retried meanwhile, handshakes failing until then, so the API starts while PostgreSQL is still down).
+   * Rejects when the certificate files cannot be read.
+   */
+  ready: Promise<{ fingerprint: string; source: 'files' | 'database' }>;
   stop(): Promise<void>;
 }
 
@@ -67,28 +70,48 @@ function fingerprintOf(certPem: string): string {
 
 /**
  * Serves the judge over TLS on `JUDGE_TLS_PORT`: the checkers' tls_integrity stage tunnels through each proxy
- * to it and compares the certificate it is shown with this one. Any request gets the judge's answer.
+ * to it and compares the certificate it is shown with this one. Any request gets the judge's answer. The port is
+ * taken at once (a taken port fails here); the certificate follows (see `ready`).
  */
 export async function startJudgeTlsListener(
   settings: JudgeTlsSettings & { host: string; secret: string },
   db: SqlRunner | undefined,
+  options: { retryMs?: number; onRetry?: (error: unknown) => void } = {},
 ): Promise<JudgeTlsListener> {
-  const { identity, source } = await judgeTlsIdentity(settings, db);
-  const server = createServer(
-    { cert: identity.certPem, key: identity.keyPem, handshakeTimeout: 10_000 },
-    judgeRequestListener({ secret: settings.secret }),
-  );
+  const server = createServer({ handshakeTimeout: 10_000 }, judgeRequestListener({ secret: settings.secret }));
   server.keepAliveTimeout = 2_000;
   server.headersTimeout = 10_000;
   server.requestTimeout = 15_000;
-  // A client that gives up mid-handshake is every proxy's right; it must not reach the process.
+  // A client that gives up mid-handshake (or comes before the certificate) must not reach the process.
   server.on('tlsClientError', () => undefined);
   await listen(server, settings.JUDGE_TLS_PORT, settings.host, 'JUDGE_TLS_PORT');
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const ready = new Promise<{ fingerprint: string; source: 'files' | 'database' }>((resolve, reject) => {
+    const attempt = (): void => {
+      judgeTlsIdentity(settings, db).then(
+        ({ identity, source }) => {
+          server.setSecureContext({ cert: identity.certPem, key: identity.keyPem });
+          resolve({ fingerprint: identity.fingerprint, source });
+        },
+        (error: unknown) => {
+          if (stopped) return;
+          if (settings.JUDGE_TLS_CERT_FILE !== undefined || db === undefined) return reject(error);
+          options.onRetry?.(error);
+          timer = setTimeout(attempt, options.retryMs ?? 5_000);
+        },
+      );
+    };
+    attempt();
+  });
+  ready.catch(() => undefined);
   const stop = async () => {
+    stopped = true;
+    clearTimeout(timer);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await closed;
   };
   const { port } = server.address() as AddressInfo;
-  return { server, port, fingerprint: identity.fingerprint, source, stop };
+  return { server, port, ready, stop };
 }

@@ -33,8 +33,13 @@ function presented(port: number): Promise<{ fingerprint: string; answer: string 
   });
 }
 
-function start(settings: { JUDGE_TLS_CERT_FILE?: string; JUDGE_TLS_KEY_FILE?: string } = {}) {
-  return startJudgeTlsListener({ JUDGE_TLS_PORT: 0, host: '127.0.0.1', secret: SECRET, ...settings }, db.pool);
+/** A listener on a free port, once it presents its certificate, with that certificate's fingerprint and source. */
+async function start(settings: { JUDGE_TLS_CERT_FILE?: string; JUDGE_TLS_KEY_FILE?: string } = {}) {
+  const listener = await startJudgeTlsListener(
+    { JUDGE_TLS_PORT: 0, host: '127.0.0.1', secret: SECRET, ...settings },
+    db.pool,
+  );
+  return { ...listener, ...(await listener.ready) };
 }
 
 beforeAll(async () => {
@@ -49,7 +54,7 @@ afterAll(async () => {
 describe("the judge's TLS listener", () => {
   it('generates one certificate for judges starting together, keeps it across restarts, and answers over TLS', async () => {
     const [first, second] = await Promise.all([start(), start()]);
-    const listeners: JudgeTlsListener[] = [first, second];
+    const listeners: Pick<JudgeTlsListener, 'stop'>[] = [first, second];
     try {
       expect(first.source).toBe('database');
       expect(second.fingerprint).toBe(first.fingerprint);
@@ -99,6 +104,23 @@ describe("the judge's TLS listener", () => {
       expect((await presented(tlsPort)).fingerprint).toBe(await readJudgeTlsFingerprint(db.pool));
     } finally {
       await judge.stop();
+    }
+  });
+
+  it('takes its port while the database is down, and keeps asking it for the certificate', async () => {
+    const down = createDatabase({ url: 'postgresql://postgres@127.0.0.1:9/none', poolSize: 1 });
+    const retries: string[] = [];
+    const listener = await startJudgeTlsListener({ JUDGE_TLS_PORT: 0, host: '127.0.0.1', secret: SECRET }, down.pool, {
+      retryMs: 50,
+      onRetry: (error) => retries.push((error as Error).message),
+    });
+    try {
+      await expect(presented(listener.port)).rejects.toThrow();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(retries.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await listener.stop();
+      await down.$disconnect();
     }
   });
 
