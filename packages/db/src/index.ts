@@ -69,4 +69,3 @@ export * from './lease-reports.sql.js';
 export * from './refunds.sql.js';
 export * from './site-ranked.sql.js';
 export * from './judge-tls.sql.js';
-export * from './judge-tls.sql.js';
