@@ -3,8 +3,8 @@ import { parse } from 'tldts';
 /**
  * The site a target belongs to, the key of every per-site figure: the registrable domain (eTLD+1 from the
  * Public Suffix List, e.g. `shop.example.co.uk` → `example.co.uk`), lower case. Accepts a URL or a bare host,
- * with or without a port. An IP address is its own site; `localhost` and single-label names are kept as they are.
- * Null when the input names no host at all.
+ * with or without a port. An IP address is its own site, and so is `localhost`. Null when the input names no host
+ * a public site could have: nothing, or a single label (`abc`, `intranet`).
  */
 export function siteOf(target: string): string | null {
   const trimmed = target.trim();
@@ -15,5 +15,6 @@ export function siteOf(target: string): string | null {
   const host = parsed.hostname?.toLowerCase();
   if (!host) return null;
   if (parsed.isIp) return host.replace(/^\[|\]$/g, '');
-  return parsed.domain?.toLowerCase() ?? (/^[a-z0-9-]+$/.test(host) ? host : null);
+  if (host === 'localhost') return host;
+  return parsed.domain?.toLowerCase() ?? null;
 }

@@ -14,7 +14,10 @@ describe('siteOf', () => {
     expect(siteOf(input)).toBe(site);
   });
 
-  it.each(['', '   ', 'http://', '://nohost'])('names no site: %j', (input) => {
-    expect(siteOf(input)).toBeNull();
-  });
+  it.each(['', '   ', 'http://', '://nohost', 'garbage', '1e309', 'eyJpZCI6Ii4uLiJ9', 'intranet:8080'])(
+    'names no site: %j',
+    (input) => {
+      expect(siteOf(input)).toBeNull();
+    },
+  );
 });

@@ -85,7 +85,7 @@ describe('API key cache', () => {
     const user = await createTestUser(one.ctx);
     await warm(user);
     await one.ctx.db.$executeRaw`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-      WHERE datname = current_database() AND query = 'LISTEN api_key_changes' AND pid <> pg_backend_pid()`;
+      WHERE datname = current_database() AND application_name = 'listen:api_key_changes'`;
     await eventually(
       async () => (!one.ctx.keyHolders.active && !two.ctx.keyHolders.active ? true : undefined),
       5_000,
