@@ -150,6 +150,21 @@ describe('what a validation stores', () => {
       `stage 2 ok ${new Date(t0).toISOString()}`,
       `stage 1 ok ${new Date(t0).toISOString()}`,
     ]);
+    // A passing validation whose advisory checker (TLS integrity) could not conclude: still nothing to keep.
+    const advisoryFailed = [
+      ...validation(true, new Date(t0 + 3_500)),
+      {
+        proxyId,
+        checkerName: 'tls_integrity',
+        stage: 4,
+        passed: false,
+        latencyMs: null,
+        detail: 'not conclusive: timeout',
+        createdAt: new Date(t0 + 3_500),
+      },
+    ];
+    await record(advisoryFailed, 'active', true);
+    expect(await historyRows()).toBe(4);
     await record(validation(true, new Date(t0 + 4_000)), 'active', true);
     expect((await recentProxyChecks(db, proxyId, 2)).map((row) => row.detail)).toEqual([
       `stage 2 ok ${new Date(t0 + 4_000).toISOString()}`,

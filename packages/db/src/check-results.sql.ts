@@ -97,24 +97,34 @@ export async function recordValidations(
   );
 }
 
+type HistoryFigures = Pick<StoredFigures, 'id' | 'status' | 'checksPassed' | 'mitm'>;
+
 /**
- * The check rows worth keeping in the history: those of a validation that failed a stage or changed the proxy's
- * status. A passing validation that changes nothing is summarised on the proxy row (`last_checks`,
- * `checks_passed`, `last_passed_at`) instead. Proxies deleted meanwhile (absent from `current`) keep nothing.
+ * The check rows worth keeping in the history: those of a validation that failed or changed the proxy's status or
+ * its `mitm` flag. A passing validation that changes nothing is summarised on the proxy row (`last_checks`,
+ * `checks_passed`, `last_passed_at`) instead — also when an advisory checker of it (TLS integrity) failed without
+ * a conclusion. Failed means not counted as passed. Proxies deleted meanwhile (absent from `current`) keep nothing.
  */
 export function historyRows(
   checks: readonly CheckRow[],
-  current: readonly Pick<StoredFigures, 'id' | 'status'>[],
-  updates: readonly Pick<FiguresUpdate, 'id' | 'status'>[],
+  current: readonly HistoryFigures[],
+  updates: readonly HistoryFigures[],
 ): CheckRow[] {
-  const statusBefore = new Map(current.map((row) => [row.id, row.status]));
-  const statusChanged = new Set(
-    updates.filter((update) => statusBefore.get(update.id) !== update.status).map((update) => update.id),
+  const before = new Map(current.map((row) => [row.id, row]));
+  const kept = new Set(
+    updates
+      .filter((update) => {
+        const was = before.get(update.id);
+        return (
+          was !== undefined &&
+          (update.checksPassed === was.checksPassed ||
+            update.status !== was.status ||
+            (update.mitm !== undefined && update.mitm !== (was.mitm ?? false)))
+        );
+      })
+      .map((update) => update.id),
   );
-  const failed = new Set(checks.filter((check) => !check.passed).map((check) => check.proxyId));
-  return checks.filter(
-    (check) => statusBefore.has(check.proxyId) && (failed.has(check.proxyId) || statusChanged.has(check.proxyId)),
-  );
+  return checks.filter((check) => kept.has(check.proxyId));
 }
 
 /**
