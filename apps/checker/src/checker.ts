@@ -77,7 +77,9 @@ export function judgeTlsTarget(config: CheckerConfig): string | undefined {
 
 function tlsIntegrity(config: CheckerConfig, pins: () => readonly string[]): Checker[] {
   const target = judgeTlsTarget(config);
-  return target === undefined ? [] : [createTlsIntegrityChecker({ target, pins })];
+  return target === undefined
+    ? []
+    : [createTlsIntegrityChecker({ target, pins, everyMs: config.TLS_CHECK_EVERY_MINUTES * 60_000 })];
 }
 
 export interface CheckerApp {

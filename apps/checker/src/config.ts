@@ -23,6 +23,8 @@ export const checkerConfigSchema = z
     /** The judge the stage-2 check requests through each proxy (the API's GET /judge). */
     JUDGE_URL: envUrl('http://127.0.0.1:3000/judge', ['http', 'https']),
     ...judgeTlsPortShape,
+    /** tls_integrity runs again on a proxy once its last conclusion is this old (0: on every validation). */
+    TLS_CHECK_EVERY_MINUTES: envInt(360, 0, 10_080),
     /** Where tls_integrity reaches the judge's TLS listener through each proxy; default: JUDGE_URL's host, JUDGE_TLS_PORT. */
     JUDGE_TLS_TARGET: z
       .string()

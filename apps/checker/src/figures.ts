@@ -38,6 +38,7 @@ export function nextFigures(
     ...next,
     id: current.id,
     lastCheckedAt: validation.finishedAt,
+    tlsConcluded: validation.outcome.mitm !== undefined,
     nextCheckAt: new Date(validation.finishedAt.getTime() + nextCheckDelayMs(next, scoring, random)),
   };
 }

@@ -71,6 +71,26 @@ describe('tls_integrity in the validate worker (pin from JUDGE_TLS_FINGERPRINT)'
     expect((await stored(world, id)).proxy.mitm).toBe(false);
   });
 
+  it('checks a proxy again only once its conclusion is TLS_CHECK_EVERY_MINUTES old', async () => {
+    const proxy = await serve(mitmProxy({ exitAddress: '127.0.0.9' }));
+    const { id, proxy: first } = await validateOne(world, { port: proxy.port, protocol: 'https' });
+    expect(first).toMatchObject({ mitm: true, tlsCheckedAt: expect.any(Date) });
+    await world.validate([id]);
+    const again = await stored(world, id);
+    expect(again.tls).toMatchObject({
+      passed: true,
+      detail: `not due: concluded at ${first.tlsCheckedAt!.toISOString()}`,
+    });
+    expect(again.proxy).toMatchObject({ mitm: true, tlsCheckedAt: first.tlsCheckedAt, checksTotal: 2 });
+    // Once the conclusion is old enough, the stage runs again.
+    await world.db.proxy.update({ where: { id }, data: { tlsCheckedAt: new Date(Date.now() - 361 * 60_000) } });
+    await world.validate([id]);
+    const later = await stored(world, id);
+    expect(later.tls).toMatchObject({ passed: false });
+    expect(later.tls!.detail).toMatch(/^MITM: /);
+    expect(later.proxy.tlsCheckedAt!.getTime()).toBeGreaterThan(first.tlsCheckedAt!.getTime());
+  });
+
   it('leaves the flag as it was when the proxy opens no tunnel at all', async () => {
     // The fake proxy refuses CONNECT to anything but loopback with 403: pointed elsewhere, it opens no tunnel.
     const plain = await serve(forwardProxy({ kind: 'elite' }));

@@ -16,6 +16,8 @@ export interface TlsIntegrityOptions {
    * unknown (the check is then not conclusive). Several allow a certificate change without false alarms.
    */
   pins: () => readonly string[];
+  /** A proxy whose TLS integrity was established less than this long ago is not checked again (0: every time). */
+  everyMs?: number;
 }
 
 /** A SHA-256 fingerprint as Node prints it (`AB:CD:…`, 32 bytes), from hex with or without colons; throws otherwise. */
@@ -30,7 +32,8 @@ export function normalizeFingerprint(text: string): string {
  * presented certificate compared with the pin. Another certificate means the proxy terminates TLS itself
  * (`mitm: true`); the judge's own clears the flag (`mitm: false`). A plain-HTTP proxy that refuses CONNECT
  * passes with "no CONNECT support" and leaves the flag as it was; so does any failure before a certificate
- * is seen (only a certificate is conclusive).
+ * is seen (only a certificate is conclusive). A TLS handshake costs the checker more CPU than the rest of a
+ * validation, so a proxy with a conclusion younger than `everyMs` passes as "not due" without a connection.
  */
 export function createTlsIntegrityChecker(options: TlsIntegrityOptions): Checker {
   const judge = parseJudgeUrl(`https://${options.target}/`);
@@ -39,7 +42,16 @@ export function createTlsIntegrityChecker(options: TlsIntegrityOptions): Checker
     stage: BUILTIN_CHECKER_STAGES.tls_integrity,
     priority: 0,
     advisory: true,
-    check: (context) => checkTls(context, judge, options.pins()),
+    check: (context) => {
+      const last = context.target.tlsCheckedAt ? Date.parse(context.target.tlsCheckedAt) : Number.NaN;
+      if (options.everyMs && Date.now() - last < options.everyMs)
+        return Promise.resolve({
+          passed: true,
+          latencyMs: null,
+          detail: `not due: concluded at ${new Date(last).toISOString()}`,
+        });
+      return checkTls(context, judge, options.pins());
+    },
   });
 }
 

@@ -11,8 +11,10 @@ export interface ProxyEndpoint {
   password: string | null;
 }
 
-/** A proxy as the checker needs it to connect. */
-export type ValidationTarget = ProxyEndpoint;
+/** A proxy as the checker needs it to connect, with when its TLS integrity was last established (ISO time). */
+export interface ValidationTarget extends ProxyEndpoint {
+  tlsCheckedAt?: string | null;
+}
 
 /**
  * Loads the proxies of a validate batch (ids that no longer exist are left out) and pushes their
@@ -30,7 +32,7 @@ export async function claimValidationTargets(
       `WITH locked AS (SELECT id FROM proxies WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE),
        claimed AS (
          UPDATE proxies p SET next_check_at = now() + make_interval(secs => $2::float8) FROM locked WHERE p.id = locked.id
-         RETURNING p.id, host(p.ip) AS ip, p.port, p.protocol, p.username, p.password)
+         RETURNING p.id, host(p.ip) AS ip, p.port, p.protocol, p.username, p.password, p.tls_checked_at AS "tlsCheckedAt")
        SELECT coalesce(json_agg(claimed), '[]')::text AS rows FROM claimed`,
       [uuidArray(ids), leaseMs / 1000],
     ),

@@ -26,6 +26,8 @@ export interface StoredFigures {
 export interface FiguresUpdate extends StoredFigures {
   lastCheckedAt: Date;
   nextCheckAt: Date;
+  /** This validation's TLS integrity stage reached a conclusion (sets `tls_checked_at`). */
+  tlsConcluded?: boolean;
 }
 
 export interface CheckRow {
@@ -173,6 +175,7 @@ const UPDATE_FIGURES = `
     score = u.score, avg_latency_ms = u."avgLatencyMs", uptime_ratio = u."uptimeRatio", checks_total = u."checksTotal",
     checks_passed = u."checksPassed", consecutive_failures = u."consecutiveFailures", last_checked_at = u."lastCheckedAt",
     next_check_at = u."nextCheckAt", mitm = coalesce(u.mitm, p.mitm),
+    tls_checked_at = CASE WHEN u."tlsConcluded" THEN u."lastCheckedAt" ELSE p.tls_checked_at END,
     asn = u.asn, as_org = u."asOrg", ip_type = u."ipType"::"IpType",
     tags = CASE
       WHEN p.source_country IS NOT NULL AND u.country IS NOT NULL AND p.source_country <> u.country
@@ -184,7 +187,7 @@ const UPDATE_FIGURES = `
   FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, status text, anonymity text, "exitIp" inet, country text, score real,
     "avgLatencyMs" real, "uptimeRatio" real, "checksTotal" int, "checksPassed" int, "consecutiveFailures" int,
     asn int, "asOrg" text, "ipType" text,
-    "lastCheckedAt" timestamptz, "nextCheckAt" timestamptz, mitm boolean)
+    "lastCheckedAt" timestamptz, "nextCheckAt" timestamptz, mitm boolean, "tlsConcluded" boolean)
   LEFT JOIN (
     SELECT c."proxyId", jsonb_agg(jsonb_build_object('checker_name', c."checkerName", 'stage', c.stage, 'passed', c.passed,
       'latency_ms', c."latencyMs", 'detail', c.detail, 'created_at', c."createdAt") ORDER BY c.stage) AS checks

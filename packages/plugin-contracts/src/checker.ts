@@ -8,6 +8,8 @@ export interface CheckTarget {
   protocol: ProxyProtocol;
   username?: string | null;
   password?: string | null;
+  /** When the TLS integrity stage last reached a conclusion about this proxy (ISO time), if ever. */
+  tlsCheckedAt?: string | null;
 }
 
 /** Facts learned by earlier checkers of the same validation, read by later ones. */
