@@ -47,17 +47,24 @@ const validateQueue = createQueue('validate', { connection: redis, prefix: env.Q
 try {
   const pool = await seedSettledPool(db, { world, size: POOL, config });
   const stats = async () => {
-    const [row] = await db.$queryRaw<Array<{ overdue: number; checks: bigint; holes: bigint; bytes: bigint }>>`
+    const [row] = await db.$queryRaw<
+      Array<{ overdue: number; checks: bigint; holes: bigint; bytes: bigint; history: bigint; proxies: bigint }>
+    >`
       SELECT count(*) FILTER (WHERE next_check_at < now() - interval '1 minute')::int AS overdue,
              sum(checks_total)::bigint AS checks,
              sum(checks_total) FILTER (WHERE tags ? 'bench_kind')::bigint AS holes,
-             pg_database_size(current_database())::bigint AS bytes
+             pg_database_size(current_database())::bigint AS bytes,
+             (SELECT coalesce(sum(pg_total_relation_size(i.inhrelid)), 0) FROM pg_inherits i
+               WHERE i.inhparent = 'history.proxy_checks'::regclass)::bigint AS history,
+             pg_total_relation_size('proxies')::bigint AS proxies
       FROM proxies`;
     return {
       overdue: row?.overdue ?? 0,
       checks: Number(row?.checks ?? 0),
       holes: Number(row?.holes ?? 0),
       bytes: Number(row?.bytes ?? 0),
+      history: Number(row?.history ?? 0),
+      proxies: Number(row?.proxies ?? 0),
     };
   };
   const first = await stats();
@@ -100,13 +107,16 @@ try {
   const probe = await probeCapacity(db, validateQueue, pool, config);
   const capacity = probe.perSecond;
   const perProxy = pool.demandPerSecond / POOL;
+  const perHour = (bytes: number) => ((bytes / 1048576) * (3600 / seconds)).toFixed(1);
   const tail = samples.slice(-4);
   const keepsUp = tail.every((sample) => sample.overdue <= POOL * 0.01);
   console.log(
     [
       `steady state: ${POOL.toLocaleString('en')} proxies (${pool.healthy} healthy, ${pool.holes} black holes, ${pool.dead} refused) for ${MINUTES} min, one checker (CHECKER_CONCURRENCY ${config.CHECKER_CONCURRENCY})`,
       `  schedule demand ${pool.demandPerSecond.toFixed(1)} validations/s; done ${(validations / seconds).toFixed(1)}/s; overdue (> 1 min) at the end ${last.overdue}: keeps up ${keepsUp ? 'YES' : 'NO'}`,
-      `  database growth ${(((last.bytes - first.bytes) / 1048576) * (3600 / seconds)).toFixed(1)} MiB per hour (history of failures and status changes, proxy rows)`,
+      `  database growth ${perHour(last.bytes - first.bytes)} MiB per hour: check history ${perHour(last.history - first.history)} ` +
+        `(failures and status changes, kept CHECK_RETENTION_DAYS), proxies table ${perHour(last.proxies - first.proxies)} ` +
+        `(row versions each validation leaves until autovacuum reuses the space)`,
       `  checker CPU ${cpuMs.toFixed(3)} ms per validation at this load (idle overhead included); ${holeValidations} black-hole validations`,
       `  capacity probe: proxies in the steady mix made due at once, 95 % (${probe.validations}) checked in ${probe.seconds.toFixed(1)} s = ${capacity.toFixed(0)} validations/s`,
       `  capacity ${capacity.toFixed(0)} validations/s; this mix asks ${(perProxy * 100_000).toFixed(1)}/s per 100,000 proxies → largest pool one checker keeps fresh ≈ ${Math.floor(capacity / perProxy / 1000) * 1000} proxies`,

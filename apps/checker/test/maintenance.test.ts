@@ -106,6 +106,43 @@ describe('maintenance tasks', () => {
     expect(await processors()['prune-checks']()).toEqual({ affected: 0 });
   });
 
+  it('prune-checks also deletes lease reports and per-site figures past FEEDBACK_RETENTION_DAYS (30)', async () => {
+    const id = await proxy({ status: 'active', firstSeenDaysAgo: 60, lastCheckedDaysAgo: 0 });
+    const user = await db.user.create({
+      data: {
+        email: `f-${randomUUID()}@example.test`,
+        emailNormalized: `f-${randomUUID()}@example.test`,
+        displayName: 'F',
+      },
+    });
+    const lease = await db.lease.create({
+      data: { proxyId: id, userId: user.id, createdAt: daysAgo(40), expiresAt: daysAgo(39.9) },
+    });
+    for (const [site, age] of [
+      ['old.example', 31],
+      ['new.example', 29],
+    ] as const) {
+      await db.leaseReport.create({
+        data: {
+          leaseId: lease.id,
+          proxyId: id,
+          userId: user.id,
+          outcome: 'blocked',
+          targetHost: site,
+          createdAt: daysAgo(age),
+        },
+      });
+      await db.proxySiteStat.create({ data: { proxyId: id, targetHost: site, failures: 1, updatedAt: daysAgo(age) } });
+    }
+    expect(await processors()['prune-checks']()).toEqual({ affected: 2 });
+    expect((await db.leaseReport.findMany({ where: { proxyId: id } })).map((row) => row.targetHost)).toEqual([
+      'new.example',
+    ]);
+    expect((await db.proxySiteStat.findMany({ where: { proxyId: id } })).map((row) => row.targetHost)).toEqual([
+      'new.example',
+    ]);
+  });
+
   it('delete-dead removes proxies dead with no pass for the retention age, and keeps the rest', async () => {
     const longDead = await proxy({
       status: 'dead',

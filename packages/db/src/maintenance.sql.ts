@@ -1,3 +1,4 @@
+import { Prisma } from '../generated/client/index.js';
 import type { Database } from './client.js';
 
 export interface DueClaim {
@@ -50,6 +51,29 @@ export async function maintainCheckHistory(
     SELECT history.ensure_check_partitions(${at}::timestamptz, ${at}::timestamptz + make_interval(days => ${options.daysAhead}::int)) AS created,
            history.drop_check_partitions(${at}::timestamptz - make_interval(days => ${options.retentionDays}::int)) AS removed`;
   return { created: row?.created ?? 0, removed: Number(row?.removed ?? 0) };
+}
+
+/**
+ * Deletes lease reports older than `olderThanDays` and per-site figures of (proxy, site) pairs nothing touched for
+ * as long, `batchSize` rows a statement. Returns the rows deleted.
+ */
+export async function pruneSiteFeedback(
+  db: Database,
+  options: { olderThanDays: number; batchSize: number },
+): Promise<number> {
+  let total = 0;
+  for (const table of ['lease_reports', 'proxy_site_stats'] as const) {
+    const column = table === 'lease_reports' ? Prisma.raw('created_at') : Prisma.raw('updated_at');
+    for (;;) {
+      const deleted = await db.$executeRaw`
+        DELETE FROM ${Prisma.raw(table)} WHERE ctid = ANY(ARRAY(
+          SELECT ctid FROM ${Prisma.raw(table)}
+          WHERE ${column} < now() - make_interval(days => ${options.olderThanDays}::int) LIMIT ${options.batchSize}))`;
+      total += deleted;
+      if (deleted < options.batchSize) break;
+    }
+  }
+  return total;
 }
 
 export interface DeadProxyRetention {

@@ -7,6 +7,8 @@ import { envInt, z } from '@proxy-pool/config';
 export const maintenanceSettingsShape = {
   /** Days of check history kept: `prune-checks` drops each day's partition once the whole day is older. */
   CHECK_RETENTION_DAYS: envInt(7, 1, 3650),
+  /** Lease reports older than this, and per-site figures untouched for this long, are deleted by `prune-checks`. */
+  FEEDBACK_RETENTION_DAYS: envInt(30, 1, 3650),
   /** Daily history partitions `prune-checks` keeps created ahead of today. */
   CHECK_PARTITIONS_AHEAD_DAYS: envInt(3, 1, 60),
   /** Dead proxies with no passing validation for this long are deleted by `delete-dead` (unless leased). */
