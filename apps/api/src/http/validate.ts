@@ -49,3 +49,6 @@ export const countryCode = z
   .string()
   .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
   .transform((code) => code.toUpperCase());
+
+/** A `true`/`false` query parameter, as a boolean (anything else is a validation error). */
+export const booleanQueryParam = () => z.enum(['true', 'false']).transform((value) => value === 'true');

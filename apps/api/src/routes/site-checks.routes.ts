@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiContext } from '../context.js';
 import { requireAdmin } from '../http/auth.js';
 import { pageQueryShape } from '../http/pagination.js';
-import { parseInput } from '../http/validate.js';
+import { booleanQueryParam, parseInput } from '../http/validate.js';
 import {
   createSiteCheck,
   deleteSiteCheck,
@@ -57,10 +57,7 @@ export const createBody = z.strictObject({
 export const patchBody = z.strictObject(siteCheckFields).partial();
 export const listQuery = z.object({
   ...pageQueryShape,
-  is_active: z
-    .enum(['true', 'false'])
-    .transform((value) => value === 'true')
-    .optional(),
+  is_active: booleanQueryParam().optional(),
 });
 
 const checkId = (req: Request): string => String(req.params.site_check_id);

@@ -4,7 +4,7 @@ import { PROXY_PROTOCOLS } from '@proxy-pool/plugin-contracts';
 import type { ApiContext } from '../context.js';
 import { requireAdmin } from '../http/auth.js';
 import { pageQueryShape } from '../http/pagination.js';
-import { parseInput } from '../http/validate.js';
+import { booleanQueryParam, parseInput } from '../http/validate.js';
 import { scrapeSourceNow } from '../services/source-scrape.service.js';
 import {
   createSource,
@@ -42,10 +42,7 @@ export const createBody = z
 export const patchBody = z.object(sourceFields).partial().strict();
 export const listQuery = z.object({
   ...pageQueryShape,
-  is_active: z
-    .enum(['true', 'false'])
-    .transform((value) => value === 'true')
-    .optional(),
+  is_active: booleanQueryParam().optional(),
 });
 
 /** Express loses the path's parameter types once a middleware precedes the handler. */

@@ -7,7 +7,7 @@ import type { ApiContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { decodeCursor, pageQueryShape, toPage, type Page } from '../http/pagination.js';
 import { targetSiteSchema } from '../http/target-site.js';
-import { asNumber, countryCode, realNumber } from '../http/validate.js';
+import { asNumber, booleanQueryParam, countryCode, realNumber } from '../http/validate.js';
 import type { ProxyItem } from '../openapi/schemas.js';
 import { cachedJson } from './cache.service.js';
 import { assertKnownSiteCheck, siteCheckNameSchema } from './site-checks.service.js';
@@ -34,10 +34,7 @@ export const proxyFilterShape = {
     .optional(),
   ip_type: z.enum(IpType).optional(),
   /** `true`: only proxies seen intercepting TLS; `false`: only the others. */
-  mitm: z
-    .enum(['true', 'false'])
-    .transform((value) => value === 'true')
-    .optional(),
+  mitm: booleanQueryParam().optional(),
   min_score: decimal(0, 1).optional(),
   max_latency_ms: decimal(0, 1e9).optional(),
   min_uptime_pct: decimal(0, 100).optional(),
