@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
 import { createTestUser, startTestApi, type TestApi, type TestUser } from '../support/harness.js';
-import { insertProxies, type SeedProxy, type SeededProxy } from './seed.js';
+import { ids, insertProxies, listProxies, type SeedProxy, type SeededProxy } from './seed.js';
 
 // A database of its own: ip_type=unknown matches every proxy nobody has looked up, other files' included.
 let database: PrivateDatabase;
@@ -50,12 +50,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
-const list = async (query: Record<string, string>) => {
-  const res = await api.request.get('/proxies').query(query).set(user.auth);
-  expect(res.status).toBe(200);
-  return res.body as { items: Array<Record<string, unknown> & { id: string }>; total_count: number };
-};
+const list = (query: Record<string, string>) => listProxies(api, user, query);
 
 describe('asn and ip_type on GET /proxies', () => {
   it('shows asn, as_org and ip_type on every item, and the country mismatch tag', async () => {

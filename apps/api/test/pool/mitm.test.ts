@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
 import { createTestUser, startTestApi, type TestApi, type TestUser } from '../support/harness.js';
-import { insertProxies, type SeededProxy } from './seed.js';
+import { ids, insertProxies, listProxies, type SeededProxy } from './seed.js';
 
 // A database of its own: mitm=false matches every other file's proxies too.
 let database: PrivateDatabase;
@@ -33,12 +33,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
-const list = async (query: Record<string, string>) => {
-  const res = await api.request.get('/proxies').query(query).set(user.auth);
-  expect(res.status).toBe(200);
-  return res.body as { items: Array<Record<string, unknown> & { id: string }>; total_count: number };
-};
+const list = (query: Record<string, string>) => listProxies(api, user, query);
 
 describe('mitm on GET /proxies, GET /proxies/{id} and the export', () => {
   it('shows mitm on every item and on the detail', async () => {

@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { Prisma } from '@proxy-pool/db';
+import { expect } from '@jest/globals';
 import type { ApiContext } from '../../src/context.js';
+import type { TestApi, TestUser } from '../support/harness.js';
 
 /** A proxy row for tests; every field has a default. Addresses are loopback: nothing connects to them. */
 export interface SeedProxy {
@@ -128,4 +130,13 @@ export function expectedOrder<T extends SeededProxy>(rows: T[], sort: SortField,
   return [...rows].sort((a, b) =>
     compare({ id: a.id, key: sortKeyOf(a, sort) }, { id: b.id, key: sortKeyOf(b, sort) }),
   );
+}
+
+export const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
+
+/** GET /proxies as `user` with `query`; expects 200. */
+export async function listProxies(api: TestApi, user: TestUser, query: Record<string, string>) {
+  const res = await api.request.get('/proxies').query(query).set(user.auth);
+  expect(res.status).toBe(200);
+  return res.body as { items: Array<Record<string, unknown> & { id: string }>; total_count: number };
 }
