@@ -22,6 +22,11 @@ export interface ForwardProxyOptions {
   host?: string;
   /** Local address of outgoing connections: the "exit IP" a judge sees (e.g. 127.0.0.9). */
   exitAddress?: string;
+  /**
+   * Leave by the address the client connected to (overrides `exitAddress`): a proxy listening on the wildcard
+   * address then answers as a proxy of its own on every 127.x.y.z, each exiting by its own address.
+   */
+  exitByConnectedAddress?: boolean;
   /** Terminate CONNECT tunnels' TLS with this certificate instead of relaying bytes (see mitmProxy). */
   interceptTls?: InterceptIdentity;
 }
@@ -58,7 +63,9 @@ export function basicAuthHeader(credentials: ProxyCredentials): string {
 /** An HTTP forward proxy (absolute-URI requests and CONNECT) that reveals itself as its `kind` says. */
 export async function forwardProxy(options: ForwardProxyOptions): Promise<ForwardProxy> {
   const stats: ProxyStats = { requests: 0, connects: 0, authFailures: 0 };
-  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  // An agent keeps a pool per local address: leaving by each connected address, kept-alive sockets would pile
+  // up, one per address ever used (thousands of descriptors here and at the target), so none is kept.
+  const agent = new Agent({ keepAlive: options.exitByConnectedAddress !== true, maxSockets: 512 });
   const expectedAuth = options.auth ? basicAuthHeader(options.auth) : undefined;
   const authorized = (headers: IncomingHttpHeaders): boolean => {
     if (expectedAuth === undefined || headers['proxy-authorization'] === expectedAuth) return true;
@@ -74,6 +81,10 @@ export async function forwardProxy(options: ForwardProxyOptions): Promise<Forwar
     stats.requests += 1;
     forward(req, res, options, agent);
   });
+  // A wildcard listener also hears other interfaces: only connections that arrived on loopback are served.
+  server.on('connection', (socket: Socket) => {
+    if (!isLoopbackDestination(socket.localAddress ?? '')) socket.destroy();
+  });
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     client.on('error', () => client.destroy());
     if (!authorized(req.headers)) {
@@ -83,8 +94,9 @@ export async function forwardProxy(options: ForwardProxyOptions): Promise<Forwar
       return;
     }
     stats.connects += 1;
-    if (options.interceptTls) interceptTunnel(req.url ?? '', client, head, options.interceptTls, options.exitAddress);
-    else tunnel(req.url ?? '', client, head, options.exitAddress);
+    const exitAddress = exitAddressFor(client, options);
+    if (options.interceptTls) interceptTunnel(req.url ?? '', client, head, options.interceptTls, exitAddress);
+    else tunnel(req.url ?? '', client, head, exitAddress);
   });
   const handle = await listen(server, options.host ?? DEFAULT_HOST, 'http');
   return {
@@ -117,7 +129,7 @@ function forward(req: IncomingMessage, res: ServerResponse, options: ForwardProx
     method: req.method,
     path: `${target.pathname}${target.search}`,
     headers: revealedHeaders(req, options.kind),
-    localAddress: options.exitAddress,
+    localAddress: exitAddressFor(req.socket, options),
   });
   upstream.on('response', (answer) => {
     res.writeHead(answer.statusCode ?? 502, withoutHopByHop(answer.headers));
@@ -131,6 +143,12 @@ function forward(req: IncomingMessage, res: ServerResponse, options: ForwardProx
     if (!res.writableFinished) upstream.destroy();
   });
   req.pipe(upstream);
+}
+
+function exitAddressFor(client: Socket, options: ForwardProxyOptions): string | undefined {
+  if (options.exitByConnectedAddress !== true) return options.exitAddress;
+  const local = client.localAddress ?? '';
+  return local.startsWith('::ffff:') ? local.slice(7) : local;
 }
 
 function revealedHeaders(req: IncomingMessage, kind: ForwardProxyKind): OutgoingHttpHeaders {

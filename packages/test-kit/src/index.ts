@@ -22,6 +22,7 @@ export { loopbackProxyLine, sourceListServer } from './source-list-server.js';
 export type { SourceListServer, SourceRoute } from './source-list-server.js';
 export { fleetHost, startProxyFleet } from './proxy-fleet.js';
 export type { FleetKind, FleetOptions, ProxyFleet } from './proxy-fleet.js';
+export { addressFleetHost, startAddressFleet } from './address-fleet.js';
 export { eventually } from './eventually.js';
 export { clearKeys } from './redis-keys.js';
 export type { KeyStore } from './redis-keys.js';
