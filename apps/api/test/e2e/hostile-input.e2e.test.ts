@@ -3,7 +3,8 @@ import { createDatabase, type Database } from '@proxy-pool/db';
 import { privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
 import { createTestUser, type TestUser } from '../support/harness.js';
 import { isEnvelope, rawBytes, rawRequest, type RawAnswer } from '../support/raw-http.js';
-import { documentedOperations, hostileRequests, type HostileRequest } from './support/hostile-requests.js';
+import { hostileRequests, type HostileRequest } from './support/hostile-requests.js';
+import { documentedOperations } from './support/openapi-operations.js';
 import {
   baseEnv,
   clearQueuePrefix,

@@ -1,34 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { buildOpenApiDocument } from '../../../src/openapi/document.js';
-
-/**
- * Generates requests every one of which the API must refuse with a 4xx in its error envelope, for every
- * operation of the OpenAPI document (a new route is covered as soon as it is documented). A seeded generator
- * picks the values, so a failure reproduces with the same seed.
- */
-
-export type Schema = {
-  type?: string | string[];
-  properties?: Record<string, Schema>;
-  required?: string[];
-  enum?: unknown[];
-  items?: Schema;
-  minimum?: number;
-  pattern?: string;
-};
-
-export interface Operation {
-  method: string;
-  /** OpenAPI path template, e.g. /proxies/{proxy_id}. */
-  path: string;
-  params: string[];
-  query: Array<{ name: string; schema: Schema }>;
-  headers: Array<{ name: string; schema: Schema }>;
-  body?: Schema;
-  /** False for the public operations (no API key needed). */
-  secured: boolean;
-}
+import { BAD_PATH_VALUES, badQueryValues, badValues } from './bad-values.js';
+import { type Operation, seededRandom } from './openapi-operations.js';
 
 export interface HostileRequest {
   /** What it tries, for failure messages. */
@@ -43,120 +16,6 @@ export interface HostileRequest {
   /** Which caller's key to present (the request may replace the Authorization header). */
   caller: 'admin' | 'user' | 'none';
 }
-
-type Document = {
-  paths: Record<
-    string,
-    Record<
-      string,
-      {
-        parameters?: Array<{ in: string; name: string; schema: Schema }>;
-        requestBody?: { content: Record<string, { schema: Schema }> };
-        security?: unknown[];
-      }
-    >
-  >;
-};
-
-export function documentedOperations(): Operation[] {
-  const document = buildOpenApiDocument('0.1.0') as unknown as Document;
-  return Object.entries(document.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({
-      method: method.toUpperCase(),
-      path,
-      params: (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
-      query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema })),
-      headers: (op.parameters ?? []).filter((p) => p.in === 'header').map((p) => ({ name: p.name, schema: p.schema })),
-      body: op.requestBody?.content['application/json']?.schema,
-      secured: op.security === undefined || op.security.length > 0,
-    })),
-  );
-}
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const LONE_SURROGATES = ['\ud800', 'a\udc00b', '\udbff\ud800', 'x\ud83d'];
-const NULS = ['\u0000', 'abc\u0000', '\u0000'.repeat(10)];
-const UNICODE_WITH_CONTROL = ['\u202e漢字🙂\u0007', 'Ａ\u0301\u200b\u0008', '🙂'.repeat(400)];
-/** Over the 1 MB body limit: 413. */
-const HUGE = 'x'.repeat(1_100_000);
-/** Percent-encoded in a URL: bad escapes, invalid UTF-8 (an encoded surrogate, a lone continuation byte), NUL. */
-const BAD_ENCODED = ['%ZZ', '%', '%E0%A4%A', '%C3%28', '%ED%A0%80', '%FF', '%00', '%C0%AF'];
-
-/** Values invalid for any property of this JSON type (the schema's own range decides the borderline ones). */
-function badValues(schema: Schema): unknown[] {
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
-  if (type === 'integer' || type === 'number') {
-    const values: unknown[] = [1e-85, 1e308, -1e308, '9007199254740993', 'NaN', '1', null, true, [1], { n: 1 }];
-    if (type === 'integer') values.push(0.5, 1 + 1e-12);
-    // -0 is a fine value where 0 is (a minimum of 0): it is only bad above that.
-    if ((schema.minimum ?? -Infinity) > 0) values.push(-0);
-    return values;
-  }
-  if (type === 'boolean') return ['true', 1, 0, null, 'yes', [true]];
-  if (type === 'array')
-    return ['*', [1], [], [LONE_SURROGATES[0]], [NULS[0]], Array.from({ length: 100 }, () => 'a'), [HUGE]];
-  if (type === 'object') return ['x', 1, [], null];
-  return [12345, true, null, [], {}, '', ...LONE_SURROGATES, ...NULS, ...UNICODE_WITH_CONTROL, 'é'.repeat(3000), HUGE];
-}
-
-/** Bad query values by the parameter's schema: every one of them is refused. */
-function badQueryValues(schema: Schema): string[] {
-  const common = ['%ZZ', '%FF', '%ED%A0%80', '%00', encodeURIComponent('\u202e漢字🙂'), 'x'.repeat(3000)];
-  if (schema.enum) return [...common, 'bogus', '', 'NaN', '-0', `${String(schema.enum[0]).toUpperCase()}X`];
-  if (schema.type === 'integer')
-    return [...common, '0', '-0', '-1', '1.5', '1e-85', 'NaN', 'abc', '', '99999999999999999999', '1e309'];
-  if (schema.pattern?.includes('\\d+('))
-    return [
-      ...common,
-      'abc',
-      'NaN',
-      '1e-85',
-      `0.${'0'.repeat(84)}1`,
-      '-1',
-      '1e309',
-      '9'.repeat(400),
-      '',
-      '0x10',
-      '+1',
-      'Infinity',
-    ];
-  if (schema.pattern === '^\\d+$') return [...common, '0', '-1', '1.5', 'abc', '', '99999999999', '1e3'];
-  if (schema.pattern?.includes('A-Za-z')) return [...common, 'USA', 'U', '12', '', encodeURIComponent('ÜS')];
-  if (schema.pattern) return [...common, 'zz', '', 'G'.repeat(20)];
-  // Free text (cursors): anything that is not one of ours.
-  return [
-    ...common,
-    'garbage',
-    'eyJpZCI6Ii4uLiJ9',
-    encodeURIComponent(Buffer.from('{"id":"x","k":1e-85}').toString('base64url')),
-    'x'.repeat(2049),
-  ];
-}
-
-const BAD_PATH_VALUES = [
-  ...BAD_ENCODED,
-  'not-a-uuid',
-  encodeURIComponent('漢字🙂'),
-  'x'.repeat(5000),
-  '00000000-0000-0000-0000-00000000000G',
-  '..%2F..%2Fetc',
-  '-0',
-  '1e-85',
-  'NaN',
-  '%20',
-  '%2500',
-];
 
 const json = { 'Content-Type': 'application/json' };
 
@@ -177,6 +36,11 @@ function rawRequest(method: string, path: string, headerLines: string[]): Buffer
   ]);
 }
 
+/**
+ * Generates requests every one of which the API must refuse with a 4xx in its error envelope, for every
+ * operation of the OpenAPI document (a new route is covered as soon as it is documented). A seeded generator
+ * picks the values, so a failure reproduces with the same seed.
+ */
 export function hostileRequests(
   operations: Operation[],
   seed: number,
