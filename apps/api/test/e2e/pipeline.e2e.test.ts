@@ -2,17 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createDatabase, type Database } from '@proxy-pool/db';
-import {
-  blackHole,
-  cannedPage,
-  deadPort,
-  forwardProxy,
-  socks4Server,
-  socks5Server,
-  sourceListServer,
-  privateDatabase,
-  type PrivateDatabase,
-} from '@proxy-pool/test-kit';
+import { cannedPage, sourceListServer, privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
 import type { ServerHandle, SourceListServer } from '@proxy-pool/test-kit';
 import {
   baseEnv,
@@ -25,6 +15,7 @@ import {
   stopChild,
   type Child,
 } from './support/processes.js';
+import { at, type Expect, listedWorld } from './support/pipeline-world.js';
 
 jest.setTimeout(150_000);
 
@@ -32,10 +23,8 @@ jest.setTimeout(150_000);
 const PER_KIND = 40;
 const FAILING_EACH = 30;
 const SOCKS_PASSWORD = `sp-${randomUUID()}`;
-type Expect = { protocol: string; status: 'active' | 'failed'; anonymity?: string; exitIp?: string };
 /** What each listed proxy must become, by `ip:port`. */
-const expected = new Map<string, Expect>();
-const at = (ip: string, port: number) => `${ip}:${port}`;
+let expected = new Map<string, Expect>();
 const servers: Array<{ close: () => Promise<void> }> = [];
 const children: Child[] = [];
 let lists: SourceListServer;
@@ -46,7 +35,6 @@ let adminKey = '';
 let userKey = '';
 let userId = '';
 const env = baseEnv();
-export const PIPELINE_SECRETS = { SOCKS_PASSWORD };
 
 async function api(method: string, path: string, key?: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${apiUrl}${path}`, {
@@ -71,62 +59,10 @@ beforeAll(async () => {
   db = createDatabase({ url: database.url });
   target = await cannedPage({ body: 'hello through the proxy' });
   servers.push(target);
-  const lines: Array<{ scheme: string; host: string; port: number; auth?: string }> = [];
-  let n = 10;
-  for (const kind of ['elite', 'anonymous', 'transparent'] as const) {
-    for (let i = 0; i < PER_KIND; i += 1) {
-      const exit = `127.0.${n}.${i + 2}`;
-      const proxy = await forwardProxy({ kind, exitAddress: exit });
-      servers.push(proxy);
-      lines.push({ scheme: 'http', host: proxy.host, port: proxy.port });
-      expected.set(at(proxy.host, proxy.port), { protocol: 'http', status: 'active', anonymity: kind, exitIp: exit });
-    }
-    n += 1;
-  }
-  for (let i = 0; i < PER_KIND; i += 1) {
-    const exit = `127.0.20.${i + 2}`;
-    const proxy = await forwardProxy({ kind: 'elite', exitAddress: exit });
-    servers.push(proxy);
-    lines.push({ scheme: 'https', host: proxy.host, port: proxy.port });
-    expected.set(at(proxy.host, proxy.port), { protocol: 'https', status: 'active', exitIp: exit });
-  }
-  for (let i = 0; i < PER_KIND; i += 1) {
-    const exit = `127.0.21.${i + 2}`;
-    const proxy = await socks4Server({ exitAddress: exit });
-    servers.push(proxy);
-    lines.push({ scheme: 'socks4', host: proxy.host, port: proxy.port });
-    expected.set(at(proxy.host, proxy.port), { protocol: 'socks4', status: 'active', exitIp: exit });
-  }
-  for (let i = 0; i < PER_KIND; i += 1) {
-    const exit = `127.0.22.${i + 2}`;
-    const proxy = await socks5Server({ exitAddress: exit, auth: { username: 'user', password: SOCKS_PASSWORD } });
-    servers.push(proxy);
-    lines.push({ scheme: 'socks5', host: proxy.host, port: proxy.port, auth: `user:${SOCKS_PASSWORD}@` });
-    expected.set(at(proxy.host, proxy.port), { protocol: 'socks5', status: 'active', exitIp: exit });
-  }
-  for (let i = 0; i < FAILING_EACH; i += 1) {
-    const dead = await deadPort();
-    lines.push({ scheme: 'http', host: dead.host, port: dead.port });
-    expected.set(at(dead.host, dead.port), { protocol: 'http', status: 'failed' });
-  }
-  for (let i = 0; i < FAILING_EACH; i += 1) {
-    const hole = await blackHole();
-    servers.push(hole);
-    lines.push({ scheme: i % 2 === 0 ? 'http' : 'socks5', host: hole.host, port: hole.port });
-    expected.set(at(hole.host, hole.port), { protocol: i % 2 === 0 ? 'http' : 'socks5', status: 'failed' });
-  }
-  lines.sort((a, b) => (b.auth ? 1 : 0) - (a.auth ? 1 : 0));
-  const third = Math.ceil(lines.length / 3);
-  const plain = lines
-    .slice(0, third)
-    .map((l) => `${l.scheme}://${l.auth ?? ''}${l.host}:${l.port}`)
-    .join('\n');
-  const json = JSON.stringify({
-    data: lines.slice(third, 2 * third).map((l) => ({ ip: l.host, port: l.port, protocol: l.scheme })),
-  });
-  const csv = ['ip,port,protocol', ...lines.slice(2 * third).map((l) => `${l.host},${l.port},${l.scheme}`)].join('\n');
-  // socks5 with auth must be in the plaintext part (URL credentials): keep them there.
-  expect(lines.slice(third).some((l) => l.auth)).toBe(false);
+  const world = await listedWorld(PER_KIND, FAILING_EACH, SOCKS_PASSWORD);
+  servers.push(...world.servers);
+  expected = world.expected;
+  const { plain, json, csv } = world.bodies;
   lists = await sourceListServer({
     routes: {
       '/list.txt': { body: plain },
