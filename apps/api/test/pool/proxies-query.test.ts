@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { privateDatabase, type PrivateDatabase } from '@proxy-pool/test-kit';
 import { createTestUser, startTestApi, type TestApi, type TestUser } from '../support/harness.js';
+import { queryFixture } from './query-fixture.js';
 import { expectedOrder, insertProxies, minutesAgo, type SeedProxy, type SeededProxy, type SortField } from './seed.js';
 
 // This file's rows are the only ones in its own database: unchecked proxies (never measured, so without a
@@ -17,87 +18,7 @@ beforeAll(async () => {
   database = await privateDatabase();
   api = startTestApi({ DATABASE_URL: database.url, PROXY_COUNT_CACHE_SECONDS: '0' });
   user = await createTestUser(api.ctx);
-  const home: SeedProxy[] = [
-    {
-      protocol: 'http',
-      anonymity: 'elite',
-      score: 0.9,
-      avgLatencyMs: 100,
-      uptimeRatio: 0.99,
-      lastCheckedAt: minutesAgo(1),
-    },
-    {
-      protocol: 'https',
-      anonymity: 'anonymous',
-      score: 0.8,
-      avgLatencyMs: 300,
-      uptimeRatio: 0.95,
-      lastCheckedAt: minutesAgo(5),
-    },
-    {
-      protocol: 'socks4',
-      anonymity: 'transparent',
-      score: 0.7,
-      avgLatencyMs: 50,
-      uptimeRatio: 0.9,
-      lastCheckedAt: minutesAgo(20),
-    },
-    {
-      protocol: 'socks5',
-      anonymity: 'elite',
-      score: 0.87,
-      avgLatencyMs: 245.3,
-      uptimeRatio: 0.942,
-      lastCheckedAt: minutesAgo(2),
-      exitIp: '203.0.113.42',
-      tags: { provider: 'datacenter' },
-    },
-    {
-      status: 'dead',
-      protocol: 'http',
-      anonymity: 'anonymous',
-      score: 0,
-      avgLatencyMs: null,
-      uptimeRatio: 0.1,
-      lastCheckedAt: minutesAgo(60),
-    },
-    {
-      status: 'dead',
-      protocol: 'socks5',
-      anonymity: null,
-      score: 0,
-      avgLatencyMs: 900,
-      uptimeRatio: 0.05,
-      lastCheckedAt: minutesAgo(120),
-    },
-    {
-      status: 'unchecked',
-      protocol: 'http',
-      anonymity: null,
-      score: 0,
-      avgLatencyMs: null,
-      uptimeRatio: 0,
-      lastCheckedAt: null,
-    },
-    {
-      status: 'unchecked',
-      protocol: 'https',
-      anonymity: null,
-      score: 0,
-      avgLatencyMs: null,
-      uptimeRatio: 0,
-      lastCheckedAt: null,
-    },
-    // Ties with the first row on every sort key, to exercise the id tie-break.
-    {
-      protocol: 'http',
-      anonymity: 'elite',
-      score: 0.9,
-      avgLatencyMs: 100,
-      uptimeRatio: 0.99,
-      lastCheckedAt: minutesAgo(1),
-    },
-  ];
+  const home = queryFixture();
   const others: SeedProxy[] = [{ country: OTHER }, { country: OTHER, status: 'dead', score: 0 }];
   rows = await insertProxies(api.ctx, [
     ...home.map((row) => (row.status === 'unchecked' ? row : { ...row, country: HOME })),
