@@ -4,13 +4,9 @@
  * (SOURCE_CATALOG) served by real fake proxies, so nothing leaves this machine.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { choosePort } from '@proxy-pool/embedded-services';
 import {
   deadPort,
   forwardProxy,
@@ -18,104 +14,19 @@ import {
   type ForwardProxy,
   type SourceListServer,
 } from '@proxy-pool/test-kit';
-
-const run = promisify(execFile);
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** The commands of the README's quick start: the first `sh` block after its heading, comments dropped. */
-function quickStartCommands(): string[] {
-  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Quick start'));
-  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
-  return block
-    .split('\n')
-    .map((line) => line.replace(/\s+#.*$/, '').trim())
-    .filter((line) => line.length > 0);
-}
-
-/** The README's optional command for the catalog (from its second `sh` block). */
-function optionalCommand(startsWith: string): string {
-  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## Tests'));
-  const line = section.split('\n').find((candidate) => candidate.startsWith(startsWith));
-  if (!line) throw new Error(`README quick start has no line starting with ${startsWith}`);
-  return line.replace(/\s+#.*$/, '').trim();
-}
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startProcess(command: string, cwd: string, env: NodeJS.ProcessEnv): Started {
-  const [program, ...args] = command.split(' ');
-  const child = spawn(program!, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => text, exited };
-}
-
-/**
- * The launcher itself: the `node` process under `npm start`'s shell. npm exits at once on a signal (after
- * forwarding it), so a clean stop is observed on the process that does the work, as a service manager
- * running the launcher directly would see it.
- */
-async function launcherPid(started: Started): Promise<number> {
-  const { stdout } = await run('ps', ['-e', '-o', 'pid=,ppid=,args=']);
-  const rows = stdout
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map((match) => ({ pid: Number(match[1]), ppid: Number(match[2]), args: match[3]! }));
-  const family = new Set([started.child.pid!]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const row of rows) {
-      if (!family.has(row.ppid) || family.has(row.pid)) continue;
-      family.add(row.pid);
-      grew = true;
-    }
-  }
-  const launcher = rows.find(
-    (row) => family.has(row.pid) && row.args.startsWith('node ') && row.args.includes('apps/standalone/src/main.ts'),
-  );
-  if (!launcher) throw new Error('launcher process not found under npm start');
-  return launcher.pid;
-}
-
-/** SIGTERM to the launcher; resolves with npm's exit code (npm exits with its script's code). */
-async function terminate(started: Started): Promise<number | null> {
-  process.kill(await launcherPid(started), 'SIGTERM');
-  return started.exited;
-}
-
-async function waitForHealth(port: number, started: Started, timeoutMs: number): Promise<number> {
-  const begin = Date.now();
-  while (Date.now() - begin < timeoutMs) {
-    if (started.child.exitCode !== null)
-      throw new Error(`npm start exited with ${started.child.exitCode}:\n${started.output().slice(-3000)}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
-      (res) => res.status === 200,
-      () => false,
-    );
-    if (ok) return Date.now() - begin;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no /health 200 within ${timeoutMs} ms:\n${started.output().slice(-3000)}`);
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const begin = Date.now();
-  while (Date.now() - begin < timeoutMs) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import {
+  eventually,
+  launcherPid,
+  listenPort,
+  optionalCommand,
+  quickStartCommands,
+  repoRoot,
+  run,
+  startProcess,
+  type Started,
+  terminate,
+  waitForHealth,
+} from './support/quick-start.js';
 
 describe('first run from a fresh clone with the README quick start', () => {
   let workDir: string;
@@ -153,14 +64,14 @@ describe('first run from a fresh clone with the README quick start', () => {
       }),
     );
     const [database, redis] = [await deadPort(), await deadPort()];
-    port = await choosePort();
+    port = await listenPort();
     env = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8' };
     Object.assign(env, {
       DATABASE_URL: `postgresql://postgres@${database.host}:${database.port}/proxypool`,
       REDIS_URL: `redis://${redis.host}:${redis.port}`,
       PORT: String(port),
-      GATEWAY_PORT: String(await choosePort()),
-      JUDGE_TLS_PORT: String(await choosePort()),
+      GATEWAY_PORT: String(await listenPort()),
+      JUDGE_TLS_PORT: String(await listenPort()),
       ALLOW_PRIVATE_TARGETS: 'true',
       SOURCE_CATALOG: catalog,
       DRAIN_MS: '20000',
@@ -258,12 +169,12 @@ describe('first run from a fresh clone with the README quick start', () => {
     expect(kept.items.map((source) => source.id)).toEqual([sourceId]);
 
     // A second `npm start` on this host with another PORT (and GATEWAY_PORT, JUDGE_TLS_PORT) comes up beside it, on the same embedded servers.
-    const otherPort = await choosePort();
+    const otherPort = await listenPort();
     const beside = startProcess(start, checkout, {
       ...env,
       PORT: String(otherPort),
-      GATEWAY_PORT: String(await choosePort()),
-      JUDGE_TLS_PORT: String(await choosePort()),
+      GATEWAY_PORT: String(await listenPort()),
+      JUDGE_TLS_PORT: String(await listenPort()),
     });
     running.push(beside);
     await waitForHealth(otherPort, beside, 120_000);
