@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDatabase } from '@proxy-pool/db';
+import { harnessEnv } from './harness-env.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../../prisma/migrations/', import.meta.url));
 
@@ -15,7 +16,7 @@ export interface PrivateDatabase {
  * default), for tests that sweep whole tables (the due-sweep claims every due proxy) or must never see
  * another test's proxies (a URL test or the gateway picks among the active ones, wherever they point).
  */
-export async function privateDatabase(baseUrl = process.env.DATABASE_URL!): Promise<PrivateDatabase> {
+export async function privateDatabase(baseUrl = harnessEnv.databaseUrl()!): Promise<PrivateDatabase> {
   const name = `pp_private_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const adminUrl = new URL(baseUrl);
   adminUrl.pathname = '/postgres';

@@ -3,6 +3,7 @@
  * billed to what is measured. The child prints `READY <payload>` once it is up and runs until its stdin closes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { harnessEnv } from '../harness-env.js';
 
 export interface ReadyChild {
   /** What followed `READY ` on the child's line. */
@@ -17,7 +18,7 @@ export async function spawnReadyChild(
   env: Record<string, string | undefined> = {},
 ): Promise<ReadyChild> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, ...env },
+    env: { ...harnessEnv.inherited(), ...env },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const payload = await new Promise<string>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { spawnReadyChild } from './ready-child.js';
+import { harnessEnv } from '../harness-env.js';
 
 export interface ThrowawayDatabase {
   url: string;
@@ -12,7 +13,8 @@ export interface ThrowawayDatabase {
  * embedded PostgreSQL when none answers), or BENCH_DATABASE_URL as it is.
  */
 export async function throwawayDatabase(): Promise<ThrowawayDatabase> {
-  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, drop: async () => undefined };
+  const chosen = harnessEnv.benchDatabaseUrl();
+  if (chosen) return { url: chosen, drop: async () => undefined };
   const script = fileURLToPath(new URL('../test-database.ts', import.meta.url));
   // test-database.ts names its database after its own pid, so two at once never clash.
   const child = await spawnReadyChild(script);

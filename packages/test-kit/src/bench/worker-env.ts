@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { harnessEnv } from '../harness-env.js';
 
 /**
  * The settings a benchmark's in-process worker starts with: its throwaway database, queue keys under a fresh
@@ -7,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 export function benchWorkerEnv(databaseUrl: string) {
   return {
     DATABASE_URL: databaseUrl,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: harnessEnv.redisUrl(),
     QUEUE_PREFIX: `bench${randomUUID().slice(0, 8)}`,
     ALLOW_PRIVATE_TARGETS: 'true',
     HEALTH_PORT: '0',
