@@ -5,16 +5,17 @@
  * writes (a throwaway database). Loopback only.
  */
 import { fileURLToPath } from 'node:url';
+import { createDatabase } from '@proxy-pool/db';
 import { createLogger } from '@proxy-pool/logger';
 import { createQueue, createRedis, enqueue } from '@proxy-pool/queues';
 import { addressFleetHost, clearKeys, fleetHost, privateDatabase } from '@proxy-pool/test-kit';
-import { benchWorkerEnv, machineLine, median, peakRssMiB, spawnReadyChild } from '@proxy-pool/test-kit/bench';
+import { benchWorkerEnv, machineLine, median, spawnReadyChild } from '@proxy-pool/test-kit/bench';
 import { builtinCheckerList } from '../src/checker.js';
 import { loadCheckerConfig } from '../src/config.js';
 import { startChecker } from '../src/main.js';
 import { runBaseline, type Endpoint, type RunFigures } from './baseline.js';
 import { insertProxies } from './bench-data.js';
-import { sweepOnce, type SweepFigures } from './sweep-round.js';
+import { healthyFailures, startSweepChecker, sweepOnce, type SweepFigures } from './sweep-round.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 1000);
 const VALIDATIONS = Number(process.env.BENCH_VALIDATIONS ?? 5000);
@@ -208,64 +209,72 @@ try {
   if (process.env.BENCH_SWEEP === '0') throw new SkipSweep();
   // The sweep: healthy proxies (the address fleet's: each address as http and as https), black holes (accept,
   // never answer: each holds a slot until the total timeout) and dead ports (refused), SWEEP_CONCURRENCY
-  // validations in flight in this one process. Validate jobs hold 500 proxies, so enough of them run at once
-  // to fill the slots.
+  // validations in flight in one checker process of its own. Validate jobs hold 500 proxies, so enough of them
+  // run at once to fill the slots. This process plays the maintenance role (enqueue-due) and counts.
   await running.stop();
+  running.stop = async () => {};
+  const sweepDb = createDatabase({ url: database.url, poolSize: 4 });
   const sweepEnv = {
     ...env,
     CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
     TOTAL_TIMEOUT_MS: String(TOTAL_TIMEOUT_MS),
     CHECKER_CONCURRENCY: String(SWEEP_CONCURRENCY),
     VALIDATE_JOB_CONCURRENCY: String(Math.min(256, Math.ceil(SWEEP_CONCURRENCY / 500) * 2)),
+    BENCH_STAGES: String(STAGES),
   };
-  running = await startChecker(sweepEnv, { logger, checkers });
-  await running.checker.validating;
-  const healthyRows = Array.from({ length: Math.ceil(SWEEP_HEALTHY / 2) }, (_, index) => addressFleetHost(index))
-    .flatMap((host) => (['http', 'https'] as const).map((protocol) => ({ host, port: addressFleetPort, protocol })))
-    .slice(0, SWEEP_HEALTHY);
-  const holeRows = world.holes.flatMap((hole) => PROTOCOLS.map((protocol) => ({ ...hole, protocol })));
-  const deadHosts = Math.max(0, Math.ceil((SWEEP_PROXIES - healthyRows.length - holeRows.length) / PROTOCOLS.length));
-  const deadRows = Array.from({ length: deadHosts }, (_, index) => fleetHost(40_000 + index)).flatMap((host) =>
-    PROTOCOLS.map((protocol) => ({ host, port: 9, protocol })),
-  );
-  const sweep = [...healthyRows, ...holeRows, ...deadRows];
-  const { limit } = running.checker.semaphore;
-  // The stated bound: black holes x the time each holds a slot / concurrency, plus the healthy proxies' time
-  // at the throughput measured above. Dead ports are refused at once and count for nothing in it.
-  const healthySeconds = healthyRows.length / (pipeline.validations / pipeline.seconds);
-  const bound = (holeRows.length * (TOTAL_TIMEOUT_MS / 1000)) / limit + healthySeconds;
-  const failing = holeRows.length + deadRows.length;
-  console.log(
-    `sweep of ${sweep.length.toLocaleString('en')} proxies: ${healthyRows.length} healthy, ${holeRows.length} black holes, ${deadRows.length} dead ports ` +
-      `(${((failing / sweep.length) * 100).toFixed(0)} % black holes or dead); concurrency ${limit} (wanted ${SWEEP_CONCURRENCY}), ` +
-      `${sweepEnv.VALIDATE_JOB_CONCURRENCY} validate jobs at once; bound (holes x ${TOTAL_TIMEOUT_MS / 1000} s) / concurrency + healthy ` +
-      `${healthySeconds.toFixed(1)} s = ${bound.toFixed(1)} s, x 1.2 = ${(bound * 1.2).toFixed(1)} s`,
-  );
-  const helpers = [
-    { role: 'judge and black holes', pid: fleet.child.pid! },
-    { role: 'healthy proxies', pid: addressFleet.child.pid! },
-  ];
-  const rounds: SweepFigures[] = [];
-  for (let round = 0; round < SWEEP_ROUNDS; round += 1) {
-    const figures = await sweepOnce(running.checker.db, validateQueue, running.checker.semaphore, sweep, helpers);
-    rounds.push(figures);
-    console.log(
-      `  round ${round + 1}: ${figures.wallSeconds.toFixed(1)} s wall (${figures.queued} queued), CPU ${figures.cpuMsPerValidation.toFixed(3)} ms per validation (helpers: ${figures.helperCpu}), ` +
-        `in flight at most ${figures.maxInFlight}, open descriptors at most ${figures.maxDescriptors}, RSS ${figures.rssAtStartMiB.toFixed(0)} MiB at the start, ` +
-        `peak so far ${peakRssMiB().toFixed(0)} MiB; event-loop delay p99 ${figures.loopDelayP99Ms.toFixed(0)} ms, max ${figures.loopDelayMaxMs.toFixed(0)} ms; ` +
-        `statuses ${figures.statuses}  [${machineLine()}]`,
+  const sweepChecker = await startSweepChecker(sweepEnv);
+  try {
+    const healthyRows = Array.from({ length: Math.ceil(SWEEP_HEALTHY / 2) }, (_, index) => addressFleetHost(index))
+      .flatMap((host) => (['http', 'https'] as const).map((protocol) => ({ host, port: addressFleetPort, protocol })))
+      .slice(0, SWEEP_HEALTHY);
+    const holeRows = world.holes.flatMap((hole) => PROTOCOLS.map((protocol) => ({ ...hole, protocol })));
+    const deadHosts = Math.max(0, Math.ceil((SWEEP_PROXIES - healthyRows.length - holeRows.length) / PROTOCOLS.length));
+    const deadRows = Array.from({ length: deadHosts }, (_, index) => fleetHost(40_000 + index)).flatMap((host) =>
+      PROTOCOLS.map((protocol) => ({ host, port: 9, protocol })),
     );
+    const sweep = [...healthyRows, ...holeRows, ...deadRows];
+    const { limit } = await sweepChecker.window();
+    // The stated bound: black holes x the time each holds a slot / concurrency, plus the healthy proxies' time
+    // at the throughput measured above. Dead ports are refused at once and count for nothing in it.
+    const healthySeconds = healthyRows.length / (pipeline.validations / pipeline.seconds);
+    const bound = (holeRows.length * (TOTAL_TIMEOUT_MS / 1000)) / limit + healthySeconds;
+    const failing = holeRows.length + deadRows.length;
+    console.log(
+      `sweep of ${sweep.length.toLocaleString('en')} proxies: ${healthyRows.length} healthy, ${holeRows.length} black holes, ${deadRows.length} dead ports ` +
+        `(${((failing / sweep.length) * 100).toFixed(0)} % black holes or dead); one checker process, concurrency ${limit} (wanted ${SWEEP_CONCURRENCY}), ` +
+        `${sweepEnv.VALIDATE_JOB_CONCURRENCY} validate jobs at once; bound (holes x ${TOTAL_TIMEOUT_MS / 1000} s) / concurrency + healthy ` +
+        `${healthySeconds.toFixed(1)} s = ${bound.toFixed(1)} s, x 1.2 = ${(bound * 1.2).toFixed(1)} s`,
+    );
+    const helpers = [
+      { role: 'judge and black holes', pid: fleet.child.pid! },
+      { role: 'healthy proxies', pid: addressFleet.child.pid! },
+    ];
+    const rounds: SweepFigures[] = [];
+    for (let round = 0; round < SWEEP_ROUNDS; round += 1) {
+      const figures = await sweepOnce(sweepDb, validateQueue, sweepChecker, sweep, helpers);
+      rounds.push(figures);
+      console.log(
+        `  round ${round + 1}: ${figures.wallSeconds.toFixed(1)} s wall (${figures.queued} queued), checker CPU ${figures.cpuMsPerValidation.toFixed(3)} ms per validation ` +
+          `(helpers: ${figures.helperCpu}), in flight at most ${figures.maxInFlight}, open descriptors at most ${figures.maxDescriptors}, ` +
+          `checker RSS ${figures.rssAtStartMiB.toFixed(0)} MiB at the start, peak ${figures.peakRssMiB.toFixed(0)} MiB; event-loop delay p99 ` +
+          `${figures.loopDelayP99Ms.toFixed(0)} ms, max ${figures.loopDelayMaxMs.toFixed(0)} ms; statuses ${figures.statuses}  [${machineLine()}]`,
+      );
+    }
+    const wall = median(rounds.map((figures) => figures.wallSeconds));
+    const maxInFlight = Math.min(...rounds.map((figures) => figures.maxInFlight));
+    const peakRss = Math.max(...rounds.map((figures) => figures.peakRssMiB));
+    console.log(
+      `  median ${wall.toFixed(1)} s wall (${rounds.map((figures) => figures.wallSeconds.toFixed(1)).join(' / ')}) against 1.2 x ${bound.toFixed(1)} s = ` +
+        `${(bound * 1.2).toFixed(1)} s: ${wall <= bound * 1.2 ? 'MET' : 'NOT MET'}; in flight at most ${maxInFlight} in every round ` +
+        `(target 10,000: ${maxInFlight >= 10_000 ? 'MET' : 'NOT MET'}); peak RSS of the checker process ${peakRss.toFixed(0)} MiB ` +
+        `(${rounds.map((figures) => figures.peakRssMiB.toFixed(0)).join(' / ')}; target <= 1024: ${peakRss <= 1024 ? 'MET' : 'NOT MET'})`,
+    );
+    for (const row of await healthyFailures(sweepDb, addressFleetPort))
+      console.log(`  failed check of a healthy proxy (last round): ${row.n} x ${row.detail}`);
+  } finally {
+    await sweepChecker.stop();
+    await sweepDb.$disconnect();
   }
-  const wall = median(rounds.map((figures) => figures.wallSeconds));
-  const maxInFlight = Math.min(...rounds.map((figures) => figures.maxInFlight));
-  console.log(
-    `  median ${wall.toFixed(1)} s wall (${rounds.map((figures) => figures.wallSeconds.toFixed(1)).join(' / ')}) against 1.2 x ${bound.toFixed(1)} s = ` +
-      `${(bound * 1.2).toFixed(1)} s: ${wall <= bound * 1.2 ? 'MET' : 'NOT MET'}; in flight at most ${maxInFlight} in every round ` +
-      `(target 10,000: ${maxInFlight >= 10_000 ? 'MET' : 'NOT MET'}); peak RSS of this process ${peakRssMiB().toFixed(0)} MiB ` +
-      `(target <= 1024: ${peakRssMiB() <= 1024 ? 'MET' : 'NOT MET'})`,
-  );
-  for (const row of await failureDetails([9, ...world.holes.map((hole) => hole.port)]))
-    console.log(`  failed check of a healthy proxy (all rounds): ${row.n} x ${row.checker_name}: ${row.detail}`);
 } catch (error) {
   if (!(error instanceof SkipSweep)) throw error;
 } finally {

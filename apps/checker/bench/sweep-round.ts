@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import type { Database } from '@proxy-pool/db';
 import { enqueueDueProxies } from '@proxy-pool/maintenance';
 import type { TypedQueue } from '@proxy-pool/queues';
-import { processCpuSeconds } from '@proxy-pool/test-kit/bench';
-import type { Semaphore } from '../src/semaphore.js';
+import { processCpuSeconds, spawnReadyChild } from '@proxy-pool/test-kit/bench';
 import { insertProxies, waitForQueueIdle } from './bench-data.js';
+import type { CheckerWindow } from './sweep-checker-process.js';
 
 export interface SweepRow {
   host: string;
@@ -13,45 +13,69 @@ export interface SweepRow {
   protocol: string;
 }
 
-export interface SweepFigures {
+/** The checker process of the sweep (sweep-checker-process.ts): its pid, and its figures since the last call. */
+export interface SweepChecker {
+  pid: number;
+  window(): Promise<CheckerWindow>;
+  stop(): Promise<void>;
+}
+
+export interface SweepFigures extends CheckerWindow {
   queued: number;
   wallSeconds: number;
   cpuMsPerValidation: number;
-  maxInFlight: number;
   maxDescriptors: number;
-  /** Resident set size of this process when the sweep started, and its peak so far (MiB). */
+  /** The checker's resident set when the sweep started (MiB). */
   rssAtStartMiB: number;
-  loopDelayP99Ms: number;
-  loopDelayMaxMs: number;
   statuses: string;
   /** CPU seconds each helper process (the fake proxies, the judge) used during the sweep. */
   helperCpu: string;
 }
 
+export async function startSweepChecker(env: Record<string, string>): Promise<SweepChecker> {
+  const script = fileURLToPath(new URL('./sweep-checker-process.ts', import.meta.url));
+  const ready = await spawnReadyChild(script, env);
+  const waiting: Array<(figures: CheckerWindow) => void> = [];
+  let output = '';
+  ready.child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    for (let line = /FIGURES (.+)\n/.exec(output); line !== null; line = /FIGURES (.+)\n/.exec(output)) {
+      output = output.slice(line.index + line[0].length);
+      waiting.shift()?.(JSON.parse(line[1]!) as CheckerWindow);
+    }
+  });
+  return {
+    pid: ready.child.pid!,
+    window: () =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        ready.child.stdin!.write('FIGURES\n');
+      }),
+    stop: ready.stop,
+  };
+}
+
 /**
  * One sweep as production runs it: every row due now, `enqueue-due` claims them all into validate jobs of 500,
- * the checker's worker validates them; timed until the queue is idle. Starts from an empty proxies table.
+ * the checker process validates them; timed until the queue is idle. Starts from an empty proxies table.
  */
 export async function sweepOnce(
   db: Database,
   validateQueue: TypedQueue<'validate'>,
-  semaphore: Semaphore,
+  checker: SweepChecker,
   rows: readonly SweepRow[],
   helpers: ReadonlyArray<{ role: string; pid: number }>,
 ): Promise<SweepFigures> {
   await db.$executeRaw`DELETE FROM proxies`;
   await insertProxies(db, rows, 'now');
-  const rssAtStartMiB = process.memoryUsage.rss() / 2 ** 20;
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  loopDelay.enable();
+  const atStart = await checker.window();
   let maxDescriptors = 0;
   const descriptors = setInterval(
-    () => (maxDescriptors = Math.max(maxDescriptors, readdirSync('/proc/self/fd').length)),
+    () => (maxDescriptors = Math.max(maxDescriptors, readdirSync(`/proc/${checker.pid}/fd`).length)),
     100,
   );
-  semaphore.resetPeak();
   const helperCpuBefore = helpers.map((helper) => processCpuSeconds(helper.pid));
-  const cpu = process.cpuUsage();
+  const cpuBefore = processCpuSeconds(checker.pid);
   const started = performance.now();
   const queued = await enqueueDueProxies(
     { db, validateQueue },
@@ -59,23 +83,29 @@ export async function sweepOnce(
   );
   await waitForQueueIdle(validateQueue);
   const wallSeconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
+  const cpuSeconds = processCpuSeconds(checker.pid) - cpuBefore;
+  clearInterval(descriptors);
+  const window = await checker.window();
   const helperCpu = helpers
     .map((helper, index) => `${helper.role} ${(processCpuSeconds(helper.pid) - helperCpuBefore[index]!).toFixed(1)} s`)
     .join(', ');
-  clearInterval(descriptors);
-  loopDelay.disable();
   const counts = await db.proxy.groupBy({ by: ['status'], _count: true });
   return {
+    ...window,
     queued,
     wallSeconds,
-    cpuMsPerValidation: (used.user + used.system) / 1000 / rows.length,
-    maxInFlight: semaphore.maxInFlight,
+    cpuMsPerValidation: (cpuSeconds * 1000) / rows.length,
     maxDescriptors,
-    rssAtStartMiB,
-    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
-    loopDelayMaxMs: loopDelay.max / 1e6,
+    rssAtStartMiB: atStart.rssMiB,
     statuses: counts.map((row) => `${row.status}=${row._count}`).join(' '),
     helperCpu,
   };
+}
+
+/** The most frequent failed-check details of the sweep's healthy proxies (those on `port`). */
+export function healthyFailures(db: Database, port: number): Promise<Array<{ detail: string; n: number }>> {
+  return db.$queryRaw`
+    SELECT c.checker_name || ': ' || p.protocol || ': ' || regexp_replace(c.detail, '[0-9]+', 'N', 'g') AS detail, count(*)::int AS n
+    FROM history.proxy_checks c JOIN proxies p ON p.id = c.proxy_id
+    WHERE NOT c.passed AND p.port = ${port} GROUP BY 1 ORDER BY n DESC LIMIT 3`;
 }
