@@ -3,13 +3,19 @@
  * bench's fleet process: each proxy on its own 127.0.x.y address, a judge, ALLOW_PRIVATE_TARGETS on) is added
  * as a source through the real API and scraped; the clock runs from the scrape request until no proxy is
  * `unchecked`. Two layouts: one process (`npm start`, apps/standalone/src/main.ts) and split processes (api,
- * scraper and checker each `apps/<app>/src/main.ts`, as the end-to-end test runs them). Each round first runs
- * the bare-socket baseline (apps/checker/bench/baseline.ts: the same N validations, the same concurrency, the
- * same judge) while the system idles, so both sides see the same machine. Afterwards it counts validations
+ * scraper and checker each `apps/<app>/src/main.ts`, as the end-to-end test runs them). Each round runs the
+ * bare-socket baseline (apps/checker/bench/baseline.ts: the same N validations, the same concurrency, the same
+ * judge) while the system idles, before and after the pipeline, and compares with the mean of the two rates:
+ * a baseline of a few seconds on a shared machine swings with the load of the moment. Afterwards it counts validations
  * per proxy (`checks_total` and `proxy_checks` rows per stage): each proxy must have been validated once.
  *
+ * The fleet also serves the judge's TLS listener, which the checker's tls_integrity stage reaches through each
+ * proxy (a new proxy's first validation always runs it): as with the judge, the API's CPU is not spent on the
+ * other end of those handshakes. BENCH_TLS=0 turns the stage off (JUDGE_TLS_PORT=0, no target): the stages
+ * the baseline's two exchanges stand for.
+ *
  * Settings: BENCH_PROXIES (5000), BENCH_ROUNDS (3), BENCH_CONCURRENCY (the checker's default, 500),
- * BENCH_LAYOUTS (`one,split`). Its own throwaway database per layout; Redis keys under a fresh prefix.
+ * BENCH_LAYOUTS (`one,split`), BENCH_TLS (1). Its own throwaway database per layout; Redis keys under a fresh prefix.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +24,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, type Database } from '@proxy-pool/db';
 import { sourceListServer } from '@proxy-pool/test-kit';
-import { benchWorkerEnv, machineLine, median, spawnReadyChild, throwawayDatabase } from '@proxy-pool/test-kit/bench';
+import {
+  benchWorkerEnv,
+  machineLine,
+  median,
+  processCpuSeconds,
+  spawnReadyChild,
+  throwawayDatabase,
+} from '@proxy-pool/test-kit/bench';
 import { runBaseline, type Endpoint, type RunFigures } from '../../checker/bench/baseline.js';
 import {
   clearQueuePrefix,
@@ -34,16 +47,20 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 500);
 const LAYOUTS = (process.env.BENCH_LAYOUTS ?? 'one,split').split(',') as Array<'one' | 'split'>;
 const TARGET_RATIO = 0.6;
+const TLS_STAGE = process.env.BENCH_TLS !== '0';
 const SECRET = `bench-judge-${randomUUID()}`;
 
 interface World {
   judgeUrl: string;
+  judgeTls: { target: string; fingerprint: string };
   proxies: Endpoint[];
 }
 
 interface System {
   apiUrl: string;
   adminKey: string;
+  /** The system's processes by role, for their CPU time per round. */
+  processes: Array<{ role: string; pid: number }>;
   stop(): Promise<void>;
 }
 
@@ -64,8 +81,8 @@ const list = world.proxies.map((proxy) => `http://${proxy.host}:${proxy.port}`).
 const lists = await sourceListServer({ routes: { '/list.txt': { body: list } } });
 
 /**
- * Settings every layout shares: the judge is the fleet's (the baseline's own), the checker at BENCH_CONCURRENCY,
- * logs at info (the processes' ready lines).
+ * Settings every layout shares: the judge and its TLS listener are the fleet's (the baseline's own judge), the
+ * API's own TLS listener takes no fixed port, the checker at BENCH_CONCURRENCY, logs at info (the ready lines).
  */
 function systemEnv(databaseUrl: string): Record<string, string> {
   return {
@@ -74,6 +91,10 @@ function systemEnv(databaseUrl: string): Record<string, string> {
     NODE_ENV: 'production',
     JUDGE_URL: world.judgeUrl,
     JUDGE_SECRET: SECRET,
+    JUDGE_TLS_PORT: '0',
+    ...(TLS_STAGE
+      ? { JUDGE_TLS_TARGET: world.judgeTls.target, JUDGE_TLS_FINGERPRINT: world.judgeTls.fingerprint }
+      : {}),
     CHECKER_CONCURRENCY: String(CONCURRENCY),
     RATE_LIMITS_ENABLED: 'false',
     SCRAPE_WAIT_MS: '60000',
@@ -104,6 +125,7 @@ async function startOneProcess(env: Record<string, string>): Promise<System> {
   return {
     apiUrl: `http://127.0.0.1:${port}`,
     adminKey: key,
+    processes: [{ role: 'standalone', pid: child.process.pid! }],
     stop: async () => {
       await stopChild(child);
       rmSync(dataDir, { recursive: true, force: true });
@@ -120,9 +142,11 @@ async function startSplit(env: Record<string, string>): Promise<System> {
   children.push(await startChild('scraper', env, '"scraper started"', 'bench-scraper'));
   children.push(await startChild('checker', env, '"checker started"', 'bench-checker'));
   const { key } = await createAdmin(env);
+  const roles = ['api', 'scraper', 'checker'];
   return {
     apiUrl: `http://127.0.0.1:${port}`,
     adminKey: key,
+    processes: children.map((child, index) => ({ role: roles[index]!, pid: child.process.pid! })),
     stop: async () => {
       for (const child of children.reverse()) await stopChild(child);
     },
@@ -171,7 +195,7 @@ async function validationCounts(
 }
 
 async function round(system: System, db: Database, index: number): Promise<RoundFigures> {
-  const baseline: RunFigures = await runBaseline(world.proxies, world.judgeUrl, SECRET, PROXIES, CONCURRENCY);
+  const baselineBefore: RunFigures = await runBaseline(world.proxies, world.judgeUrl, SECRET, PROXIES, CONCURRENCY);
   await db.$executeRawUnsafe('TRUNCATE proxies CASCADE');
   const source = await api(system, 'POST', '/sources', {
     url: lists.urlFor('/list.txt'),
@@ -180,6 +204,8 @@ async function round(system: System, db: Database, index: number): Promise<Round
     default_protocol: 'http',
   });
   if (source.status !== 201) throw new Error(`POST /sources: ${source.status} ${JSON.stringify(source.body)}`);
+  const measured = [...system.processes, { role: 'fleet', pid: fleet.child.pid! }];
+  const cpuBefore = measured.map((entry) => processCpuSeconds(entry.pid));
   const startedAt = Date.now();
   const started = performance.now();
   const scraped = await api(system, 'POST', `/sources/${source.body.id}/scrape`);
@@ -187,11 +213,14 @@ async function round(system: System, db: Database, index: number): Promise<Round
   if (scraped.status !== 200 || scraped.body.proxies_new !== PROXIES)
     throw new Error(`scrape: ${scraped.status} ${JSON.stringify(scraped.body)}`);
   const seconds = await untilNoneUnchecked(db, started);
+  const cpu = measured
+    .map((entry, index) => `${entry.role} ${(processCpuSeconds(entry.pid) - cpuBefore[index]!).toFixed(1)}`)
+    .join(', ');
   // Where the time went: the scrape (until the API answered), the validations (first to last finished, by
   // the proxies' last_checked_at), and what remained (results waiting in the writer's batch, polling).
   const [window] = await db.$queryRaw<Array<{ first: number; last: number }>>`
     SELECT extract(epoch FROM min(last_checked_at))::float8 * 1000 AS first, extract(epoch FROM max(last_checked_at))::float8 * 1000 AS last FROM proxies`;
-  const phases = `scrape ${scrapeSeconds.toFixed(2)} s, first validation done at ${((window!.first - startedAt) / 1000).toFixed(2)} s, last at ${((window!.last - startedAt) / 1000).toFixed(2)} s`;
+  const phases = `scrape ${scrapeSeconds.toFixed(2)} s, first validation done at ${((window!.first - startedAt) / 1000).toFixed(2)} s, last at ${((window!.last - startedAt) / 1000).toFixed(2)} s; CPU s: ${cpu}`;
   // Writes of results still buffered, and any second validation already queued, land within this wait.
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const counts = await validationCounts(db);
@@ -202,8 +231,10 @@ async function round(system: System, db: Database, index: number): Promise<Round
     for (const failure of failures) console.log(`    failed check: ${failure.n} x ${failure.detail}`);
   }
   await api(system, 'DELETE', `/sources/${source.body.id}`);
+  const baselineAfter: RunFigures = await runBaseline(world.proxies, world.judgeUrl, SECRET, PROXIES, CONCURRENCY);
   const rate = PROXIES / seconds;
-  const baselineRate = baseline.validations / baseline.seconds;
+  const rateOf = (run: RunFigures) => run.validations / run.seconds;
+  const baselineRate = (rateOf(baselineBefore) + rateOf(baselineAfter)) / 2;
   const figures = {
     seconds,
     rate,
@@ -214,8 +245,8 @@ async function round(system: System, db: Database, index: number): Promise<Round
     maxStageRows: counts.maxStageRows,
   };
   console.log(
-    `  round ${index + 1}: pipeline ${seconds.toFixed(2)} s = ${Math.round(rate)}/s, baseline ${Math.round(baselineRate)}/s (${baseline.seconds.toFixed(2)} s), ` +
-      `ratio ${figures.ratio.toFixed(2)} (${phases}); baseline failures ${baseline.errors}; not active ${counts.notActive}; proxies validated other than once ${counts.otherThanOne}; ` +
+    `  round ${index + 1}: pipeline ${seconds.toFixed(2)} s = ${Math.round(rate)}/s, baseline ${Math.round(baselineRate)}/s (${Math.round(rateOf(baselineBefore))} before, ${Math.round(rateOf(baselineAfter))} after), ` +
+      `ratio ${figures.ratio.toFixed(2)} (${phases}); baseline failures ${baselineBefore.errors + baselineAfter.errors}; not active ${counts.notActive}; proxies validated other than once ${counts.otherThanOne}; ` +
       `most proxy_checks rows per proxy and stage ${counts.maxStageRows}  [${machineLine()}]`,
   );
   return figures;
@@ -248,7 +279,7 @@ async function runLayout(layout: 'one' | 'split'): Promise<void> {
 
 try {
   console.log(
-    `pipeline bench: ${PROXIES.toLocaleString('en')} healthy proxies, checker concurrency ${CONCURRENCY}, ${ROUNDS} rounds per layout; ${machineLine()}`,
+    `pipeline bench: ${PROXIES.toLocaleString('en')} healthy proxies, checker concurrency ${CONCURRENCY}, ${ROUNDS} rounds per layout, tls_integrity ${TLS_STAGE ? 'on' : 'off'}; ${machineLine()}`,
   );
   for (const layout of LAYOUTS) await runLayout(layout);
 } finally {
