@@ -1,4 +1,10 @@
-import { upsertScrapedChunk, type Database, type ScrapedProxy } from '@proxy-pool/db';
+import {
+  emptyScrapedColumns,
+  pushScrapedProxy,
+  upsertScrapedColumns,
+  type Database,
+  type ScrapedColumns,
+} from '@proxy-pool/db';
 import type { ProxyCandidate } from '@proxy-pool/plugin-contracts';
 import { enqueueBulk, inBatches, type TypedQueue } from '@proxy-pool/queues';
 import { isPublicAddress } from '@proxy-pool/ssrf';
@@ -23,13 +29,16 @@ export interface StoreCounts {
   refused: number;
 }
 
-/** Drops duplicates and, unless private targets are allowed, proxies at non-public addresses. */
+/**
+ * Drops duplicates and, unless private targets are allowed, proxies at non-public addresses; what is left, as
+ * the columns the upsert sends (no object per proxy: a streamed list's batches stay small in memory).
+ */
 export function acceptableProxies(
   candidates: readonly ProxyCandidate[],
   allowPrivate: boolean,
-): { proxies: ScrapedProxy[]; refused: number } {
+): { proxies: ScrapedColumns; refused: number } {
   const seen = new Set<string>();
-  const proxies: ScrapedProxy[] = [];
+  const proxies = emptyScrapedColumns();
   let refused = 0;
   for (const candidate of candidates) {
     if (!allowPrivate && !isPublicAddress(candidate.ip)) {
@@ -39,7 +48,7 @@ export function acceptableProxies(
     const key = `${candidate.ip}|${candidate.port}|${candidate.protocol}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    proxies.push({
+    pushScrapedProxy(proxies, {
       ip: candidate.ip,
       port: candidate.port,
       protocol: candidate.protocol,
@@ -77,7 +86,7 @@ export async function storeProxyBatches(
     for (let next = iterator.next(); !next.done; next = iterator.next()) {
       const accepted = acceptableProxies(next.value, options.allowPrivate);
       refused += accepted.refused;
-      const result = await upsertScrapedChunk(db, sourceId, accepted.proxies, { claimSeconds: options.claimSeconds });
+      const result = await upsertScrapedColumns(db, sourceId, accepted.proxies, { claimSeconds: options.claimSeconds });
       total += result.total;
       created += result.newIds.length;
       await enqueueValidation(validateQueue, result.newIds, options.validateBatchSize);

@@ -17,15 +17,21 @@ describe('acceptableProxies', () => {
   it('refuses private, loopback, link-local and reserved addresses and drops duplicates', () => {
     const { proxies, refused } = acceptableProxies(candidates, false);
     expect(refused).toBe(4);
-    expect(proxies).toEqual([
-      { ip: '8.8.8.8', port: 3128, protocol: 'http', username: undefined, password: undefined },
-      { ip: '8.8.8.8', port: 3128, protocol: 'socks5', username: undefined, password: undefined },
-    ]);
+    // The first of two duplicates wins (the second one's user name is dropped with it).
+    expect(proxies).toEqual({
+      ips: ['8.8.8.8', '8.8.8.8'],
+      ports: [3128, 3128],
+      protocols: ['http', 'socks5'],
+      usernames: [null, null],
+      passwords: [null, null],
+      tags: [null, null],
+      countries: [null, null],
+    });
   });
 
   it('keeps every address when private targets are allowed', () => {
     const { proxies, refused } = acceptableProxies(candidates, true);
     expect(refused).toBe(0);
-    expect(proxies).toHaveLength(6);
+    expect(proxies.ips).toHaveLength(6);
   });
 });

@@ -18,6 +18,7 @@ export { UserRole, TxType, ProxyStatus, ReportOutcome, IpType } from '../generat
 export type { EnumParity } from './enums.js';
 export * from './accounts.sql.js';
 export * from './scrape.sql.js';
+export * from './scrape-columns.js';
 export * from './sources.sql.js';
 export {
   PROXY_SORTS,

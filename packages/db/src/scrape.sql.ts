@@ -1,5 +1,7 @@
+import { Prisma } from '../generated/client/index.js';
 import type { ProxyProtocol } from '../generated/client/index.js';
-import type { Database } from './client.js';
+import { sqlRows, type Database } from './client.js';
+import { arrayParameter, emptyScrapedColumns, pushScrapedProxy, type ScrapedColumns } from './scrape-columns.js';
 
 /** One proxy as a scrape found it, ready to upsert. */
 export interface ScrapedProxy {
@@ -49,16 +51,34 @@ export async function upsertScrapedChunk(
   rows: readonly ScrapedProxy[],
   options: UpsertChunkOptions,
 ): Promise<UpsertChunkResult> {
-  if (rows.length === 0) return { total: 0, newIds: [] };
-  const ips = rows.map((row) => row.ip);
-  const ports = rows.map((row) => row.port);
-  const protocols = rows.map((row) => row.protocol);
-  const usernames = rows.map((row) => row.username ?? null);
-  const passwords = rows.map((row) => row.password ?? null);
-  const countries = rows.map((row) => row.sourceCountry ?? null);
-  // Untagged rows send NULL: most lists carry no tags, and NULL costs nothing to parse.
-  const tags = rows.map((row) => (row.tags && Object.keys(row.tags).length > 0 ? JSON.stringify(row.tags) : null));
-  const run = () => db.$queryRaw<Array<{ total: number; new_ids: string[] | null }>>`
+  const columns = emptyScrapedColumns();
+  for (const row of rows) pushScrapedProxy(columns, row);
+  return upsertScrapedColumns(db, sourceId, columns, options);
+}
+
+/** {@link upsertScrapedChunk} for a chunk already held as columns (the scraper builds them so). */
+export async function upsertScrapedColumns(
+  db: Database,
+  sourceId: string,
+  columns: ScrapedColumns,
+  options: UpsertChunkOptions,
+): Promise<UpsertChunkResult> {
+  if (columns.ips.length === 0) return { total: 0, newIds: [] };
+  const [ips, ports, protocols, usernames, passwords, tags, countries] = [
+    columns.ips,
+    columns.ports,
+    columns.protocols,
+    columns.usernames,
+    columns.passwords,
+    columns.tags,
+    columns.countries,
+  ].map(arrayParameter);
+  // Straight through node-postgres (sqlRows), not Prisma's raw query: measured on a million-line scrape,
+  // Prisma's runtime and its WASM query compiler spent ~3.7 s of CPU per scrape passing these arrays in and the
+  // ids out, and the scraper's peak RSS fell from 629 to 346 MiB without them. New ids come back as one
+  // comma-separated string, split natively (a text[] of 5,000 uuids parsed by postgres-array cost ~0.5 s more
+  // per million).
+  const query = Prisma.sql`
     WITH input AS (
       SELECT * FROM unnest(${ips}::inet[], ${ports}::int[], ${protocols}::"ProxyProtocol"[], ${usernames}::text[], ${passwords}::text[], ${tags}::text[], ${countries}::text[])
         AS t(ip, port, protocol, username, password, tags, source_country)
@@ -75,14 +95,19 @@ export async function upsertScrapedChunk(
         tags = proxies.tags || EXCLUDED.tags,
         source_country = COALESCE(EXCLUDED.source_country, proxies.source_country)
       RETURNING id, (xmax = 0) AS inserted
-    ), linked AS (
+    ), linked_new AS (
+      -- A proxy this statement inserted has no link yet: a plain insert, without the conflict check's extra
+      -- index probe and confirmation record per row.
       INSERT INTO proxy_sources (proxy_id, source_id)
-      SELECT id, ${sourceId}::uuid FROM upserted
+      SELECT id, ${sourceId}::uuid FROM upserted WHERE inserted
+    ), linked_known AS (
+      INSERT INTO proxy_sources (proxy_id, source_id)
+      SELECT id, ${sourceId}::uuid FROM upserted WHERE NOT inserted
       ON CONFLICT (proxy_id, source_id) DO UPDATE SET last_seen_at = now()
     )
-    SELECT count(*)::int AS total, array_agg(id::text) FILTER (WHERE inserted) AS new_ids FROM upserted`;
-  const result = await withDeadlockRetry(run);
-  return { total: result[0]?.total ?? 0, newIds: result[0]?.new_ids ?? [] };
+    SELECT count(*)::int AS total, string_agg(id::text, ',') FILTER (WHERE inserted) AS new_ids FROM upserted`;
+  const [result] = await withDeadlockRetry(() => sqlRows<{ total: number; new_ids: string | null }>(db.pool, query));
+  return { total: result?.total ?? 0, newIds: result?.new_ids ? result.new_ids.split(',') : [] };
 }
 
 /** A deadlock aborts the whole statement, so running it again is safe; one retry covers the rare case. */
