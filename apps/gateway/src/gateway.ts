@@ -10,6 +10,7 @@ import type { FrontContext } from './front/context.js';
 import { createHttpFront } from './front/http-front.js';
 import { serveSocks5 } from './front/socks5-front.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
+import { ForwardAgent } from './upstream/forward-agent.js';
 import { AllowedClients } from './steering/allowed-clients.js';
 import { CandidatePool } from './steering/candidate-pool.js';
 import { KeyHolders } from './steering/key-holders.js';
@@ -69,6 +70,9 @@ export async function openGateway(config: GatewayConfig, options: GatewayOptions
     metrics,
     logger,
     retryStatuses: config.GATEWAY_RETRY_STATUSES,
+    forwardAgent: new ForwardAgent(config.GATEWAY_CONNECT_TIMEOUT_MS, (seconds) =>
+      metrics.upstreamLatency.observe({ protocol: 'http' }, seconds),
+    ),
     clientIdleMs: config.GATEWAY_CLIENT_IDLE_MS,
     meter: (client, bytes) => {
       usage.add(client.apiKeyId, client.userId, bytes);
@@ -120,6 +124,7 @@ export async function openGateway(config: GatewayConfig, options: GatewayOptions
   const cutEverything = (): void => {
     for (const handle of context.active) handle.close();
     for (const socket of sockets) socket.destroy();
+    context.forwardAgent.destroy();
   };
   return {
     port,

@@ -1,6 +1,7 @@
 import type { Logger } from '@proxy-pool/logger';
 import type { GatewayMetrics } from '../metrics.js';
 import type { RouteServices } from '../relay/route.js';
+import type { ForwardAgent } from '../upstream/forward-agent.js';
 import type { GatewayClient, Authenticators } from '../steering/authenticate.js';
 import { relayTunnel, type TunnelBytes } from '../relay/tunnel.js';
 import type { Socket } from 'node:net';
@@ -12,6 +13,8 @@ export interface FrontContext {
   metrics: GatewayMetrics;
   logger: Logger;
   retryStatuses: ReadonlySet<number>;
+  /** Kept connections to `http` upstream proxies for plain requests safe to repeat. */
+  forwardAgent: ForwardAgent;
   clientIdleMs: number;
   /** Counts a finished tunnel or exchange: bytes per key and in the metrics. */
   meter(client: GatewayClient, bytes: TunnelBytes): void;

@@ -1,6 +1,5 @@
 import {
   createServer,
-  request as httpRequest,
   type IncomingMessage,
   type OutgoingHttpHeaders,
   type Server,
@@ -11,10 +10,10 @@ import { GatewayError } from '../gateway-error.js';
 import { routeThroughPool, tunnelsTo, type Route } from '../relay/route.js';
 import { authenticate, type GatewayClient } from '../steering/authenticate.js';
 import { proxyAuthorization } from '../upstream/upstream.js';
-import { UpstreamFailure } from '../upstream/upstream-failure.js';
 import { SITE_REFUSAL_STATUSES } from '../usage/outcome-feedback.js';
 import { serveTunnel, type FrontContext } from './context.js';
 import { asGatewayError, basicCredentials, rawRefusal, refusalResponse } from './refusal.js';
+import { sendOnDialed, sendPooled, StaleConnection, type OutgoingPlainRequest } from './upstream-request.js';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -87,71 +86,41 @@ async function forward(context: FrontContext, req: IncomingMessage, res: ServerR
       req.headers['content-length'] !== undefined
         ? req.headers['content-length'] !== '0'
         : req.headers['transfer-encoding'] !== undefined;
-    const retryOnStatus = IDEMPOTENT.has(req.method ?? '') && !hasBody;
-    const route = await routeThroughPool(context.route, client, 'forward', target, (dialed, upstream) => {
+    // Safe to send twice: after a retryable status, and again on a new connection when a kept one was stale.
+    const repeatable = IDEMPOTENT.has(req.method ?? '') && !hasBody;
+    const route = await routeThroughPool(context.route, client, 'forward', target, async (dial, upstream) => {
+      const tunneled = tunnelsTo('forward', upstream);
       const headers: OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(req.headers))
         if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
-      headers.connection = 'close';
-      const tunneled = tunnelsTo('forward', upstream);
       const auth = tunneled ? undefined : proxyAuthorization(upstream);
       if (auth) headers['proxy-authorization'] = auth;
-      if (dialed.head.length > 0) dialed.socket.unshift(dialed.head);
-      // Counted from here: the request and its answer, not the upstream's handshake.
-      const start = { read: dialed.socket.bytesRead - dialed.head.length, written: dialed.socket.bytesWritten };
-      return new Promise<{ response: IncomingMessage; start: typeof start }>((resolve, reject) => {
-        const outgoing = httpRequest({
-          createConnection: () => dialed.socket.resume(),
-          method: req.method,
-          path: tunneled ? `${url.pathname}${url.search}` : url.href,
-          headers,
-          setHost: false,
-        });
-        let sentBody = false;
-        let timedOut = false;
-        const timer = setTimeout(() => {
-          timedOut = true;
-          outgoing.destroy(new Error(`no response within ${context.route.responseTimeoutMs} ms`));
-        }, context.route.responseTimeoutMs);
-        outgoing.once('error', (error) => {
-          clearTimeout(timer);
-          dialed.socket.destroy();
-          // A request whose body was sent cannot be sent again: that failure is the client's answer.
-          reject(
-            sentBody
-              ? error
-              : new UpstreamFailure(
-                  timedOut ? 'timeout' : 'handshake',
-                  `upstream failed the request: ${error.message}`,
-                ),
-          );
-        });
-        outgoing.once('response', (response) => {
-          clearTimeout(timer);
-          const status = response.statusCode ?? 0;
+      const plain: OutgoingPlainRequest = {
+        method: req.method ?? 'GET',
+        path: tunneled ? `${url.pathname}${url.search}` : url.href,
+        headers,
+        body: hasBody ? req : undefined,
+        responseTimeoutMs: context.route.responseTimeoutMs,
+        answered: (status) => {
           context.route.outcomes.siteOutcome(upstream.id, target.host, !SITE_REFUSAL_STATUSES.has(status));
-          if (retryOnStatus && !tunneled && context.retryStatuses.has(status)) {
-            response.resume();
-            dialed.socket.destroy();
-            reject(new UpstreamFailure('status', `upstream answered ${response.statusCode}`));
-            return;
-          }
-          resolve({ response, start });
-        });
-        if (hasBody) {
-          sentBody = true;
-          req.pipe(outgoing);
-        } else {
-          outgoing.end();
-        }
-      });
+          // Inside a tunnel the status is the origin's, not the proxy's: passed on.
+          return repeatable && !tunneled && context.retryStatuses.has(status) ? 'rotate' : 'relay';
+        },
+      };
+      if (tunneled || !repeatable) return sendOnDialed(await dial(), plain);
+      try {
+        return await sendPooled(context.forwardAgent, upstream, plain);
+      } catch (error) {
+        if (!(error instanceof StaleConnection)) throw error;
+        return sendOnDialed(await dial(), plain);
+      }
     });
-    const { response, start } = route.result;
+    const answer = route.result;
+    const { response } = answer;
     const headers: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(response.headers))
       if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
     res.writeHead(response.statusCode ?? 502, { ...headers, ...gatewayHeaders(route) });
-    const socket = response.socket;
     context.metrics.activeTunnels.inc();
     response.pipe(res);
     await new Promise<void>((resolve) => {
@@ -159,14 +128,14 @@ async function forward(context: FrontContext, req: IncomingMessage, res: ServerR
       const done = (): void => {
         if (settled) return;
         settled = true;
-        socket.destroy();
+        answer.release();
         context.metrics.activeTunnels.dec();
         resolve();
       };
       res.once('finish', done).once('close', done);
       response.once('error', () => res.destroy());
     });
-    context.meter(client, { bytesIn: socket.bytesWritten - start.written, bytesOut: socket.bytesRead - start.read });
+    context.meter(client, answer.bytes());
     context.metrics.connections.inc({ kind: 'http', outcome: 'served' });
   } catch (error) {
     const refusal = asGatewayError(error);
@@ -193,7 +162,7 @@ async function tunnel(context: FrontContext, req: IncomingMessage, socket: Socke
       socket.remoteAddress ?? '',
     );
     const target = { host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) };
-    const route = await routeThroughPool(context.route, client, 'tunnel', target, async (dialed) => dialed);
+    const route = await routeThroughPool(context.route, client, 'tunnel', target, (dial) => dial());
     const extra = Object.entries(gatewayHeaders(route))
       .map(([name, value]) => `${name}: ${value}\r\n`)
       .join('');

@@ -60,7 +60,7 @@ export async function serveSocks5(context: FrontContext, socket: Socket): Promis
     const host = await readAddress(reader, addressType);
     const port = (await reader.read('port', bytes(2))).readUInt16BE(0);
     if (command !== 1) throw new GatewayError('BAD_REQUEST', 'Only the SOCKS5 CONNECT command is supported.');
-    const route = await routeThroughPool(context.route, client, 'tunnel', { host, port }, async (dialed) => dialed);
+    const route = await routeThroughPool(context.route, client, 'tunnel', { host, port }, (dial) => dial());
     const early = reader.release();
     socket.write(reply(0));
     tunnelOpen = true;

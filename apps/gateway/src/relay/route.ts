@@ -47,8 +47,11 @@ export interface Route<T> {
   session?: { id: string; moved: boolean };
 }
 
-/** What to do with a dialed upstream; throwing UpstreamFailure rotates to the next proxy (e.g. a retryable status). */
-export type UseUpstream<T> = (dialed: DialedSocket, upstream: Upstream) => Promise<T>;
+/**
+ * What to do with an upstream: `dial` opens a connection through it (to the target where the kind tunnels
+ * there); throwing UpstreamFailure rotates to the next proxy (e.g. a retryable status).
+ */
+export type UseUpstream<T> = (dial: () => Promise<DialedSocket>, upstream: Upstream) => Promise<T>;
 
 /**
  * Whether this kind of connection goes to `upstream` as a tunnel to `target` (else: to the proxy itself, as
@@ -152,16 +155,19 @@ async function tryUpstream<T>(
   upstream: Upstream,
   use: UseUpstream<T>,
 ): Promise<T> {
-  const started = performance.now();
   services.usage.add(client.apiKeyId, client.userId, { connections: 1 });
-  try {
+  const dial = async (): Promise<DialedSocket> => {
+    const started = performance.now();
     const dialed = await dialUpstream(
       upstream,
       tunnelsTo(kind, upstream) ? target : undefined,
       services.connectTimeoutMs,
     );
     services.metrics.upstreamLatency.observe({ protocol: upstream.protocol }, (performance.now() - started) / 1000);
-    const result = await use(dialed, upstream);
+    return dialed;
+  };
+  try {
+    const result = await use(dial, upstream);
     services.outcomes.succeeded(upstream.id);
     // A tunnel that reached the target is a success on its site; plain requests are judged by their answer
     // (the HTTP front records those).
