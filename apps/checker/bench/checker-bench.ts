@@ -63,7 +63,7 @@ const fleet = await spawnReadyChild(fleetScript, {
 });
 const world = JSON.parse(fleet.payload) as World;
 const addressFleet = await spawnReadyChild(fileURLToPath(new URL('./address-fleet-process.ts', import.meta.url)));
-const addressFleetPort = (JSON.parse(addressFleet.payload) as { port: number }).port;
+const addressFleetPorts = (JSON.parse(addressFleet.payload) as { ports: number[] }).ports;
 const database = await privateDatabase(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
 const env = {
   ...benchWorkerEnv(database.url),
@@ -225,7 +225,13 @@ try {
   const sweepChecker = await startSweepChecker(sweepEnv);
   try {
     const healthyRows = Array.from({ length: Math.ceil(SWEEP_HEALTHY / 2) }, (_, index) => addressFleetHost(index))
-      .flatMap((host) => (['http', 'https'] as const).map((protocol) => ({ host, port: addressFleetPort, protocol })))
+      .flatMap((host, index) =>
+        (['http', 'https'] as const).map((protocol) => ({
+          host,
+          port: addressFleetPorts[index % addressFleetPorts.length]!,
+          protocol,
+        })),
+      )
       .slice(0, SWEEP_HEALTHY);
     const holeRows = world.holes.flatMap((hole) => PROTOCOLS.map((protocol) => ({ ...hole, protocol })));
     const deadHosts = Math.max(0, Math.ceil((SWEEP_PROXIES - healthyRows.length - holeRows.length) / PROTOCOLS.length));
@@ -257,7 +263,7 @@ try {
         `  round ${round + 1}: ${figures.wallSeconds.toFixed(1)} s wall (${figures.queued} queued), checker CPU ${figures.cpuMsPerValidation.toFixed(3)} ms per validation ` +
           `(helpers: ${figures.helperCpu}), in flight at most ${figures.maxInFlight}, open descriptors at most ${figures.maxDescriptors}, ` +
           `checker RSS ${figures.rssAtStartMiB.toFixed(0)} MiB at the start, peak ${figures.peakRssMiB.toFixed(0)} MiB; event-loop delay p99 ` +
-          `${figures.loopDelayP99Ms.toFixed(0)} ms, max ${figures.loopDelayMaxMs.toFixed(0)} ms; statuses ${figures.statuses}  [${machineLine()}]`,
+          `${figures.loopDelayP99Ms.toFixed(0)} ms, max ${figures.loopDelayMaxMs.toFixed(0)} ms; listen queue overflows ${figures.listenOverflows}; statuses ${figures.statuses}  [${machineLine()}]`,
       );
     }
     const wall = median(rounds.map((figures) => figures.wallSeconds));
@@ -269,7 +275,7 @@ try {
         `(target 10,000: ${maxInFlight >= 10_000 ? 'MET' : 'NOT MET'}); peak RSS of the checker process ${peakRss.toFixed(0)} MiB ` +
         `(${rounds.map((figures) => figures.peakRssMiB.toFixed(0)).join(' / ')}; target <= 1024: ${peakRss <= 1024 ? 'MET' : 'NOT MET'})`,
     );
-    for (const row of await healthyFailures(sweepDb, addressFleetPort))
+    for (const row of await healthyFailures(sweepDb, addressFleetPorts))
       console.log(`  failed check of a healthy proxy (last round): ${row.n} x ${row.detail}`);
   } finally {
     await sweepChecker.stop();

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@proxy-pool/db';
 import { enqueueDueProxies } from '@proxy-pool/maintenance';
@@ -30,6 +30,8 @@ export interface SweepFigures extends CheckerWindow {
   statuses: string;
   /** CPU seconds each helper process (the fake proxies, the judge) used during the sweep. */
   helperCpu: string;
+  /** Connections the machine's listeners dropped for a full accept queue during the sweep (TcpExt ListenOverflows). */
+  listenOverflows: number;
 }
 
 export async function startSweepChecker(env: Record<string, string>): Promise<SweepChecker> {
@@ -76,6 +78,7 @@ export async function sweepOnce(
   );
   const helperCpuBefore = helpers.map((helper) => processCpuSeconds(helper.pid));
   const cpuBefore = processCpuSeconds(checker.pid);
+  const overflowsBefore = listenOverflows();
   const started = performance.now();
   const queued = await enqueueDueProxies(
     { db, validateQueue },
@@ -84,6 +87,7 @@ export async function sweepOnce(
   await waitForQueueIdle(validateQueue);
   const wallSeconds = (performance.now() - started) / 1000;
   const cpuSeconds = processCpuSeconds(checker.pid) - cpuBefore;
+  const overflows = listenOverflows() - overflowsBefore;
   clearInterval(descriptors);
   const window = await checker.window();
   const helperCpu = helpers
@@ -99,13 +103,22 @@ export async function sweepOnce(
     rssAtStartMiB: atStart.rssMiB,
     statuses: counts.map((row) => `${row.status}=${row._count}`).join(' '),
     helperCpu,
+    listenOverflows: overflows,
   };
 }
 
-/** The most frequent failed-check details of the sweep's healthy proxies (those on `port`). */
-export function healthyFailures(db: Database, port: number): Promise<Array<{ detail: string; n: number }>> {
+/** The most frequent failed-check details of the sweep's healthy proxies (those on `ports`). */
+export function healthyFailures(db: Database, ports: number[]): Promise<Array<{ detail: string; n: number }>> {
   return db.$queryRaw`
     SELECT c.checker_name || ': ' || p.protocol || ': ' || regexp_replace(c.detail, '[0-9]+', 'N', 'g') AS detail, count(*)::int AS n
     FROM history.proxy_checks c JOIN proxies p ON p.id = c.proxy_id
-    WHERE NOT c.passed AND p.port = ${port} GROUP BY 1 ORDER BY n DESC LIMIT 3`;
+    WHERE NOT c.passed AND p.port = ANY(${ports}::int[]) GROUP BY 1 ORDER BY n DESC LIMIT 3`;
+}
+
+/** The machine's count of connections dropped for a full accept queue so far (Linux, /proc/net/netstat). */
+function listenOverflows(): number {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const names = lines.find((line) => line.startsWith('TcpExt:'))?.split(' ') ?? [];
+  const values = lines.filter((line) => line.startsWith('TcpExt:'))[1]?.split(' ') ?? [];
+  return Number(values[names.indexOf('ListenOverflows')] ?? 0);
 }

@@ -12,6 +12,13 @@ export function addressFleetHost(index: number): string {
 }
 
 /**
+ * Asked for as the accept queue's length; the kernel caps it at net.core.somaxconn (4096 on the development
+ * machine). With Node's default 511, thousands of connects at once to one listener overflowed the queue: the
+ * dropped SYNs were retried after 1 s and 3 s, and healthy proxies failed the checker's 2 s connect timeout.
+ */
+const ACCEPT_QUEUE = 65_535;
+
+/**
  * Any number of elite forward proxies from one listening socket: every 127.x.y.z on the returned port is a
  * proxy of its own (addressFleetHost(i) names them), exiting by its own address, so a judge sees each one's
  * IP. startProxyFleet spends a listening socket (and an agent) on each proxy, which caps a fleet at a few
@@ -19,5 +26,5 @@ export function addressFleetHost(index: number): string {
  * the wildcard address and serves only connections that arrived on a loopback address.
  */
 export function startAddressFleet(): Promise<ForwardProxy> {
-  return forwardProxy({ kind: 'elite', host: '0.0.0.0', exitByConnectedAddress: true });
+  return forwardProxy({ kind: 'elite', host: '0.0.0.0', exitByConnectedAddress: true, backlog: ACCEPT_QUEUE });
 }

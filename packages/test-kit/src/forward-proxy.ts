@@ -27,6 +27,8 @@ export interface ForwardProxyOptions {
    * address then answers as a proxy of its own on every 127.x.y.z, each exiting by its own address.
    */
   exitByConnectedAddress?: boolean;
+  /** Accept queue length (Node's default 511): one listener serving thousands of proxies needs more. */
+  backlog?: number;
   /** Terminate CONNECT tunnels' TLS with this certificate instead of relaying bytes (see mitmProxy). */
   interceptTls?: InterceptIdentity;
 }
@@ -98,7 +100,7 @@ export async function forwardProxy(options: ForwardProxyOptions): Promise<Forwar
     if (options.interceptTls) interceptTunnel(req.url ?? '', client, head, options.interceptTls, exitAddress);
     else tunnel(req.url ?? '', client, head, exitAddress);
   });
-  const handle = await listen(server, options.host ?? DEFAULT_HOST, 'http');
+  const handle = await listen(server, options.host ?? DEFAULT_HOST, 'http', options.backlog);
   return {
     ...handle,
     kind: options.kind,

@@ -10,8 +10,11 @@ export interface ServerHandle {
 
 export const DEFAULT_HOST = '127.0.0.1';
 
-/** Listens on `host` with an ephemeral port and tracks every socket so close() can destroy them. */
-export async function listen(server: Server, host: string, scheme: string): Promise<ServerHandle> {
+/**
+ * Listens on `host` with an ephemeral port and tracks every socket so close() can destroy them. `backlog`: the
+ * accept queue's length (Node's default 511; the kernel caps it at net.core.somaxconn).
+ */
+export async function listen(server: Server, host: string, scheme: string, backlog?: number): Promise<ServerHandle> {
   const sockets = new Set<Socket>();
   const track = (socket: Socket): void => {
     sockets.add(socket);
@@ -20,7 +23,7 @@ export async function listen(server: Server, host: string, scheme: string): Prom
   server.on('connection', track);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => {
+    server.listen({ port: 0, host, backlog }, () => {
       server.off('error', reject);
       resolve();
     });
