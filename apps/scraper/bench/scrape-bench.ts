@@ -4,9 +4,10 @@
  * proxy is new, then every one is known. BENCH_ROUNDS (3) rounds, each on an emptied table; prints seconds and
  * proxies/s for each, their medians, and the scraper's peak RSS. The scraper runs in a process of its own
  * (scraper-child.ts: `src/main.ts`, as `npm start` runs it), so that figure is the scraper's alone; the list
- * server (generating the list as it is sent) and this bench run here. NODE_OPTIONS reaches the scraper as
- * usual; BENCH_SCRAPER_FLAGS adds node flags for it alone (e.g. `--cpu-prof`). Uses a fresh throwaway
- * database (or BENCH_DATABASE_URL).
+ * server (generating the list as it is sent) and this bench run here. BENCH_SCRAPER=dist runs the scraper
+ * compiled, as its image does (`node dist/main.js`, built first), instead of through tsx. NODE_OPTIONS reaches
+ * the scraper as usual; BENCH_SCRAPER_FLAGS adds node flags for it alone (e.g. `--cpu-prof`). Uses a fresh
+ * throwaway database (or BENCH_DATABASE_URL).
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -15,7 +16,7 @@ import { createQueue, createQueueEvents, createRedis, enqueue } from '@proxy-poo
 import { clearKeys, loopbackProxyLine, sourceListServer } from '@proxy-pool/test-kit';
 import { benchWorkerEnv, machineLine, median, throwawayDatabase } from '@proxy-pool/test-kit/bench';
 import { sampleMemory } from './memory-sampler.js';
-import { startScraperChild } from './scraper-child.js';
+import { startScraperChild, type ScraperForm } from './scraper-child.js';
 
 const { values: args } = parseArgs({ options: { lines: { type: 'string' } } });
 const LINES = Number(args.lines ?? process.env.BENCH_LINES ?? 100_000);
@@ -23,6 +24,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** The stated targets: 100,000 lines in 4 s, 1,000,000 lines in 30 s with the scraper's RSS at most 300 MiB. */
 const TARGET_SECONDS = LINES > 100_000 ? 30 : 4;
 const TARGET_RSS_MIB = 300;
+const FORM: ScraperForm = process.env.BENCH_SCRAPER === 'dist' ? 'dist' : 'tsx';
 
 const database = await throwawayDatabase();
 let bytes = 0;
@@ -38,6 +40,7 @@ const env: Record<string, string> = {
 const prefix = env.QUEUE_PREFIX!;
 // The scraper's own 'scrape completed' line carries the fetch / parse / store split; print just that.
 const scraper = await startScraperChild(
+  FORM,
   env,
   (process.env.BENCH_SCRAPER_FLAGS ?? '').split(' ').filter(Boolean),
   (line) => {
@@ -62,7 +65,7 @@ try {
     `scrape bench: ${LINES.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(1)} MB, ${ROUNDS} rounds, target <= ${TARGET_SECONDS} s each`,
   );
   console.log(
-    `machine: ${machineLine()} at start; the scraper process (pid ${scraper.pid}) holds ${scraper.memory().rssMiB.toFixed(0)} MiB before its first scrape`,
+    `machine: ${machineLine()} at start; the scraper process (${FORM === 'dist' ? 'node dist/main.js' : 'tsx src/main.ts'}, pid ${scraper.pid}) holds ${scraper.memory().rssMiB.toFixed(0)} MiB before its first scrape`,
   );
   const seconds: Record<string, number[]> = { 'first scrape': [], 're-scrape': [] };
   for (let round = 0; round < ROUNDS; round += 1) {

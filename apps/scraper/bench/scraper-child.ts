@@ -1,9 +1,10 @@
 /**
- * The scraper under measurement, in a process of its own started the way `npm start` in apps/scraper starts it
- * (`src/main.ts` through tsx): its peak RSS is the scraper's alone, not the bench's, the list server's or the
- * database helper's. Linux: memory is read from /proc/<pid>/status.
+ * The scraper under measurement, in a process of its own: its peak RSS is the scraper's alone, not the bench's,
+ * the list server's or the database helper's. Started as `npm start` in apps/scraper starts it (`src/main.ts`
+ * through tsx), or compiled as the image runs it (`node dist/main.js`, built by the app's tsup config first).
+ * Linux: memory is read from /proc/<pid>/status.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +18,12 @@ export interface ScraperChild {
   stop(): Promise<void>;
 }
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const APP = fileURLToPath(new URL('..', import.meta.url));
+const SOURCE_MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const COMPILED_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+/** How the scraper is started: from its sources through tsx, or compiled to JavaScript. */
+export type ScraperForm = 'tsx' | 'dist';
 
 /**
  * Starts the scraper with `env` (on top of this process's environment, NODE_OPTIONS included) and `nodeFlags`
@@ -25,11 +31,14 @@ const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
  * prints goes to `onLog`.
  */
 export async function startScraperChild(
+  form: ScraperForm,
   env: Record<string, string>,
   nodeFlags: readonly string[],
   onLog: (line: Record<string, unknown>) => void,
 ): Promise<ScraperChild> {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', MAIN], {
+  if (form === 'dist') execFileSync('npx', ['tsup'], { cwd: APP, stdio: 'ignore' });
+  const script = form === 'dist' ? [COMPILED_MAIN] : ['--import', 'tsx', SOURCE_MAIN];
+  const child = spawn(process.execPath, [...nodeFlags, ...script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
