@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { chargeGatewayBlock, type Database } from '@proxy-pool/db';
 import type { RedisConnection } from '@proxy-pool/queues';
 import { lookOrMakeOnce } from '../redis-once.js';
@@ -7,11 +6,6 @@ import { lookOrMakeOnce } from '../redis-once.js';
 const TAKE = `local left = tonumber(redis.call('GET', KEYS[1]) or '0')
 if left > 0 then redis.call('DECR', KEYS[1]) return 1 end
 return 0`;
-/**
- * Run by its SHA1 (EVALSHA): EVAL sends and hashes the script text at every call, which the bench measured at
- * ~60 µs of Redis CPU per rotating connection; EVALSHA falls back to EVAL once after Redis lost its script cache.
- */
-const TAKE_SHA = createHash('sha1').update(TAKE).digest('hex');
 
 const LOCKING = { lockMs: 10_000, stepMs: 10, busyMessage: 'Credits cannot be checked right now; try again shortly.' };
 
@@ -33,7 +27,7 @@ export class ConnectionCredits {
   /** True when the connection is paid for; false when the balance is 0 and nothing is prepaid. */
   async take(userId: string): Promise<boolean> {
     const key = `${this.keyPrefix}:gw:prepaid:${userId}`;
-    const taken = async () => ((await this.takeOne(key)) === 1 ? true : undefined);
+    const taken = async () => ((await this.redis.eval(TAKE, 1, key)) === 1 ? true : undefined);
     return lookOrMakeOnce(this.redis, `${key}:lock`, LOCKING, taken, async () => {
       const charged = await chargeGatewayBlock(
         this.db,
@@ -44,15 +38,6 @@ export class ConnectionCredits {
       if (this.connectionsPerCredit > 1) await this.redis.incrby(key, this.connectionsPerCredit - 1);
       return true;
     });
-  }
-
-  private async takeOne(key: string): Promise<unknown> {
-    try {
-      return await this.redis.evalsha(TAKE_SHA, 1, key);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return this.redis.eval(TAKE, 1, key);
-    }
   }
 
   /** Gives back a connection paid for but never made (every try failed). */
