@@ -19,7 +19,9 @@ const secret = process.env.JUDGE_SECRET ?? 'bench-judge-secret-0123456789';
 // answers 502): the judge keeps idle connections for the whole run instead.
 const judgeServer = createServer(createJudgeHandler({ secret }));
 judgeServer.keepAliveTimeout = 3_600_000;
-await new Promise<void>((resolve) => judgeServer.listen(0, '127.0.0.1', resolve));
+// The sweep's healthy proxies (address-fleet-process.ts) open a connection per request, thousands at once: an
+// accept queue up to net.core.somaxconn, where Node's default of 511 overflows and drops connects.
+await new Promise<void>((resolve) => judgeServer.listen({ port: 0, host: '127.0.0.1', backlog: 65_535 }, resolve));
 const judge = {
   url: `http://127.0.0.1:${(judgeServer.address() as AddressInfo).port}`,
   close: () => {

@@ -39,8 +39,13 @@ export async function startSweepChecker(env: Record<string, string>): Promise<Sw
   const ready = await spawnReadyChild(script, env);
   const waiting: Array<(figures: CheckerWindow) => void> = [];
   let output = '';
+  let partialLine = '';
   ready.child.stdout!.on('data', (chunk: Buffer) => {
     output += chunk.toString();
+    // The checker's own warnings and errors (a failed job, the database pool timing out) go to the bench's stderr.
+    const lines = (partialLine + chunk.toString()).split('\n');
+    partialLine = lines.pop() ?? '';
+    for (const line of lines) if (/"level":"(warn|error)"/.test(line)) process.stderr.write(`checker: ${line}\n`);
     for (let line = /FIGURES (.+)\n/.exec(output); line !== null; line = /FIGURES (.+)\n/.exec(output)) {
       output = output.slice(line.index + line[0].length);
       waiting.shift()?.(JSON.parse(line[1]!) as CheckerWindow);
