@@ -179,32 +179,35 @@ try {
   console.log(
     `in flight: ${pipeline.maxInFlight} at most, ${pipeline.errors} failed (target >= 1000 without error): ${pipeline.maxInFlight >= 1000 && pipeline.errors === 0 ? 'OK' : 'NOT MET'}`,
   );
-  // The same proxies again with tls_integrity on, against fresh baseline rounds (same run, same fleet). The stage
-  // runs at every validation here (TLS_CHECK_EVERY_MINUTES=0): what it costs when it runs. By default a proxy pays
-  // it once per 6 h, i.e. at one validation in 72 of an active proxy re-checked every 5 minutes.
-  await running.stop();
-  running = await startChecker({ ...env, TLS_CHECK_EVERY_MINUTES: '0' }, { logger, checkers: checkersWithTls });
-  await running.checker.validating;
-  db = running.checker.db;
-  await runPipeline(ids, ids.length);
-  const tlsBaselineRuns: RunFigures[] = [];
-  const tlsRuns: RunFigures[] = [];
-  for (let round = 0; round < ROUNDS; round += 1) {
-    tlsBaselineRuns.push(await runBaseline(healthy, world.judgeUrl, SECRET, VALIDATIONS, CONCURRENCY));
-    tlsRuns.push(await runPipeline(ids, VALIDATIONS));
+  // BENCH_TLS=0 skips this run (quicker iterations on the figure without the stage).
+  if (process.env.BENCH_TLS !== '0') {
+    // The same proxies again with tls_integrity on, against fresh baseline rounds (same run, same fleet). The stage
+    // runs at every validation here (TLS_CHECK_EVERY_MINUTES=0): what it costs when it runs. By default a proxy pays
+    // it once per 6 h, i.e. at one validation in 72 of an active proxy re-checked every 5 minutes.
+    await running.stop();
+    running = await startChecker({ ...env, TLS_CHECK_EVERY_MINUTES: '0' }, { logger, checkers: checkersWithTls });
+    await running.checker.validating;
+    db = running.checker.db;
+    await runPipeline(ids, ids.length);
+    const tlsBaselineRuns: RunFigures[] = [];
+    const tlsRuns: RunFigures[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      tlsBaselineRuns.push(await runBaseline(healthy, world.judgeUrl, SECRET, VALIDATIONS, CONCURRENCY));
+      tlsRuns.push(await runPipeline(ids, VALIDATIONS));
+    }
+    const tlsBaseline = sumRuns(tlsBaselineRuns);
+    const withTls = sumRuns(tlsRuns);
+    const cpuOf = (run: RunFigures) => run.cpuMs / run.validations;
+    console.log(line('bare-socket baseline', tlsBaseline));
+    console.log(line('pipeline + tls', withTls));
+    console.log(
+      `CPU per validation with tls_integrity ${cpuOf(withTls).toFixed(3)} ms (${(cpuOf(withTls) / cpuOf(tlsBaseline)).toFixed(2)}x baseline) ` +
+        `beside ${cpuOf(pipeline).toFixed(3)} ms without (${cpuRatio.toFixed(2)}x): +${(cpuOf(withTls) - cpuOf(pipeline)).toFixed(3)} ms each, ` +
+        `+${((cpuOf(withTls) - cpuOf(pipeline)) / 72).toFixed(3)} ms on average at the default interval (one validation in 72)`,
+    );
+    const mitm = await db.proxy.count({ where: { mitm: true } });
+    console.log(`  tls_integrity: ${withTls.errors} validations failed, ${mitm} proxies marked mitm (expected 0)`);
   }
-  const tlsBaseline = sumRuns(tlsBaselineRuns);
-  const withTls = sumRuns(tlsRuns);
-  const cpuOf = (run: RunFigures) => run.cpuMs / run.validations;
-  console.log(line('bare-socket baseline', tlsBaseline));
-  console.log(line('pipeline + tls', withTls));
-  console.log(
-    `CPU per validation with tls_integrity ${cpuOf(withTls).toFixed(3)} ms (${(cpuOf(withTls) / cpuOf(tlsBaseline)).toFixed(2)}x baseline) ` +
-      `beside ${cpuOf(pipeline).toFixed(3)} ms without (${cpuRatio.toFixed(2)}x): +${(cpuOf(withTls) - cpuOf(pipeline)).toFixed(3)} ms each, ` +
-      `+${((cpuOf(withTls) - cpuOf(pipeline)) / 72).toFixed(3)} ms on average at the default interval (one validation in 72)`,
-  );
-  const mitm = await db.proxy.count({ where: { mitm: true } });
-  console.log(`  tls_integrity: ${withTls.errors} validations failed, ${mitm} proxies marked mitm (expected 0)`);
 
   if (process.env.BENCH_SWEEP === '0') throw new SkipSweep();
   // The sweep: healthy proxies (the address fleet's: each address as http and as https), black holes (accept,

@@ -1,7 +1,7 @@
 import type { CheckRow } from '@proxy-pool/db';
 import { NEVER_ABORTED, watchAbort } from '@proxy-pool/checkers';
 import { orderCheckers } from '@proxy-pool/plugin-contracts';
-import type { CheckFacts, Checker, CheckOutcome, CheckTarget } from '@proxy-pool/plugin-contracts';
+import type { CheckContext, CheckFacts, Checker, CheckOutcome, CheckTarget } from '@proxy-pool/plugin-contracts';
 import type { AddressRefusal } from './proxy-address-policy.js';
 import type { ValidationOutcome } from './proxy-state.js';
 
@@ -89,16 +89,13 @@ async function runValidation(
     };
   }
   const deadline = started + options.totalTimeoutMs;
-  // Checkers enforce their own timeouts; this only stops waiting for one that does not (or at abandonment).
-  let cutOff: (detail: string) => void = () => undefined;
-  const stopWaiting = new Promise<CheckOutcome>((resolve) => {
-    cutOff = (detail) => resolve({ passed: false, latencyMs: null, detail });
-  });
+  // Checkers enforce their own timeouts; the cut-off only stops waiting for one that does not (or at abandonment).
+  const cutOff = new CutOff();
   const backstop = setTimeout(
-    () => cutOff(`no result within the total timeout of ${options.totalTimeoutMs}ms`),
+    () => cutOff.cut(`no result within the total timeout of ${options.totalTimeoutMs}ms`),
     options.totalTimeoutMs + BACKSTOP_MS,
   );
-  const unsubscribe = watchAbort(outer, () => cutOff('abandoned'));
+  const unsubscribe = watchAbort(outer, () => cutOff.cut('abandoned'));
   const checks: CheckRecord[] = [];
   let facts: CheckFacts = {};
   let failed = false;
@@ -115,17 +112,13 @@ async function runValidation(
                 latencyMs: null,
                 detail: `not run: total timeout of ${options.totalTimeoutMs}ms used up`,
               }
-            : await runChecker(
-                checker,
-                {
-                  target,
-                  facts,
-                  connectTimeoutMs: Math.min(options.connectTimeoutMs, remaining),
-                  totalTimeoutMs: remaining,
-                  signal: outer,
-                },
-                stopWaiting,
-              );
+            : await cutOff.run(checker, {
+                target,
+                facts,
+                connectTimeoutMs: Math.min(options.connectTimeoutMs, remaining),
+                totalTimeoutMs: remaining,
+                signal: outer,
+              });
         if (outer.aborted) return abandoned(checks, started);
         checks.push({
           checkerName: checker.name,
@@ -176,19 +169,37 @@ function abandoned(checks: CheckRecord[], started: number): ValidationResult {
   };
 }
 
-/** A checker's outcome; a throw, or a checker still running when `stopWaiting` settles, becomes a failed check. */
-async function runChecker(
-  checker: Checker,
-  context: Parameters<Checker['check']>[0],
-  stopWaiting: Promise<CheckOutcome>,
-): Promise<CheckOutcome> {
-  try {
-    return await Promise.race([checker.check(context), stopWaiting]);
-  } catch (error) {
-    return {
-      passed: false,
-      latencyMs: null,
-      detail: `checker ${checker.name} failed: ${error instanceof Error ? error.message : String(error)}`,
-    };
+/**
+ * Runs one checker at a time and stops waiting for it once cut off (the backstop or an abandonment): a throw, or
+ * a checker still running when cut off, becomes a failed check; after a cut-off every checker fails at once. A
+ * field holds the running checker's settle function, so a check costs one promise (no race per checker).
+ */
+class CutOff {
+  private outcome: CheckOutcome | undefined;
+  private settle: ((outcome: CheckOutcome) => void) | undefined;
+
+  cut(detail: string): void {
+    this.outcome ??= { passed: false, latencyMs: null, detail };
+    this.settle?.(this.outcome);
   }
+
+  run(checker: Checker, context: CheckContext): Promise<CheckOutcome> {
+    if (this.outcome !== undefined) return Promise.resolve(this.outcome);
+    return new Promise<CheckOutcome>((resolve) => {
+      this.settle = resolve;
+      try {
+        checker.check(context).then(resolve, (error: unknown) => resolve(thrown(checker, error)));
+      } catch (error) {
+        resolve(thrown(checker, error));
+      }
+    });
+  }
+}
+
+function thrown(checker: Checker, error: unknown): CheckOutcome {
+  return {
+    passed: false,
+    latencyMs: null,
+    detail: `checker ${checker.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+  };
 }

@@ -12,7 +12,7 @@ export const tcpConnectChecker = defineChecker({
   check: async (context: CheckContext): Promise<CheckOutcome> => {
     const exchange = new Exchange({ ...context, maxBytes: 0 });
     try {
-      await exchange.connect(context.target.ip, context.target.port);
+      await exchange.connect(context.target.ip, context.target.port, { noDelay: false });
       return { passed: true, latencyMs: exchange.elapsedMs(), detail: 'TCP connect OK' };
     } catch (error) {
       return { passed: false, latencyMs: null, detail: failureDetail(error) };
