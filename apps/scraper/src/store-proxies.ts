@@ -1,8 +1,10 @@
 import {
   emptyScrapedColumns,
   pushScrapedProxy,
-  upsertScrapedColumns,
+  runScrapedChunk,
+  scrapedChunkStatement,
   type Database,
+  type ScrapedChunkStatement,
   type ScrapedColumns,
 } from '@proxy-pool/db';
 import type { ProxyCandidate } from '@proxy-pool/plugin-contracts';
@@ -82,11 +84,19 @@ export async function storeProxyBatches(
   let total = 0;
   let created = 0;
   let refused = 0;
+  // The next batch, straight to its statement: the batch's objects and columns die here, before the statement's
+  // round trip, instead of living through it (what outlives a wait is promoted to V8's old space; measured on a
+  // million-line scrape, the scraper's peak RSS fell from 322 to 294 MiB).
+  const nextStatement = (): { statement: ScrapedChunkStatement } | undefined => {
+    const next = iterator.next();
+    if (next.done) return undefined;
+    const accepted = acceptableProxies(next.value, options.allowPrivate);
+    refused += accepted.refused;
+    return { statement: scrapedChunkStatement(sourceId, accepted.proxies, { claimSeconds: options.claimSeconds }) };
+  };
   const lane = async () => {
-    for (let next = iterator.next(); !next.done; next = iterator.next()) {
-      const accepted = acceptableProxies(next.value, options.allowPrivate);
-      refused += accepted.refused;
-      const result = await upsertScrapedColumns(db, sourceId, accepted.proxies, { claimSeconds: options.claimSeconds });
+    for (let next = nextStatement(); next !== undefined; next = nextStatement()) {
+      const result = await runScrapedChunk(db, next.statement);
       total += result.total;
       created += result.newIds.length;
       await enqueueValidation(validateQueue, result.newIds, options.validateBatchSize);

@@ -63,7 +63,22 @@ export async function upsertScrapedColumns(
   columns: ScrapedColumns,
   options: UpsertChunkOptions,
 ): Promise<UpsertChunkResult> {
-  if (columns.ips.length === 0) return { total: 0, newIds: [] };
+  return runScrapedChunk(db, scrapedChunkStatement(sourceId, columns, options));
+}
+
+/** The upsert of one chunk, ready to run; null for an empty chunk. */
+export type ScrapedChunkStatement = Prisma.Sql | null;
+
+/**
+ * Builds the chunk's statement at once, so a caller that drops the columns afterwards keeps only the
+ * statement (three array literals) while it runs, not the chunk's 5,000 addresses.
+ */
+export function scrapedChunkStatement(
+  sourceId: string,
+  columns: ScrapedColumns,
+  options: UpsertChunkOptions,
+): ScrapedChunkStatement {
+  if (columns.ips.length === 0) return null;
   const [ips, ports, protocols, usernames, passwords, tags, countries] = [
     columns.ips,
     columns.ports,
@@ -78,7 +93,7 @@ export async function upsertScrapedColumns(
   // ids out, and the scraper's peak RSS fell from 629 to 346 MiB without them. New ids come back as one
   // comma-separated string, split natively (a text[] of 5,000 uuids parsed by postgres-array cost ~0.5 s more
   // per million).
-  const query = Prisma.sql`
+  return Prisma.sql`
     WITH input AS (
       SELECT * FROM unnest(${ips}::inet[], ${ports}::int[], ${protocols}::"ProxyProtocol"[], ${usernames}::text[], ${passwords}::text[], ${tags}::text[], ${countries}::text[])
         AS t(ip, port, protocol, username, password, tags, source_country)
@@ -106,7 +121,14 @@ export async function upsertScrapedColumns(
       ON CONFLICT (proxy_id, source_id) DO UPDATE SET last_seen_at = now()
     )
     SELECT count(*)::int AS total, string_agg(id::text, ',') FILTER (WHERE inserted) AS new_ids FROM upserted`;
-  const [result] = await withDeadlockRetry(() => sqlRows<{ total: number; new_ids: string | null }>(db.pool, query));
+}
+
+/** Runs a statement {@link scrapedChunkStatement} built (in one transaction, retried once on a deadlock). */
+export async function runScrapedChunk(db: Database, statement: ScrapedChunkStatement): Promise<UpsertChunkResult> {
+  if (statement === null) return { total: 0, newIds: [] };
+  const [result] = await withDeadlockRetry(() =>
+    sqlRows<{ total: number; new_ids: string | null }>(db.pool, statement),
+  );
   return { total: result?.total ?? 0, newIds: result?.new_ids ? result.new_ids.split(',') : [] };
 }
 
