@@ -5,6 +5,7 @@ import type { ForwardAgent } from '../upstream/forward-agent.js';
 import type { GatewayClient, Authenticators } from '../steering/authenticate.js';
 import { relayTunnel, type TunnelBytes } from '../relay/tunnel.js';
 import type { Socket } from 'node:net';
+import type { DialedSocket } from '../upstream/dial.js';
 
 /** What the protocol fronts share: authentication, routing, metering, and the open connections to drain. */
 export interface FrontContext {
@@ -32,15 +33,14 @@ export function serveTunnel(
   tunnel: {
     client: GatewayClient;
     socket: Socket;
-    upstream: Socket;
-    upstreamHead: Buffer;
+    upstream: DialedSocket;
     clientHead: Buffer;
     handle: { close(): void };
   },
 ): void {
   context.metrics.connections.inc({ kind, outcome: 'served' });
   context.metrics.activeTunnels.inc();
-  relayTunnel(tunnel.socket, tunnel.upstream, tunnel.upstreamHead, tunnel.clientHead, (bytes) => {
+  relayTunnel(tunnel.socket, tunnel.upstream, tunnel.clientHead, (bytes) => {
     context.metrics.activeTunnels.dec();
     context.active.delete(tunnel.handle);
     context.meter(tunnel.client, bytes);

@@ -170,8 +170,7 @@ async function tunnel(context: FrontContext, req: IncomingMessage, socket: Socke
     serveTunnel(context, 'connect', {
       client,
       socket,
-      upstream: route.result.socket,
-      upstreamHead: route.result.head,
+      upstream: route.result,
       clientHead: head,
       handle,
     });

@@ -67,8 +67,7 @@ export async function serveSocks5(context: FrontContext, socket: Socket): Promis
     serveTunnel(context, 'socks5', {
       client,
       socket,
-      upstream: route.result.socket,
-      upstreamHead: route.result.head,
+      upstream: route.result,
       clientHead: early,
       handle,
     });

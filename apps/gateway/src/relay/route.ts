@@ -162,6 +162,7 @@ async function tryUpstream<T>(
       upstream,
       tunnelsTo(kind, upstream) ? target : undefined,
       services.connectTimeoutMs,
+      kind === 'tunnel',
     );
     services.metrics.upstreamLatency.observe({ protocol: upstream.protocol }, (performance.now() - started) / 1000);
     return dialed;

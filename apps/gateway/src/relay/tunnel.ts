@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { DialedSocket } from '../upstream/dial.js';
 
 export interface TunnelBytes {
   /** Client to upstream. */
@@ -9,15 +10,16 @@ export interface TunnelBytes {
 
 /**
  * Relays bytes both ways until either side closes (then the other is closed too), and reports what crossed.
- * `head` are bytes the upstream sent right after its handshake; `clientHead` bytes the client sent early.
+ * The dialed `head` are bytes the upstream sent right after its handshake; `clientHead` bytes the client sent
+ * early.
  */
 export function relayTunnel(
   client: Socket,
-  upstream: Socket,
-  head: Buffer,
+  dialed: DialedSocket,
   clientHead: Buffer,
   onClose: (bytes: TunnelBytes) => void,
 ): void {
+  const { socket: upstream, head, reads } = dialed;
   const readAtStart = upstream.bytesRead - head.length;
   const writtenAtStart = upstream.bytesWritten;
   let done = false;
@@ -34,7 +36,16 @@ export function relayTunnel(
   if (head.length > 0) client.write(head);
   if (clientHead.length > 0) upstream.write(clientHead);
   client.pipe(upstream);
-  upstream.pipe(client);
+  if (reads) {
+    reads.relayTo((chunk) => {
+      client.write(chunk);
+      return client.writableLength === 0;
+    });
+    client.on('drain', () => upstream.resume());
+    upstream.once('end', () => client.end());
+  } else {
+    upstream.pipe(client);
+  }
   upstream.resume();
   client.resume();
 }

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { BulkReads } from '../relay/bulk-reads.js';
 import { httpConnect, socks4Connect, socks5Connect } from './handshakes.js';
 import { SocketReader } from './socket-reader.js';
 import type { Target, Upstream } from './upstream.js';
@@ -8,17 +9,35 @@ import { UpstreamFailure } from './upstream-failure.js';
 export interface DialedSocket {
   socket: Socket;
   head: Buffer;
+  /** Set when the socket reads through `onread` (a tunnel to relay): where its further bytes go. */
+  reads?: BulkReads;
 }
 
 const HANDSHAKES = { http: httpConnect, https: httpConnect, socks4: socks4Connect, socks5: socks5Connect } as const;
 
 /**
  * Opens a TCP connection to the upstream proxy and, given a target, its tunnel there (CONNECT or SOCKS):
- * all of it within `timeoutMs`. Any failure destroys the socket and throws UpstreamFailure.
+ * all of it within `timeoutMs`. Any failure destroys the socket and throws UpstreamFailure. `forRelay`: the
+ * socket will only be relayed byte for byte, so it reads through BulkReads (no 'data' events).
  */
-export function dialUpstream(upstream: Upstream, target: Target | undefined, timeoutMs: number): Promise<DialedSocket> {
-  const socket = connect({ host: upstream.ip, port: upstream.port, noDelay: true });
-  const reader = new SocketReader(socket);
+export function dialUpstream(
+  upstream: Upstream,
+  target: Target | undefined,
+  timeoutMs: number,
+  forRelay = false,
+): Promise<DialedSocket> {
+  const reads = forRelay ? new BulkReads() : undefined;
+  const socket = connect({
+    host: upstream.ip,
+    port: upstream.port,
+    noDelay: true,
+    ...(reads ? { onread: reads.options } : {}),
+  });
+  const reader = new SocketReader(socket, reads === undefined);
+  if (reads) {
+    reads.socket = socket;
+    reads.keepInto((chunk) => reader.push(chunk));
+  }
   let connected = false;
   const timer = setTimeout(() => {
     reader.fail(
@@ -47,7 +66,7 @@ export function dialUpstream(upstream: Upstream, target: Target | undefined, tim
     await Promise.race([connectedOrFailed, reader.read('connection', () => undefined)]);
     if (target !== undefined)
       await HANDSHAKES[upstream.protocol]((data) => socket.write(data), reader, upstream, target);
-    return { socket, head: reader.release() };
+    return { socket, head: reader.release(), ...(reads ? { reads } : {}) };
   };
   return run().then(
     (dialed) => {

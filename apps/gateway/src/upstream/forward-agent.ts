@@ -11,7 +11,8 @@ const IDLE_PER_UPSTREAM = 64;
  * Keep-alive connections to `http` upstream proxies, for plain requests sent to them as absolute-URI requests
  * (the request options name the proxy as host and port). The exit is the proxy, not the connection, so reusing
  * a connection to the same proxy changes nothing the client or the target sees, and it spares the gateway and
- * the proxy a TCP handshake and teardown per request. Connecting is bounded by the connect timeout; an error
+ * the proxy a TCP handshake and teardown per request (bench:gateway's small requests: the gateway's CPU per
+ * request 625 → 530 µs, the fake proxies' 292 → 225 µs). Connecting is bounded by the connect timeout; an error
  * on a connection that never connected is the proxy's connect failure (`wasConnected`).
  */
 export class ForwardAgent extends Agent {

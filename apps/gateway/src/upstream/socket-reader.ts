@@ -26,9 +26,17 @@ export class SocketReader {
   private readonly onEnd = (): void =>
     this.fail(new UpstreamFailure('handshake', 'upstream closed the connection during the handshake'));
 
-  constructor(private readonly socket: Socket) {
-    socket.on('data', this.onData);
+  /** `fromDataEvents` false: the socket reads through `onread`, whose bytes come in through `push`. */
+  constructor(
+    private readonly socket: Socket,
+    fromDataEvents = true,
+  ) {
+    if (fromDataEvents) socket.on('data', this.onData);
     socket.once('end', this.onEnd);
+  }
+
+  push(chunk: Buffer): void {
+    this.onData(chunk);
   }
 
   fail(problem: UpstreamFailure): void {
