@@ -8,7 +8,7 @@ export interface AnonymityInput {
   headers: SeenHeaders;
   /** Address the judge saw the request come from. */
   remoteAddr: string;
-  /** The checker's own public addresses. */
+  /** The checker's own public addresses (a new array when they change: the set built from one is reused). */
   ownIps: readonly string[];
   /** Headers the checker itself sent (lower-case name → value); unchanged ones are not the proxy's doing. */
   sentHeaders?: Readonly<Record<string, string>>;
@@ -53,7 +53,7 @@ const REVEALING_PATTERN = /proxy|forwarded|-via$|client-ip|real-ip|originating/;
 
 /** transparent: own address visible anywhere; anonymous: proxy headers added; elite: neither. */
 export function classifyAnonymity(input: AnonymityInput): Anonymity {
-  const own = new Set(input.ownIps.map(canonicalIp));
+  const own = ownSet(input.ownIps);
   const added = Object.entries(input.headers).filter(
     ([name, value]) => value !== undefined && !sentByUs(name.toLowerCase(), value, input.sentHeaders),
   );
@@ -62,6 +62,14 @@ export function classifyAnonymity(input: AnonymityInput): Anonymity {
     for (const token of ipTokens(value)) if (own.has(token)) return 'transparent';
   }
   return added.some(([name]) => isRevealing(name.toLowerCase())) ? 'anonymous' : 'elite';
+}
+
+/** The checker's own addresses change rarely (the same array until a refresh): their set is built once per array. */
+let lastOwn: { ips: readonly string[]; set: ReadonlySet<string> } | undefined;
+
+function ownSet(ips: readonly string[]): ReadonlySet<string> {
+  if (lastOwn?.ips !== ips) lastOwn = { ips, set: new Set(ips.map(canonicalIp)) };
+  return lastOwn.set;
 }
 
 export function isRevealing(name: string): boolean {

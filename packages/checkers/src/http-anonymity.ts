@@ -15,7 +15,7 @@ export interface HttpAnonymityOptions {
   judgeUrl: string;
   /** The judge's HMAC secret. */
   secret: string;
-  /** The checker's own public addresses, kept fresh with learnOwnIp(). */
+  /** The checker's own public addresses, kept fresh with learnOwnIp(): a new array when they change, never edited in place. */
   ownIps: () => readonly string[];
   /** Cap on the judge answer (headers and body), 64 KiB by default. */
   maxResponseBytes?: number;
