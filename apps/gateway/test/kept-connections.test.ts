@@ -12,7 +12,7 @@ let dropping: KeepAliveProxy;
 
 beforeAll(async () => {
   world = await createGatewayWorld({ GATEWAY_CONNECTIONS_PER_CREDIT: '10' });
-  keeping = await keepAliveProxy();
+  keeping = await keepAliveProxy({ slowMs: 5_000 });
   dropping = await keepAliveProxy({ dropSecond: true });
   await world.addProxy({ port: keeping.port, protocol: 'http', country: 'SE' });
   await world.addProxy({ port: dropping.port, protocol: 'http', country: 'DK' });
@@ -68,6 +68,13 @@ describe('kept connections to http upstream proxies', () => {
     // The proxy served every request: a stale kept connection is not the proxy failing.
     expect(await gatewayFigures(dropping.port)).toEqual({ gateway_successes: 10, gateway_failures: 0 });
   });
+
+  test('an answer slower than the idle limit of kept connections (4 s) still arrives', async () => {
+    const user = await world.addUser(5);
+    const answer = await viaGateway(gateway.port, 'app-country-SE', user.apiKey, 'http://example.test/slow');
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ uri: 'http://example.test/slow' });
+  }, 15_000);
 
   test('a request with a body goes on a connection of its own and is sent once', async () => {
     const user = await world.addUser(5);

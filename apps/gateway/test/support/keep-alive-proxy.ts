@@ -13,9 +13,9 @@ export interface KeepAliveProxy {
  * Answers each request with 200 and a JSON body naming the requested URI and the connection's number, keeping
  * the connection open. `dropSecond`: the second request on a connection is cut unanswered (a proxy closing a
  * kept connection just as a request arrives), so only a client that sends again on a new connection gets it
- * answered. Loopback only; bodies are not expected.
+ * answered. A URI ending in `/slow` is answered after `slowMs`. Loopback only; bodies are not expected.
  */
-export async function keepAliveProxy(options: { dropSecond?: boolean } = {}): Promise<KeepAliveProxy> {
+export async function keepAliveProxy(options: { dropSecond?: boolean; slowMs?: number } = {}): Promise<KeepAliveProxy> {
   const stats = { connections: 0, answered: 0, dropped: 0 };
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -39,10 +39,14 @@ export async function keepAliveProxy(options: { dropSecond?: boolean } = {}): Pr
         }
         const uri = head.split(' ')[1] ?? '';
         const body = JSON.stringify({ uri, connection });
-        stats.answered += 1;
-        socket.write(
-          `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\n${body}`,
-        );
+        const answer = () => {
+          stats.answered += 1;
+          socket.write(
+            `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\n${body}`,
+          );
+        };
+        if (uri.endsWith('/slow')) setTimeout(answer, options.slowMs ?? 0);
+        else answer();
       }
     });
   });
