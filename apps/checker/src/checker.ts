@@ -167,12 +167,12 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
       writer,
       leaseMs: config.CHECK_LEASE_SECONDS * 1000,
       abandon: abandon.signal,
-      onValidation: (result) => {
-        metrics.validations.inc({ outcome: result.outcome.passed ? 'passed' : 'failed' });
-        metrics.duration.observe(result.durationMs / 1000);
-        for (const check of result.checks)
-          metrics.checks.inc({ checker: check.checkerName, result: check.passed ? 'passed' : 'failed' });
-      },
+      onValidation: (result) =>
+        metrics.recordValidation({
+          passed: result.outcome.passed,
+          durationMs: result.durationMs,
+          checks: result.checks,
+        }),
     }),
     context,
     {
