@@ -2,9 +2,12 @@
  * The bare-socket baseline: the same two exchanges as a validation, with nothing around them. A TCP connect
  * to the proxy (closed at once), then one absolute-URI request through the proxy to the judge on a fresh
  * connection, the answer read to its end and the nonce proof verified. No pipeline, no queue, no database.
+ * Given the judge's TLS listener, a third exchange stands for the tls_integrity stage: a CONNECT tunnel
+ * through the proxy to it, a TLS handshake, the certificate's fingerprint compared with the pin.
  */
 import { connect } from 'node:net';
-import { newNonce, verifyJudgeAnswer } from '@proxy-pool/checkers';
+import { connect as tlsConnect } from 'node:tls';
+import { newNonce, normalizeFingerprint, verifyJudgeAnswer } from '@proxy-pool/checkers';
 
 export interface Endpoint {
   host: string;
@@ -55,6 +58,49 @@ function judgeThrough(proxy: Endpoint, judgeUrl: URL, secret: string, timeoutMs:
   });
 }
 
+/** The judge's TLS listener as proxies reach it (`host:port`) and its certificate's SHA-256 fingerprint. */
+export interface JudgeTls {
+  target: string;
+  fingerprint: string;
+}
+
+function tlsThrough(proxy: Endpoint, judgeTls: JudgeTls, timeoutMs: number): Promise<void> {
+  const pin = normalizeFingerprint(judgeTls.fingerprint);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: proxy.host, port: proxy.port, noDelay: true });
+    const timer = setTimeout(() => socket.destroy(new Error('timeout')), timeoutMs);
+    const fail = (error: Error): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(error);
+    };
+    socket.once('error', fail);
+    socket.once('connect', () =>
+      socket.write(`CONNECT ${judgeTls.target} HTTP/1.1\r\nHost: ${judgeTls.target}\r\n\r\n`),
+    );
+    let head = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      head = Buffer.concat([head, chunk]);
+      if (head.indexOf('\r\n\r\n') < 0) return;
+      socket.off('data', onData);
+      if (!head.subarray(0, 12).toString().startsWith('HTTP/1.1 200')) {
+        fail(new Error('tunnel refused'));
+        return;
+      }
+      const secure = tlsConnect({ socket, rejectUnauthorized: false });
+      secure.once('error', fail);
+      secure.once('secureConnect', () => {
+        const seen = secure.getPeerCertificate().fingerprint256;
+        clearTimeout(timer);
+        secure.destroy();
+        if (seen === pin) resolve();
+        else reject(new Error(`certificate ${seen} is not the judge's`));
+      });
+    };
+    socket.on('data', onData);
+  });
+}
+
 export interface RunFigures {
   validations: number;
   errors: number;
@@ -63,13 +109,14 @@ export interface RunFigures {
   maxInFlight: number;
 }
 
-/** `total` baseline validations over the proxies, round-robin, `concurrency` at once. */
+/** `total` baseline validations over the proxies, round-robin, `concurrency` at once; with `judgeTls`, three exchanges each. */
 export async function runBaseline(
   proxies: readonly Endpoint[],
   judgeUrl: string,
   secret: string,
   total: number,
   concurrency: number,
+  judgeTls?: JudgeTls,
 ): Promise<RunFigures> {
   const url = new URL(judgeUrl);
   let next = 0;
@@ -87,6 +134,7 @@ export async function runBaseline(
       try {
         await tcpConnect(proxy, 3_000);
         await judgeThrough(proxy, url, secret, 10_000);
+        if (judgeTls) await tlsThrough(proxy, judgeTls, 10_000);
       } catch {
         errors += 1;
       } finally {

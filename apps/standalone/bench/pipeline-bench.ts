@@ -11,8 +11,9 @@
  *
  * The fleet also serves the judge's TLS listener, which the checker's tls_integrity stage reaches through each
  * proxy (a new proxy's first validation always runs it): as with the judge, the API's CPU is not spent on the
- * other end of those handshakes. BENCH_TLS=0 turns the stage off (JUDGE_TLS_PORT=0, no target): the stages
- * the baseline's two exchanges stand for.
+ * other end of those handshakes, and the baseline makes that exchange too (a CONNECT tunnel through the proxy, a
+ * TLS handshake, the fingerprint compared), so both sides do the same network work. BENCH_TLS=0 turns the stage
+ * off (JUDGE_TLS_PORT=0, no target) and the baseline makes its two exchanges only.
  *
  * Settings: BENCH_PROXIES (5000), BENCH_ROUNDS (3), BENCH_CONCURRENCY (the checker's default, 500),
  * BENCH_LAYOUTS (`one,split`), BENCH_TLS (1). Its own throwaway database per layout; Redis keys under a fresh prefix.
@@ -79,6 +80,8 @@ const fleet = await spawnReadyChild(fleetScript, { HEALTHY: String(PROXIES), HOL
 const world = JSON.parse(fleet.payload) as World;
 const list = world.proxies.map((proxy) => `http://${proxy.host}:${proxy.port}`).join('\n');
 const lists = await sourceListServer({ routes: { '/list.txt': { body: list } } });
+/** Like for like: the baseline makes the tls_integrity stage's exchange too when the pipeline runs it. */
+const baselineTls = TLS_STAGE ? world.judgeTls : undefined;
 
 /**
  * Settings every layout shares: the judge and its TLS listener are the fleet's (the baseline's own judge), the
@@ -195,7 +198,14 @@ async function validationCounts(
 }
 
 async function round(system: System, db: Database, index: number): Promise<RoundFigures> {
-  const baselineBefore: RunFigures = await runBaseline(world.proxies, world.judgeUrl, SECRET, PROXIES, CONCURRENCY);
+  const baselineBefore: RunFigures = await runBaseline(
+    world.proxies,
+    world.judgeUrl,
+    SECRET,
+    PROXIES,
+    CONCURRENCY,
+    baselineTls,
+  );
   await db.$executeRawUnsafe('TRUNCATE proxies CASCADE');
   const source = await api(system, 'POST', '/sources', {
     url: lists.urlFor('/list.txt'),
@@ -231,7 +241,14 @@ async function round(system: System, db: Database, index: number): Promise<Round
     for (const failure of failures) console.log(`    failed check: ${failure.n} x ${failure.detail}`);
   }
   await api(system, 'DELETE', `/sources/${source.body.id}`);
-  const baselineAfter: RunFigures = await runBaseline(world.proxies, world.judgeUrl, SECRET, PROXIES, CONCURRENCY);
+  const baselineAfter: RunFigures = await runBaseline(
+    world.proxies,
+    world.judgeUrl,
+    SECRET,
+    PROXIES,
+    CONCURRENCY,
+    baselineTls,
+  );
   const rate = PROXIES / seconds;
   const rateOf = (run: RunFigures) => run.validations / run.seconds;
   const baselineRate = (rateOf(baselineBefore) + rateOf(baselineAfter)) / 2;
