@@ -1,8 +1,8 @@
 /**
- * `npm run bench:checker`: the checker against healthy local proxies, next to a bare-socket baseline measured
- * in the same run, then a sweep of mostly dead proxies. The proxies, the judge and the black holes run in a
- * separate process (bench/fleet-process.ts); the checker runs here, with its real queue worker and database
- * writes (a throwaway database). Loopback only.
+ * `npm run bench:checker`: the checker against healthy local proxies, next to a bare-socket baseline measured in
+ * the same run, then sweeps of 100,000 proxies (sweep-round.ts). Fake proxies, judge and black holes run in
+ * processes of their own (fleet-process.ts, address-fleet-process.ts); the throughput runs' checker runs here,
+ * the sweeps' in its own process; results go to a throwaway database.
  */
 import { fileURLToPath } from 'node:url';
 import { createDatabase } from '@proxy-pool/db';
@@ -32,9 +32,8 @@ const SWEEP_CONCURRENCY = Number(process.env.BENCH_SWEEP_CONCURRENCY ?? 10_000);
 const SWEEP_HEALTHY = Number(process.env.BENCH_SWEEP_HEALTHY ?? Math.round(SWEEP_PROXIES * 0.3));
 /** Sweeps of the same proxies, each from a fresh table; the wall time reported is their median. */
 const SWEEP_ROUNDS = Number(process.env.BENCH_SWEEP_ROUNDS ?? 3);
-/** The sweep's timeouts: black holes hold a slot this long. The throughput run uses the defaults (3 s / 10 s). */
-const CONNECT_TIMEOUT_MS = 2000;
-const TOTAL_TIMEOUT_MS = 5000;
+/** The sweep's timeouts (black holes hold a slot this long); the throughput run uses the defaults, 3 s / 10 s. */
+const [CONNECT_TIMEOUT_MS, TOTAL_TIMEOUT_MS] = [2000, 5000];
 const SECRET = 'bench-judge-secret-0123456789';
 const PROTOCOLS = ['http', 'https', 'socks4', 'socks5'] as const;
 

@@ -82,6 +82,7 @@ const list = world.proxies.map((proxy) => `http://${proxy.host}:${proxy.port}`).
 const lists = await sourceListServer({ routes: { '/list.txt': { body: list } } });
 /** Like for like: the baseline makes the tls_integrity stage's exchange too when the pipeline runs it. */
 const baselineTls = TLS_STAGE ? world.judgeTls : undefined;
+const baseline = () => runBaseline(world.proxies, world.judgeUrl, SECRET, PROXIES, CONCURRENCY, baselineTls);
 
 /**
  * Settings every layout shares: the judge and its TLS listener are the fleet's (the baseline's own judge), the
@@ -198,14 +199,7 @@ async function validationCounts(
 }
 
 async function round(system: System, db: Database, index: number): Promise<RoundFigures> {
-  const baselineBefore: RunFigures = await runBaseline(
-    world.proxies,
-    world.judgeUrl,
-    SECRET,
-    PROXIES,
-    CONCURRENCY,
-    baselineTls,
-  );
+  const baselineBefore: RunFigures = await baseline();
   await db.$executeRawUnsafe('TRUNCATE proxies CASCADE');
   const source = await api(system, 'POST', '/sources', {
     url: lists.urlFor('/list.txt'),
@@ -241,14 +235,7 @@ async function round(system: System, db: Database, index: number): Promise<Round
     for (const failure of failures) console.log(`    failed check: ${failure.n} x ${failure.detail}`);
   }
   await api(system, 'DELETE', `/sources/${source.body.id}`);
-  const baselineAfter: RunFigures = await runBaseline(
-    world.proxies,
-    world.judgeUrl,
-    SECRET,
-    PROXIES,
-    CONCURRENCY,
-    baselineTls,
-  );
+  const baselineAfter: RunFigures = await baseline();
   const rate = PROXIES / seconds;
   const rateOf = (run: RunFigures) => run.validations / run.seconds;
   const baselineRate = (rateOf(baselineBefore) + rateOf(baselineAfter)) / 2;
