@@ -22,10 +22,11 @@ import {
 } from '@proxy-pool/queues';
 import { observeWorkerJobs } from '@proxy-pool/worker-runtime';
 import type { Worker } from 'bullmq';
+import { EventLoopAdmission } from './admission.js';
 import type { CheckerConfig } from './config.js';
 import { effectiveConcurrency, openFileLimit } from './fd-limit.js';
 import { scoringFromConfig } from './figures.js';
-import { createCheckerMetrics, type CheckerMetrics } from './metrics.js';
+import { createCheckerMetrics, registerAdmissionMetrics, type CheckerMetrics } from './metrics.js';
 import { JudgePins } from './judge-pins.js';
 import { OwnIpTracker } from './own-ip.js';
 import { createPipeline, type Pipeline } from './pipeline.js';
@@ -128,12 +129,14 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
     totalTimeoutMs: config.TOTAL_TIMEOUT_MS,
     refuseAddress,
   });
-  const semaphore = new Semaphore(concurrency);
+  const admission = new EventLoopAdmission({ thresholdMs: config.CHECKER_ADMISSION_MAX_DELAY_MS });
+  const semaphore = new Semaphore(concurrency, admission.enabled ? admission : undefined);
   const metrics = createCheckerMetrics(
     () => semaphore.inFlight,
     () => semaphore.waiting,
     options.defaultMetrics,
   );
+  registerAdmissionMetrics(metrics.registry, admission);
   const redis = createRedis(config.REDIS_URL, 'worker');
   const redisWatch = watchRedis(redis, { logger, summaryEveryMs: config.DEPENDENCY_SUMMARY_EVERY_MS });
   const context: QueueContext = { connection: redis, prefix: config.QUEUE_PREFIX };
@@ -212,10 +215,15 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
   let stopping = false;
   const validating = Promise.all([ownIp.start(), judgePins.start()]).then(() => {
     if (stopping) return;
+    admission.start();
     void validate
       .run()
       .catch((error: unknown) => logger.error('validate worker stopped', { error: (error as Error).message }));
-    logger.info('validate worker running', { own_ips: ownIp.current(), concurrency });
+    logger.info('validate worker running', {
+      own_ips: ownIp.current(),
+      concurrency,
+      admission_max_delay_ms: config.CHECKER_ADMISSION_MAX_DELAY_MS,
+    });
   });
   let stopped: Promise<void> | undefined;
   const stopWorkers = (drainMs: number) =>
@@ -229,6 +237,7 @@ export async function openChecker(config: CheckerConfig, options: CheckerOptions
         await Promise.all([validate.close(), urlTest.close(), siteCheck.close()]);
       } finally {
         clearTimeout(timer);
+        admission.stop();
       }
       await writer.drain();
     })());

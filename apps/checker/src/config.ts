@@ -49,6 +49,11 @@ export const checkerConfigSchema = z
     JUDGE_SECRET: z.string().min(16).default(DEVELOPMENT_JUDGE_SECRET),
     /** Validations in flight in this process, over all jobs; capped at a third of the open-file limit. */
     CHECKER_CONCURRENCY: envInt(500, 1, 100_000),
+    /**
+     * New validations start only while the event loop runs less than this far behind (0: always); running ones
+     * continue. A saturated checker otherwise fails healthy proxies whose answers wait for the CPU past their timeouts.
+     */
+    CHECKER_ADMISSION_MAX_DELAY_MS: envInt(150, 0, 60_000),
     /** Validate jobs (batches of up to 1,000 proxies) one process takes at once; they share the limit above. */
     VALIDATE_JOB_CONCURRENCY: envInt(8, 1, 256),
     /** BullMQ job lock: a checker that stops renewing it (killed) loses its validate jobs to another after this long. */

@@ -100,6 +100,59 @@ export function createCheckerMetrics(inFlight: () => number, waiting: () => numb
   };
 }
 
+/** What the admission metrics read, at each scrape. */
+export interface AdmissionFigures {
+  delayMs: number;
+  limit: number;
+  pauses: number;
+  pausedMs: number;
+}
+
+/**
+ * The event-loop admission's figures: the delay it sees now, and its pauses (how many, how long in all). A rate of
+ * paused seconds near 1 is a checker that is saturated and starting new validations only as the loop allows.
+ */
+export function registerAdmissionMetrics(registry: Registry, admission: AdmissionFigures): void {
+  const registers = [registry];
+  new Gauge({
+    name: `${METRIC_PREFIX}checker_event_loop_delay_seconds`,
+    help: 'How far the event loop runs behind now, as the admission of new validations sees it',
+    registers,
+    collect() {
+      this.set(admission.delayMs / 1000);
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}checker_admission_limit`,
+    help: 'Validations the admission allows in flight now (it grows while the event loop keeps up, shrinks when not)',
+    registers,
+    collect() {
+      this.set(admission.limit);
+    },
+  });
+  let pausesCounted = 0;
+  new Counter({
+    name: `${METRIC_PREFIX}checker_admission_pauses_total`,
+    help: 'Times new validations were held back because the event loop ran behind',
+    registers,
+    collect() {
+      this.inc(admission.pauses - pausesCounted);
+      pausesCounted = admission.pauses;
+    },
+  });
+  let pausedMsCounted = 0;
+  new Counter({
+    name: `${METRIC_PREFIX}checker_admission_paused_seconds_total`,
+    help: 'Time new validations were held back because the event loop ran behind',
+    registers,
+    collect() {
+      const pausedMs = admission.pausedMs;
+      this.inc((pausedMs - pausedMsCounted) / 1000);
+      pausedMsCounted = pausedMs;
+    },
+  });
+}
+
 /** Hands the tally's non-zero counts to `add` and zeroes them. */
 function addTally(tally: Tally, add: (result: keyof Tally, count: number) => void): void {
   for (const result of ['passed', 'failed'] as const) {
