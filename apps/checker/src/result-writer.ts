@@ -9,6 +9,7 @@ import {
 } from '@proxy-pool/db';
 import { nextFigures, type FinishedValidation } from './figures.js';
 import type { CheckRecord } from './pipeline.js';
+import { retryPoolWait, type PoolWaitRetry } from './pool-wait.js';
 import type { ScoringSettings } from './proxy-state.js';
 
 export interface ValidationToWrite extends FinishedValidation {
@@ -90,6 +91,7 @@ export function databaseBatchWriter(
   store: CheckStore,
   scoring: ScoringSettings,
   refunds: RefundSettings = { windowMinutes: 10 },
+  poolWaitRetry?: PoolWaitRetry,
 ): BatchWriter {
   return async (batch) => {
     const checks: CheckRow[] = [];
@@ -117,13 +119,17 @@ export function databaseBatchWriter(
       .filter((item) => !item.outcome.passed)
       .map((item) => ({ proxyId: item.proxyId, checkedAt: item.finishedAt }));
     let refunded: LeaseRefund[] = [];
-    const updates = await recordValidations(
-      store,
-      checks,
-      (current) => current.map((row) => applyAll(row, byProxy.get(row.id) ?? [], scoring)),
-      async (client) => {
-        refunded = await refundFailedLeases(client, failed, refunds.windowMinutes);
-      },
+    const updates = await retryPoolWait(
+      () =>
+        recordValidations(
+          store,
+          checks,
+          (current) => current.map((row) => applyAll(row, byProxy.get(row.id) ?? [], scoring)),
+          async (client) => {
+            refunded = await refundFailedLeases(client, failed, refunds.windowMinutes);
+          },
+        ),
+      poolWaitRetry,
     );
     if (refunded.length > 0) refunds.onRefunds?.(refunded);
     return new Map(updates.map((update) => [update.id, update]));

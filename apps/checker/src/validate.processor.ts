@@ -1,6 +1,7 @@
 import { claimValidationTargets, releaseValidationLease, type CheckStore } from '@proxy-pool/db';
 import type { Processor } from '@proxy-pool/queues';
 import type { Pipeline, ValidationResult } from './pipeline.js';
+import { retryPoolWait } from './pool-wait.js';
 import type { ResultWriter, WrittenStatus } from './result-writer.js';
 import type { Semaphore } from './semaphore.js';
 
@@ -26,7 +27,7 @@ export interface ValidateDeps {
 export function createValidateProcessor(deps: ValidateDeps): Processor<'validate'> {
   return async (payload) => {
     const ids = [...new Set(payload.proxy_ids)];
-    const targets = await claimValidationTargets(deps.store, ids, deps.leaseMs);
+    const targets = await retryPoolWait(() => claimValidationTargets(deps.store, ids, deps.leaseMs));
     const abandoned: string[] = [];
     const statuses = await Promise.all(
       targets.map(async (target): Promise<WrittenStatus | undefined> => {
@@ -40,7 +41,7 @@ export function createValidateProcessor(deps: ValidateDeps): Processor<'validate
         return deps.writer.add({ proxyId: target.id, outcome: result.outcome, checks: result.checks, finishedAt });
       }),
     );
-    await releaseValidationLease(deps.store, abandoned);
+    await retryPoolWait(() => releaseValidationLease(deps.store, abandoned));
     const written = statuses.filter(
       (status): status is NonNullable<WrittenStatus> => status !== undefined && status !== null,
     );
