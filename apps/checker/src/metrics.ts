@@ -130,25 +130,31 @@ export function registerAdmissionMetrics(registry: Registry, admission: Admissio
       this.set(admission.limit);
     },
   });
-  let pausesCounted = 0;
+  totalCounter(
+    registers,
+    'checker_admission_pauses_total',
+    'Times new validations were held back because the event loop ran behind',
+    () => admission.pauses,
+  );
+  totalCounter(
+    registers,
+    'checker_admission_paused_seconds_total',
+    'Time new validations were held back because the event loop ran behind',
+    () => admission.pausedMs / 1000,
+  );
+}
+
+/** A counter that follows a running total kept elsewhere: each scrape adds what the total grew by since the last. */
+function totalCounter(registers: Registry[], name: string, help: string, total: () => number): void {
+  let counted = 0;
   new Counter({
-    name: `${METRIC_PREFIX}checker_admission_pauses_total`,
-    help: 'Times new validations were held back because the event loop ran behind',
+    name: `${METRIC_PREFIX}${name}`,
+    help,
     registers,
     collect() {
-      this.inc(admission.pauses - pausesCounted);
-      pausesCounted = admission.pauses;
-    },
-  });
-  let pausedMsCounted = 0;
-  new Counter({
-    name: `${METRIC_PREFIX}checker_admission_paused_seconds_total`,
-    help: 'Time new validations were held back because the event loop ran behind',
-    registers,
-    collect() {
-      const pausedMs = admission.pausedMs;
-      this.inc((pausedMs - pausedMsCounted) / 1000);
-      pausedMsCounted = pausedMs;
+      const now = total();
+      this.inc(now - counted);
+      counted = now;
     },
   });
 }
