@@ -122,6 +122,8 @@ describe('rotation', () => {
       // The broken proxy (drawn first about 9 times in 10) did answer: those requests were retried.
       expect(broken.stats.hits).toBeGreaterThanOrEqual(1);
       await world.db.$executeRawUnsafe(`UPDATE proxies SET status = 'dead' WHERE id = '${goodId}'`);
+      // Candidates may be up to GATEWAY_CANDIDATE_CACHE_MS (1 s) old: wait that out, so the POST sees only the broken one.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
       const hitsBefore = broken.stats.hits;
       const post = await curl([
         '-x',
