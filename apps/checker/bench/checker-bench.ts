@@ -12,6 +12,7 @@ import { addressFleetHost, clearKeys, fleetHost, privateDatabase } from '@proxy-
 import { benchWorkerEnv, machineLine, median, spawnReadyChild } from '@proxy-pool/test-kit/bench';
 import { builtinCheckerList } from '../src/checker.js';
 import { loadCheckerConfig } from '../src/config.js';
+import { CHECKER_NODE_FLAGS } from '../src/node-flags.js';
 import { startChecker } from '../src/main.js';
 import { runBaseline, type Endpoint, type RunFigures } from './baseline.js';
 import { insertProxies } from './bench-data.js';
@@ -38,6 +39,24 @@ const SECRET = 'bench-judge-secret-0123456789';
 const PROTOCOLS = ['http', 'https', 'socks4', 'socks5'] as const;
 
 class SkipSweep extends Error {}
+
+/** A copy of `rows` in a random order that is the same in every run (Fisher–Yates over a seeded generator). */
+function shuffled<T>(rows: readonly T[]): T[] {
+  const copy = [...rows];
+  let seed = 0x9e3779b9;
+  const random = () => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let index = copy.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other]!, copy[index]!];
+  }
+  return copy;
+}
 
 /** The most frequent failed-check details of proxies meant to be healthy (ports other than the dead ones and holes). */
 function failureDetails(skipPorts: number[] = []): Promise<Array<{ checker_name: string; detail: string; n: number }>> {
@@ -228,6 +247,9 @@ try {
     CHECKER_CONCURRENCY: String(SWEEP_CONCURRENCY),
     VALIDATE_JOB_CONCURRENCY: String(Math.min(256, Math.ceil(SWEEP_CONCURRENCY / 500) * 2)),
     BENCH_STAGES: String(STAGES),
+    // The checker's own node flags, as its start script and image give them; BENCH_SWEEP_NODE_OPTIONS adds flags for
+    // this process only, e.g. `--import ./profile-on-exit.mjs` (NODE_OPTIONS refuses `--cpu-prof`).
+    NODE_OPTIONS: [...CHECKER_NODE_FLAGS, process.env.BENCH_SWEEP_NODE_OPTIONS ?? ''].join(' ').trim(),
   };
   const sweepChecker = await startSweepChecker(sweepEnv);
   try {
@@ -245,7 +267,10 @@ try {
     const deadRows = Array.from({ length: deadHosts }, (_, index) => fleetHost(40_000 + index)).flatMap((host) =>
       PROTOCOLS.map((protocol) => ({ host, port: 9, protocol })),
     );
-    const sweep = [...healthyRows, ...holeRows, ...deadRows];
+    // In no particular order, as a scraped pool comes (and as its due proxies are claimed): BENCH_SWEEP_ORDER=blocks
+    // keeps them grouped instead (every healthy proxy first, then the black holes, then the dead ports).
+    const grouped = [...healthyRows, ...holeRows, ...deadRows];
+    const sweep = process.env.BENCH_SWEEP_ORDER === 'blocks' ? grouped : shuffled(grouped);
     const { limit } = await sweepChecker.window();
     // The stated bound: black holes x the time each holds a slot / concurrency, plus the healthy proxies' time
     // at the throughput measured above. Dead ports are refused at once and count for nothing in it.
@@ -253,7 +278,7 @@ try {
     const bound = (holeRows.length * (TOTAL_TIMEOUT_MS / 1000)) / limit + healthySeconds;
     const failing = holeRows.length + deadRows.length;
     console.log(
-      `sweep of ${sweep.length.toLocaleString('en')} proxies: ${healthyRows.length} healthy, ${holeRows.length} black holes, ${deadRows.length} dead ports ` +
+      `sweep of ${sweep.length.toLocaleString('en')} proxies (${sweep === grouped ? 'grouped' : 'mixed'}): ${healthyRows.length} healthy, ${holeRows.length} black holes, ${deadRows.length} dead ports ` +
         `(${((failing / sweep.length) * 100).toFixed(0)} % black holes or dead); one checker process, concurrency ${limit} (wanted ${SWEEP_CONCURRENCY}), ` +
         `${sweepEnv.VALIDATE_JOB_CONCURRENCY} validate jobs at once; bound (holes x ${TOTAL_TIMEOUT_MS / 1000} s) / concurrency + healthy ` +
         `${healthySeconds.toFixed(1)} s = ${bound.toFixed(1)} s, x 1.2 = ${(bound * 1.2).toFixed(1)} s`,

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from '@proxy-pool/db';
 import { enqueueDueProxies } from '@proxy-pool/maintenance';
 import type { TypedQueue } from '@proxy-pool/queues';
-import { processCpuSeconds, spawnReadyChild } from '@proxy-pool/test-kit/bench';
+import { processCpuSeconds, processesCpuSeconds, spawnReadyChild } from '@proxy-pool/test-kit/bench';
 import { insertProxies, waitForQueueIdle } from './bench-data.js';
 import type { CheckerWindow } from './sweep-checker-process.js';
 
@@ -28,7 +28,7 @@ export interface SweepFigures extends CheckerWindow {
   /** The checker's resident set when the sweep started (MiB). */
   rssAtStartMiB: number;
   statuses: string;
-  /** CPU seconds each helper process (the fake proxies, the judge) used during the sweep. */
+  /** CPU seconds each helper process (the fake proxies, the judge) and PostgreSQL used during the sweep. */
   helperCpu: string;
   /** Connections the machine's listeners dropped for a full accept queue during the sweep (TcpExt ListenOverflows). */
   listenOverflows: number;
@@ -82,6 +82,7 @@ export async function sweepOnce(
     100,
   );
   const helperCpuBefore = helpers.map((helper) => processCpuSeconds(helper.pid));
+  const postgresCpuBefore = processesCpuSeconds('postgres');
   const cpuBefore = processCpuSeconds(checker.pid);
   const overflowsBefore = listenOverflows();
   const started = performance.now();
@@ -97,6 +98,7 @@ export async function sweepOnce(
   const window = await checker.window();
   const helperCpu = helpers
     .map((helper, index) => `${helper.role} ${(processCpuSeconds(helper.pid) - helperCpuBefore[index]!).toFixed(1)} s`)
+    .concat(`PostgreSQL ${(processesCpuSeconds('postgres') - postgresCpuBefore).toFixed(1)} s`)
     .join(', ');
   const counts = await db.proxy.groupBy({ by: ['status'], _count: true });
   return {

@@ -34,6 +34,7 @@ import {
   throwawayDatabase,
 } from '@proxy-pool/test-kit/bench';
 import { runBaseline, type Endpoint, type RunFigures } from '../../checker/bench/baseline.js';
+import { CHECKER_NODE_FLAGS } from '../../checker/src/node-flags.js';
 import {
   clearQueuePrefix,
   createAdmin,
@@ -123,6 +124,7 @@ async function startOneProcess(env: Record<string, string>): Promise<System> {
     },
     '"proxy pool ready"',
     'bench-standalone',
+    CHECKER_NODE_FLAGS,
   );
   const key = /pp_[A-Za-z0-9]{48}/.exec(child.output())?.[0];
   if (!key) throw new Error('npm start printed no admin key');
@@ -144,7 +146,7 @@ async function startSplit(env: Record<string, string>): Promise<System> {
     await startChild('api', { ...env, PORT: String(port), HOST: '127.0.0.1' }, '"api listening"', 'bench-api'),
   );
   children.push(await startChild('scraper', env, '"scraper started"', 'bench-scraper'));
-  children.push(await startChild('checker', env, '"checker started"', 'bench-checker'));
+  children.push(await startChild('checker', env, '"checker started"', 'bench-checker', CHECKER_NODE_FLAGS));
   const { key } = await createAdmin(env);
   const roles = ['api', 'scraper', 'checker'];
   return {

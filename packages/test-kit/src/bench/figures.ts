@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
 export function median(values: readonly number[]): number {
@@ -20,6 +20,24 @@ export function peakRssMiB(): number {
 }
 
 /** CPU time (user + system) another process has used so far, seconds, from /proc (Linux). */
+/**
+ * CPU seconds used so far by every process whose command name is `name` (e.g. `postgres`: the server and its
+ * backends). A process that exits between two readings takes its seconds with it.
+ */
+export function processesCpuSeconds(name: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === name) total += processCpuSeconds(Number(entry));
+    } catch {
+      // The process exited meanwhile.
+    }
+  }
+  return total;
+}
+
 export function processCpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may hold spaces, so it is skipped by its closing parenthesis): utime and

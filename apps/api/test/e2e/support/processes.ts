@@ -48,12 +48,21 @@ export interface Child {
   output: () => string;
 }
 
-/** `node --import tsx apps/<app>/src/main.ts`, stdout captured to a file, resolved once `ready` is logged. */
-export async function startChild(app: string, env: Record<string, string>, ready: string, tag = app): Promise<Child> {
+/**
+ * `node [nodeFlags] --import tsx apps/<app>/src/main.ts`, stdout captured to a file, resolved once `ready` is
+ * logged. `nodeFlags`: the flags the app's start script gives node (e.g. CHECKER_NODE_FLAGS).
+ */
+export async function startChild(
+  app: string,
+  env: Record<string, string>,
+  ready: string,
+  tag = app,
+  nodeFlags: readonly string[] = [],
+): Promise<Child> {
   mkdirSync(LOG_DIR, { recursive: true });
   const logFile = `${LOG_DIR}/${tag}-${randomUUID().slice(0, 8)}.log`;
   const file = createWriteStream(logFile);
-  const child = spawn(process.execPath, ['--import', 'tsx', `apps/${app}/src/main.ts`], {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', `apps/${app}/src/main.ts`], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
