@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from '@proxy-pool/db';
 import { enqueueDueProxies } from '@proxy-pool/maintenance';
 import type { TypedQueue } from '@proxy-pool/queues';
-import { processCpuSeconds, processesCpuSeconds, spawnReadyChild } from '@proxy-pool/test-kit/bench';
+import { machineCpuSeconds, processCpuSeconds, spawnReadyChild } from '@proxy-pool/test-kit/bench';
 import { insertProxies, waitForQueueIdle } from './bench-data.js';
 import type { CheckerWindow } from './sweep-checker-process.js';
 
@@ -28,7 +28,10 @@ export interface SweepFigures extends CheckerWindow {
   /** The checker's resident set when the sweep started (MiB). */
   rssAtStartMiB: number;
   statuses: string;
-  /** CPU seconds each helper process (the fake proxies, the judge) and PostgreSQL used during the sweep. */
+  /**
+   * CPU seconds each helper process (the fake proxies, the judge) used during the sweep, and how busy the whole
+   * machine was (every process, PostgreSQL and the kernel included).
+   */
   helperCpu: string;
   /** Connections the machine's listeners dropped for a full accept queue during the sweep (TcpExt ListenOverflows). */
   listenOverflows: number;
@@ -82,7 +85,7 @@ export async function sweepOnce(
     100,
   );
   const helperCpuBefore = helpers.map((helper) => processCpuSeconds(helper.pid));
-  const postgresCpuBefore = processesCpuSeconds('postgres');
+  const machineBefore = machineCpuSeconds();
   const cpuBefore = processCpuSeconds(checker.pid);
   const overflowsBefore = listenOverflows();
   const started = performance.now();
@@ -98,8 +101,10 @@ export async function sweepOnce(
   const window = await checker.window();
   const helperCpu = helpers
     .map((helper, index) => `${helper.role} ${(processCpuSeconds(helper.pid) - helperCpuBefore[index]!).toFixed(1)} s`)
-    .concat(`PostgreSQL ${(processesCpuSeconds('postgres') - postgresCpuBefore).toFixed(1)} s`)
     .join(', ');
+  const machineAfter = machineCpuSeconds();
+  const machineBusy = machineAfter.busy - machineBefore.busy;
+  const machineTotal = machineAfter.total - machineBefore.total;
   const counts = await db.proxy.groupBy({ by: ['status'], _count: true });
   return {
     ...window,
@@ -109,7 +114,7 @@ export async function sweepOnce(
     maxDescriptors,
     rssAtStartMiB: atStart.rssMiB,
     statuses: counts.map((row) => `${row.status}=${row._count}`).join(' '),
-    helperCpu,
+    helperCpu: `${helperCpu}; machine busy ${machineBusy.toFixed(0)} of ${machineTotal.toFixed(0)} core-seconds (${((machineBusy / machineTotal) * 100).toFixed(0)} %)`,
     listenOverflows: overflows,
   };
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
 export function median(values: readonly number[]): number {
@@ -21,21 +21,14 @@ export function peakRssMiB(): number {
 
 /** CPU time (user + system) another process has used so far, seconds, from /proc (Linux). */
 /**
- * CPU seconds used so far by every process whose command name is `name` (e.g. `postgres`: the server and its
- * backends). A process that exits between two readings takes its seconds with it.
+ * CPU seconds the whole machine has spent busy so far (every core, every process and the kernel: /proc/stat's
+ * user, nice, system, irq, softirq and steal), and the seconds available (cores × time since boot).
  */
-export function processesCpuSeconds(name: string): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === name) total += processCpuSeconds(Number(entry));
-    } catch {
-      // The process exited meanwhile.
-    }
-  }
-  return total;
+export function machineCpuSeconds(): { busy: number; total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy: busy / 100, total: (busy + idle + iowait) / 100 };
 }
 
 export function processCpuSeconds(pid: number): number {

@@ -2,5 +2,5 @@ export { spawnReadyChild } from './ready-child.js';
 export type { ReadyChild } from './ready-child.js';
 export { throwawayDatabase } from './throwaway-database.js';
 export type { ThrowawayDatabase } from './throwaway-database.js';
-export { machineLine, median, peakRssMiB, processCpuSeconds, processesCpuSeconds } from './figures.js';
+export { machineLine, median, peakRssMiB, processCpuSeconds, machineCpuSeconds } from './figures.js';
 export { benchWorkerEnv } from './worker-env.js';
