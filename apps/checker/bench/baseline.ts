@@ -152,3 +152,14 @@ export async function runBaseline(
     maxInFlight,
   };
 }
+
+/** Runs added up: their validations, errors, seconds and CPU; the most in flight of any. */
+export function sumRuns(runs: RunFigures[]): RunFigures {
+  return runs.reduce((sum, run) => ({
+    validations: sum.validations + run.validations,
+    errors: sum.errors + run.errors,
+    seconds: sum.seconds + run.seconds,
+    cpuMs: sum.cpuMs + run.cpuMs,
+    maxInFlight: Math.max(sum.maxInFlight, run.maxInFlight),
+  }));
+}

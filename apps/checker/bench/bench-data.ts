@@ -30,3 +30,21 @@ export async function waitForQueueIdle(queue: TypedQueue<'validate'>): Promise<v
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** A copy of `rows` in a random order that is the same in every run (Fisher–Yates over a seeded generator). */
+export function seededShuffle<T>(rows: readonly T[]): T[] {
+  const copy = [...rows];
+  let seed = 0x9e3779b9;
+  const random = () => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let index = copy.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other]!, copy[index]!];
+  }
+  return copy;
+}

@@ -14,8 +14,8 @@ import { builtinCheckerList } from '../src/checker.js';
 import { loadCheckerConfig } from '../src/config.js';
 import { CHECKER_NODE_FLAGS } from '../src/node-flags.js';
 import { startChecker } from '../src/main.js';
-import { runBaseline, type Endpoint, type RunFigures } from './baseline.js';
-import { insertProxies } from './bench-data.js';
+import { runBaseline, sumRuns, type Endpoint, type RunFigures } from './baseline.js';
+import { insertProxies, seededShuffle } from './bench-data.js';
 import { healthyFailures, startSweepChecker, sweepOnce, type SweepFigures } from './sweep-round.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 1000);
@@ -39,24 +39,6 @@ const SECRET = 'bench-judge-secret-0123456789';
 const PROTOCOLS = ['http', 'https', 'socks4', 'socks5'] as const;
 
 class SkipSweep extends Error {}
-
-/** A copy of `rows` in a random order that is the same in every run (Fisher–Yates over a seeded generator). */
-function shuffled<T>(rows: readonly T[]): T[] {
-  const copy = [...rows];
-  let seed = 0x9e3779b9;
-  const random = () => {
-    // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let index = copy.length - 1; index > 0; index -= 1) {
-    const other = Math.floor(random() * (index + 1));
-    [copy[index], copy[other]] = [copy[other]!, copy[index]!];
-  }
-  return copy;
-}
 
 /** The most frequent failed-check details of proxies meant to be healthy (ports other than the dead ones and holes). */
 function failureDetails(skipPorts: number[] = []): Promise<Array<{ checker_name: string; detail: string; n: number }>> {
@@ -116,16 +98,6 @@ const validateQueue = createQueue('validate', { connection: redis, prefix });
 const line = (label: string, run: RunFigures) =>
   `${label.padEnd(22)} ${String(Math.round(run.validations / run.seconds)).padStart(6)} validations/s  ` +
   `${(run.cpuMs / run.validations).toFixed(3)} ms CPU each  ${run.validations} done, ${run.errors} failed, max ${run.maxInFlight} in flight, ${run.seconds.toFixed(2)} s`;
-
-function sumRuns(runs: RunFigures[]): RunFigures {
-  return runs.reduce((sum, run) => ({
-    validations: sum.validations + run.validations,
-    errors: sum.errors + run.errors,
-    seconds: sum.seconds + run.seconds,
-    cpuMs: sum.cpuMs + run.cpuMs,
-    maxInFlight: Math.max(sum.maxInFlight, run.maxInFlight),
-  }));
-}
 
 /** `total` validations of the throughput proxies through the real worker: jobs of 500, all queued at once. */
 async function runPipeline(ids: string[], total: number): Promise<RunFigures> {
@@ -245,9 +217,8 @@ try {
     CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
     TOTAL_TIMEOUT_MS: String(TOTAL_TIMEOUT_MS),
     CHECKER_CONCURRENCY: String(SWEEP_CONCURRENCY),
-    // A validate job is done when its slowest proxy is, so a job with black holes among its 500 holds its claim for
-    // their whole timeout while its other slots sit empty: with the proxies mixed, 2 jobs' worth of slots (40 jobs)
-    // kept under 2,000 in flight and took 51–55 s; 6 (120 jobs) 45.7 s. BENCH_SWEEP_JOBS sets it.
+    // A job of 500 is done when its slowest proxy is: one with black holes holds its claim for their timeout. Mixed,
+    // 40 jobs kept under 2,000 in flight and took 51–55 s; 120 jobs 45.7 s. BENCH_SWEEP_JOBS sets it.
     VALIDATE_JOB_CONCURRENCY:
       process.env.BENCH_SWEEP_JOBS ?? String(Math.min(256, Math.ceil(SWEEP_CONCURRENCY / 500) * 6)),
     BENCH_STAGES: String(STAGES),
@@ -274,7 +245,7 @@ try {
     // In no particular order, as a scraped pool comes (and as its due proxies are claimed): BENCH_SWEEP_ORDER=blocks
     // keeps them grouped instead (every healthy proxy first, then the black holes, then the dead ports).
     const grouped = [...healthyRows, ...holeRows, ...deadRows];
-    const sweep = process.env.BENCH_SWEEP_ORDER === 'blocks' ? grouped : shuffled(grouped);
+    const sweep = process.env.BENCH_SWEEP_ORDER === 'blocks' ? grouped : seededShuffle(grouped);
     const { limit } = await sweepChecker.window();
     // The stated bound: black holes x the time each holds a slot / concurrency, plus the healthy proxies' time
     // at the throughput measured above. Dead ports are refused at once and count for nothing in it.
