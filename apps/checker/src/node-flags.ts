@@ -1,6 +1,7 @@
 /**
  * The V8 flags the checker runs with, wherever it is started: `npm start` and the checker's own start script
- * (package.json), the image's NODE_OPTIONS (docker/Dockerfile) and the benchmarks that spawn it.
+ * (package.json), the image's NODE_OPTIONS (docker/Dockerfile) and the benchmarks that run it (bench:checker,
+ * bench:steady, and the processes bench:checker and bench:pipeline spawn).
  *
  * A validation allocates sockets, buffers, promises and rows that live for its few milliseconds; with thousands
  * in flight, V8's default 16 MiB semi-spaces fill several times a second and every scavenge copies (and soon

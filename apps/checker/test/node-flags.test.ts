@@ -15,6 +15,7 @@ describe('the checker runs with its node flags wherever it is started', () => {
     expect(root.scripts.start).toBe(`node ${flags} --import tsx apps/standalone/src/main.ts`);
     expect(checker.scripts.start).toBe(`node ${flags} --import tsx src/main.ts`);
     expect(root.scripts['bench:checker']).toBe(`node ${flags} --import tsx apps/checker/bench/checker-bench.ts`);
+    expect(root.scripts['bench:steady']).toBe(`node ${flags} --import tsx apps/checker/bench/steady-bench.ts`);
   });
 
   it("in the checker image's NODE_OPTIONS", () => {
