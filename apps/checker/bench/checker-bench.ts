@@ -268,7 +268,7 @@ try {
       rounds.push(figures);
       console.log(
         `  round ${round + 1}: ${figures.wallSeconds.toFixed(1)} s wall (${figures.queued} queued), checker CPU ${figures.cpuMsPerValidation.toFixed(3)} ms per validation ` +
-          `(helpers: ${figures.helperCpu}), in flight at most ${figures.maxInFlight}, open descriptors at most ${figures.maxDescriptors}, ` +
+          `(helpers: ${figures.helperCpu}; machine busy ${figures.machineBusy}), in flight at most ${figures.maxInFlight}, open descriptors at most ${figures.maxDescriptors}, ` +
           `checker RSS ${figures.rssAtStartMiB.toFixed(0)} MiB at the start, peak ${figures.peakRssMiB.toFixed(0)} MiB; event-loop delay p99 ` +
           `${figures.loopDelayP99Ms.toFixed(0)} ms, max ${figures.loopDelayMaxMs.toFixed(0)} ms; listen queue overflows ${figures.listenOverflows}; statuses ${figures.statuses}  [${machineLine()}]`,
       );

@@ -28,11 +28,10 @@ export interface SweepFigures extends CheckerWindow {
   /** The checker's resident set when the sweep started (MiB). */
   rssAtStartMiB: number;
   statuses: string;
-  /**
-   * CPU seconds each helper process (the fake proxies, the judge) used during the sweep, and how busy the whole
-   * machine was (every process, PostgreSQL and the kernel included).
-   */
+  /** CPU seconds each helper process (the fake proxies, the judge) used during the sweep. */
   helperCpu: string;
+  /** How busy the whole machine was during the sweep (every process, PostgreSQL and the kernel included). */
+  machineBusy: string;
   /** Connections the machine's listeners dropped for a full accept queue during the sweep (TcpExt ListenOverflows). */
   listenOverflows: number;
 }
@@ -114,7 +113,8 @@ export async function sweepOnce(
     maxDescriptors,
     rssAtStartMiB: atStart.rssMiB,
     statuses: counts.map((row) => `${row.status}=${row._count}`).join(' '),
-    helperCpu: `${helperCpu}; machine busy ${machineBusy.toFixed(0)} of ${machineTotal.toFixed(0)} core-seconds (${((machineBusy / machineTotal) * 100).toFixed(0)} %)`,
+    helperCpu,
+    machineBusy: `${machineBusy.toFixed(0)} of ${machineTotal.toFixed(0)} core-seconds (${((machineBusy / machineTotal) * 100).toFixed(0)} %)`,
     listenOverflows: overflows,
   };
 }
